@@ -1,0 +1,56 @@
+/*
+ * Command-line interface: argument parsing and calls into the library; no
+ * physics here.  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TS_CLI_H
+#define TS_CLI_H
+
+#include "thirdsite.h"
+#include <stdio.h>
+
+/* Exit status (DESIGN.md, "Command line"). */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+/* Each subcommand: argv[0] is the subcommand's name.  Returns an exit status. */
+int cmd_arc(int argc, char **argv);
+int cmd_trajectory(int argc, char **argv);
+int cmd_propagate(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_engage(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+/* `catalog sites|sensors|interceptors`: argv[0] is the kind. */
+int cmd_catalog_defense(int argc, char **argv);
+
+/* Prints "thirdsite CMD: message" on stderr and returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Prints "thirdsite CMD: message" on stderr and returns CLI_FAILED. */
+int cli_failure(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Option values.  Each returns CLI_OK, or prints an error naming the option
+ * ("thirdsite arc: --burnout-altitude '-5 km': ...") and returns CLI_USAGE. */
+int cli_quantity(const char *cmd, const char *opt, const char *text,
+                 ts_quantity_kind kind, double *si);
+int cli_latlon(const char *cmd, const char *opt, const char *text,
+               double *lat_rad, double *lon_rad);
+int cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
+            int *out);
+
+/* The value after option argv[*i]; advances *i.  NULL (after printing an
+ * error) when the option is last. */
+const char *cli_value(const char *cmd, int argc, char **argv, int *i);
+
+/* True if argv holds -h or --help. */
+int cli_wants_help(int argc, char **argv);
+
+/* The shipped missile catalogue, loaded once; NULL after printing an error. */
+const ts_missile_list *cli_missiles(const char *cmd);
+
+#endif

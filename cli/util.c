@@ -1,0 +1,118 @@
+/*
+ * Option parsing shared by the subcommands.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cli.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int vreport(const char *cmd, int status, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "thirdsite %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    return status;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int st = vreport(cmd, CLI_USAGE, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+int cli_failure(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int st = vreport(cmd, CLI_FAILED, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+int cli_quantity(const char *cmd, const char *opt, const char *text,
+                 ts_quantity_kind kind, double *si)
+{
+    ts_ctx *ctx = ts_ctx_create();
+    int st = ts_quantity_parse(ctx, text, kind, si, NULL);
+    if (st < 0)
+        st = cli_usage_error(cmd, "%s '%s': %s", opt, text, ts_ctx_message(ctx));
+    else
+        st = CLI_OK;
+    ts_ctx_free(ctx);
+    return st;
+}
+
+int cli_latlon(const char *cmd, const char *opt, const char *text,
+               double *lat_rad, double *lon_rad)
+{
+    ts_ctx *ctx = ts_ctx_create();
+    int st = ts_latlon_parse(ctx, text, lat_rad, lon_rad, NULL);
+    if (st < 0)
+        st = cli_usage_error(cmd, "%s '%s': %s", opt, text, ts_ctx_message(ctx));
+    else
+        st = CLI_OK;
+    ts_ctx_free(ctx);
+    return st;
+}
+
+int cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
+            int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi)
+        return cli_usage_error(cmd, "%s '%s': expected an integer from %d to %d",
+                               opt, text, lo, hi);
+    *out = (int)v;
+    return CLI_OK;
+}
+
+const char *cli_value(const char *cmd, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        cli_usage_error(cmd, "%s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return 1;
+    return 0;
+}
+
+static ts_missile_list missiles;
+static int missiles_loaded;
+
+static void free_missiles(void)
+{
+    ts_missiles_free(&missiles);
+}
+
+const ts_missile_list *cli_missiles(const char *cmd)
+{
+    if (missiles_loaded)
+        return &missiles;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/missiles.yaml", ts_data_dir());
+    ts_ctx *ctx = ts_ctx_create();
+    int st = ts_missiles_load(ctx, path, &missiles);
+    if (st < 0) {
+        cli_failure(cmd, "%s", ts_ctx_message(ctx));
+        ts_ctx_free(ctx);
+        return NULL;
+    }
+    ts_ctx_free(ctx);
+    missiles_loaded = 1;
+    atexit(free_missiles);
+    return &missiles;
+}

@@ -1,0 +1,594 @@
+/*
+ * thirdsite: ballistic-missile-defense geometry for public policy.
+ * The one public header of the library.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Units: SI and radians everywhere in this API (m, s, kg, m/s, rad), unless a
+ * name says otherwise (lat_deg, range_km).  Frames are named in the variable:
+ *   _ecef  Earth-centred, Earth-fixed (WGS-84 axes).
+ *   _eci   Earth-centred inertial: coincides with ECEF at t = 0 of a
+ *          scenario, z along the rotation axis; ECEF turns about z at
+ *          omega_rads (ts_earth) relative to it.
+ *   _enu   local east-north-up at a geodetic point.
+ * Errors: functions return int, TS_OK (0) on success, a negative ts_status
+ * on failure (the message is then on the ts_ctx), a positive one for a
+ * usable answer with a warning.  The library never prints, exits or aborts.
+ */
+#ifndef THIRDSITE_H
+#define THIRDSITE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes, in bands: input (-1..-19), numerical (-20..-39),            */
+/* system (-40..-59); warnings are positive.                                 */
+/* ------------------------------------------------------------------------ */
+enum ts_status {
+    TS_OK = 0,
+    TS_EINVAL = -1,       /* an argument is outside its domain */
+    TS_EUNIT = -2,        /* a quantity lacks its unit or has the wrong one */
+    TS_EIMPOSSIBLE = -3,  /* the request has no physical solution */
+    TS_ENOTFOUND = -4,    /* an unknown name (missile, site, sensor...) */
+    TS_ESCENARIO = -5,    /* a scenario or catalogue file is malformed */
+    TS_ENOCONVERGE = -20, /* an iteration failed to converge */
+    TS_ENOMEM = -40,      /* out of memory */
+    TS_EIO = -41,         /* a file could not be read or written */
+    TS_WNOCONVERGE = 1,   /* converged only loosely: answer usable, see message */
+    TS_WNOIMPACT = 2      /* propagation stopped at t_max before impact */
+};
+
+/* ------------------------------------------------------------------------ */
+/* Context: carries the last error message.  Not shared between threads.     */
+/* ------------------------------------------------------------------------ */
+typedef struct ts_ctx ts_ctx;
+ts_ctx *ts_ctx_create(void);
+void ts_ctx_free(ts_ctx *ctx);                 /* accepts NULL */
+const char *ts_ctx_message(const ts_ctx *ctx); /* "" when none */
+void ts_ctx_clear(ts_ctx *ctx);
+/* Records a formatted message and returns code (for `return ts_error(...)`). */
+int ts_error(ts_ctx *ctx, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+const char *ts_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Vectors and states (plain values).                                        */
+/* ------------------------------------------------------------------------ */
+typedef struct { double x, y, z; } ts_vec3;
+typedef struct { ts_vec3 r, v; } ts_state; /* m, m/s; frame in the name */
+
+/* ------------------------------------------------------------------------ */
+/* Earth: figure, gravity constants, rotation, frames, geodesics (earth.c).  */
+/* ------------------------------------------------------------------------ */
+typedef enum {
+    TS_EARTH_WGS84 = 0, /* WGS-84 ellipsoid, point mass + J2 gravity */
+    TS_EARTH_SPHERE = 1 /* sphere R = 6371008.8 m, point-mass gravity only */
+} ts_earth_model;
+
+typedef struct {
+    ts_earth_model model;
+    double a_m;        /* equatorial radius, m */
+    double f;          /* flattening (0 for the sphere) */
+    double b_m;        /* polar radius, m */
+    double e2;         /* first eccentricity squared */
+    double gm_m3s2;    /* GM, m^3/s^2 */
+    double j2;         /* J2 (0 for the sphere) */
+    double omega_rads; /* rotation rate, rad/s (0 when not rotating) */
+} ts_earth;
+
+/* Fills *earth for the model; rotating = 0 sets omega_rads = 0. */
+void ts_earth_init(ts_earth *earth, ts_earth_model model, int rotating);
+
+/* Geodetic (lat, lon in rad, h in m above the ellipsoid) <-> ECEF (m). */
+void ts_geodetic_to_ecef(const ts_earth *earth, double lat_rad, double lon_rad,
+                         double h_m, ts_vec3 *r_ecef);
+void ts_ecef_to_geodetic(const ts_earth *earth, const ts_vec3 *r_ecef,
+                         double *lat_rad, double *lon_rad, double *h_m);
+/* Geodetic height alone, m (cheaper when lat/lon are not needed). */
+double ts_geodetic_height(const ts_earth *earth, const ts_vec3 *r_ecef);
+
+/* ECI <-> ECEF at time t_s (s after the epoch where both frames coincide).
+ * Velocities include the transport term omega x r. */
+void ts_eci_to_ecef(const ts_earth *earth, double t_s, const ts_state *s_eci,
+                    ts_state *s_ecef);
+void ts_ecef_to_eci(const ts_earth *earth, double t_s, const ts_state *s_ecef,
+                    ts_state *s_eci);
+
+/* Unit vectors east, north, up (ellipsoid normal) at a geodetic point, in ECEF. */
+void ts_enu_basis(double lat_rad, double lon_rad, ts_vec3 *east, ts_vec3 *north,
+                  ts_vec3 *up);
+
+/* Geodesic on the earth's ellipsoid (Karney's algorithms via PROJ geodesic.h).
+ * Inverse: distance s12_m and forward azimuths (rad, clockwise from north). */
+void ts_geodesic_inverse(const ts_earth *earth, double lat1_rad, double lon1_rad,
+                         double lat2_rad, double lon2_rad, double *s12_m,
+                         double *azi1_rad, double *azi2_rad);
+void ts_geodesic_direct(const ts_earth *earth, double lat1_rad, double lon1_rad,
+                        double azi1_rad, double s12_m, double *lat2_rad,
+                        double *lon2_rad, double *azi2_rad);
+
+/* Gravitational acceleration (m/s^2) at r (m), in the same frame as r (any
+ * frame with z along the rotation axis): point mass + J2. */
+void ts_gravity(const ts_earth *earth, const ts_vec3 *r, ts_vec3 *g);
+
+/* ------------------------------------------------------------------------ */
+/* Atmosphere: US Standard Atmosphere 1976 (atmosphere.c).                   */
+/* ------------------------------------------------------------------------ */
+typedef struct {
+    double t_k;        /* kinetic temperature, K */
+    double p_pa;       /* pressure, Pa */
+    double rho_kgm3;   /* density, kg/m^3 */
+    double sound_mps;  /* speed of sound, m/s (above 86 km: that of the
+                          1976 model's molecular-scale temperature; used only
+                          for Mach numbers, where drag is negligible) */
+} ts_atmosphere_point;
+/* h_m: geometric height above mean sea level, m; valid -5 km..1000 km,
+ * density 0 above 1000 km.  TS_EINVAL below -5 km. */
+int ts_atmosphere(double h_m, ts_atmosphere_point *out);
+
+/* ------------------------------------------------------------------------ */
+/* Trajectories: time-tagged dense output plus events (traj.c).              */
+/* ------------------------------------------------------------------------ */
+typedef enum {
+    TS_EVENT_LAUNCH = 0,
+    TS_EVENT_STAGING,    /* a stage burns out and the next ignites */
+    TS_EVENT_BURNOUT,    /* the last stage burns out */
+    TS_EVENT_APOGEE,     /* greatest geocentric distance (radial velocity 0) */
+    TS_EVENT_ASCENDING,  /* crosses a requested geodetic height going up */
+    TS_EVENT_DESCENDING, /* crosses a requested geodetic height going down */
+    TS_EVENT_IMPACT      /* reaches geodetic height 0 */
+} ts_event_kind;
+
+typedef struct {
+    ts_event_kind kind;
+    double t_s;       /* s since the trajectory's epoch */
+    double h_m;       /* geodetic height at the event, m */
+    ts_state s_eci;   /* state at the event, ECI */
+} ts_event;
+
+typedef struct ts_traj ts_traj; /* opaque */
+ts_traj *ts_traj_create(void);
+void ts_traj_free(ts_traj *traj); /* accepts NULL */
+void ts_traj_clear(ts_traj *traj);
+double ts_traj_t_begin(const ts_traj *traj);
+double ts_traj_t_end(const ts_traj *traj);
+/* Samples the dense output: TS_EINVAL if t_s is outside [begin, end]. */
+int ts_traj_state(const ts_traj *traj, double t_s, ts_state *s_eci);
+int ts_traj_n_events(const ts_traj *traj);
+const ts_event *ts_traj_event(const ts_traj *traj, int i);
+/* First event of a kind, or NULL. */
+const ts_event *ts_traj_find_event(const ts_traj *traj, ts_event_kind kind);
+
+/* ------------------------------------------------------------------------ */
+/* Ballistic propagation: point mass + J2, no drag (propagate.c).            */
+/* ------------------------------------------------------------------------ */
+typedef struct {
+    double t_max_s;          /* stop after this long (0: 1e5 s) */
+    double tol;              /* local error tolerance (0: default, good to
+                                well under 1 m at impact) */
+    int n_heights;           /* geodetic heights whose crossings to report */
+    const double *heights_m;
+} ts_flight_opts;
+
+/* Propagates s0_eci (at t0_s) under earth's gravity until impact (geodetic
+ * height 0) or t_max.  traj (may be NULL) receives the dense output and the
+ * events (apogee, height crossings, impact), appended after what it holds;
+ * impact (may be NULL) the impact event.  Returns TS_OK, or TS_WNOIMPACT
+ * when t_max came first.  Allocates only when traj is given. */
+int ts_propagate_ballistic(const ts_earth *earth, double t0_s,
+                           const ts_state *s0_eci, const ts_flight_opts *opts,
+                           ts_traj *traj, ts_event *impact);
+
+/* ------------------------------------------------------------------------ */
+/* Lambert's problem, single revolution (lambert.c).                         */
+/* ------------------------------------------------------------------------ */
+/* Velocities v1, v2 (m/s) of the conic from r1 to r2 (m, inertial) in tof_s.
+ * long_way = 0: transfer angle below pi (prograde about r1 x r2).
+ * TS_EINVAL for degenerate geometry, TS_ENOCONVERGE if iteration fails. */
+int ts_lambert(ts_ctx *ctx, double gm_m3s2, const ts_vec3 *r1, const ts_vec3 *r2,
+               double tof_s, int long_way, ts_vec3 *v1, ts_vec3 *v2);
+
+/* ------------------------------------------------------------------------ */
+/* Ballistic arcs from a burnout point to an aim point (arc.c).              */
+/* ------------------------------------------------------------------------ */
+typedef enum {
+    TS_ARC_MIN_ENERGY = 0, /* least inertial burnout speed */
+    TS_ARC_GAMMA,          /* given flight-path angle (value: rad) */
+    TS_ARC_TIME,           /* given flight time (value: s) */
+    TS_ARC_LOFTED,         /* given inertial speed, steeper solution (m/s) */
+    TS_ARC_DEPRESSED       /* given inertial speed, flatter solution (m/s) */
+} ts_arc_shape;
+
+typedef struct {
+    double lat_rad, lon_rad; /* launch point; burnout directly above it */
+    double burnout_h_m;      /* burnout geodetic height, m (t = 0 there) */
+    double aim_lat_rad, aim_lon_rad; /* aim point at height 0 (turns with Earth) */
+    ts_arc_shape shape;
+    double value;            /* per shape; ignored for MIN_ENERGY */
+} ts_arc_request;
+
+typedef struct {
+    ts_state s0_eci;           /* burnout state, ECI (= ECEF at t = 0) */
+    double speed_mps;          /* inertial burnout speed */
+    double speed_relative_mps; /* relative to the rotating Earth */
+    double gamma_rad;          /* inertial velocity above the local horizontal */
+    double azimuth_rad;        /* inertial velocity, clockwise from north */
+    double flight_time_s;
+    double apogee_h_m;         /* greatest geodetic height */
+    double ground_range_m;     /* geodesic, launch point to impact */
+    double impact_lat_rad, impact_lon_rad;
+    double miss_m;             /* impact to aim point, m */
+} ts_arc;
+
+int ts_arc_solve(ts_ctx *ctx, const ts_earth *earth, const ts_arc_request *req,
+                 ts_arc *out);
+
+/* ------------------------------------------------------------------------ */
+/* Missiles: catalogue and powered flight (missile.c, flight.c).             */
+/* ------------------------------------------------------------------------ */
+#define TS_MAX_STAGES 4
+#define TS_MAX_CD 16
+#define TS_NAME_LEN 64
+#define TS_TEXT_LEN 512
+
+typedef struct {
+    double m_gross_kg;   /* stage mass at ignition, without upper stages */
+    double m_prop_kg;    /* propellant burnt */
+    double isp_vac_s;    /* vacuum specific impulse, s */
+    double thrust_vac_n; /* vacuum thrust, N (constant over the burn) */
+    double burn_s;       /* burn time, s */
+    double area_ref_m2;  /* drag reference area, m^2 */
+    double exit_area_m2; /* nozzle exit area (thrust loss p_a * A_e), m^2 */
+} ts_stage;
+
+typedef struct {
+    char id[TS_NAME_LEN];         /* catalogue key, e.g. "shahab-3" */
+    char name[TS_NAME_LEN];       /* display name */
+    char range_class[8];          /* SRBM, MRBM, IRBM, ICBM (MDA classes) */
+    char country[TS_NAME_LEN];
+    int notional;                 /* 1 when built from estimates */
+    int n_stages;
+    ts_stage stage[TS_MAX_STAGES];
+    double payload_kg;            /* reentry vehicle / front section */
+    int n_cd;                     /* drag coefficient against Mach */
+    double cd_mach[TS_MAX_CD], cd[TS_MAX_CD];
+    double range_published_m;     /* published maximum range */
+    char sources[TS_TEXT_LEN];    /* short citations, "; "-separated */
+} ts_missile;
+
+typedef struct {
+    int n;
+    ts_missile *items; /* owned */
+} ts_missile_list;
+
+/* Reads a missile catalogue (data/missiles.yaml).  Errors: TS_ESCENARIO with
+ * "path:line:col: message". */
+int ts_missiles_load(ts_ctx *ctx, const char *path, ts_missile_list *out);
+void ts_missiles_free(ts_missile_list *list);
+const ts_missile *ts_missiles_find(const ts_missile_list *list, const char *id);
+
+typedef enum {
+    TS_SHAPE_MIN_ENERGY = 0,
+    TS_SHAPE_LOFTED,
+    TS_SHAPE_DEPRESSED
+} ts_flight_shape;
+
+typedef struct {
+    double burnout_t_s, burnout_h_m;
+    double burnout_speed_mps;          /* inertial */
+    double burnout_speed_relative_mps; /* relative to the rotating Earth */
+    double burnout_gamma_rad;          /* inertial, above the local horizontal */
+    double burnout_lat_rad, burnout_lon_rad;
+    ts_state burnout_eci;
+    double apogee_t_s, apogee_h_m;
+    double flight_time_s;
+    double ground_range_m;             /* launch point to impact, geodesic */
+    double impact_lat_rad, impact_lon_rad;
+    double miss_m;                     /* impact to aim point */
+} ts_flight_summary;
+
+/* Flies a missile from a launch point (height 0, t = 0) to an aim point:
+ * vertical rise, pitch kick, gravity turn, shaped by shooting so that the
+ * free flight after burnout hits the aim point.  traj (may be NULL) receives
+ * the whole flight with its events.  TS_EIMPOSSIBLE when out of range. */
+int ts_fly(ts_ctx *ctx, const ts_earth *earth, const ts_missile *missile,
+           double lat_rad, double lon_rad, double aim_lat_rad, double aim_lon_rad,
+           ts_flight_shape shape, ts_traj *traj, ts_flight_summary *out);
+
+/* Greatest ground range on a min-energy (best-range) flight, m. */
+int ts_missile_max_range(ts_ctx *ctx, const ts_earth *earth,
+                         const ts_missile *missile, double *range_m);
+
+/* ------------------------------------------------------------------------ */
+/* Catalogue of places (data/sites.yaml; catalog.c).                         */
+/* ------------------------------------------------------------------------ */
+typedef struct {
+    char id[TS_NAME_LEN];       /* key, e.g. "redzikowo" */
+    char name[TS_NAME_LEN];     /* display name */
+    char country[TS_NAME_LEN];
+    double lat_rad, lon_rad, h_m; /* WGS-84 geodetic; h above the ellipsoid */
+    char sources[TS_TEXT_LEN];
+} ts_site;
+
+/* ------------------------------------------------------------------------ */
+/* Sensors: ground radars and space-based infrared (sensor.c).               */
+/* ------------------------------------------------------------------------ */
+#define TS_MAX_SECTORS 4
+#define TS_MAX_LINKS 16
+
+typedef enum { TS_SENSOR_RADAR = 0, TS_SENSOR_INFRARED } ts_sensor_kind;
+typedef enum {
+    TS_ROLE_EARLY_WARNING = 0, /* detects and cues; its track cannot commit */
+    TS_ROLE_FIRE_CONTROL       /* its track can commit interceptors */
+} ts_sensor_role;
+
+/* An azimuth/elevation box a radar may look into: the scan limits of one
+ * fixed phased-array face, or the sector a steerable dish may point into.
+ * Azimuth clockwise from north, az_min -> az_max clockwise (may wrap
+ * through north); elevation above the local (geodetic) horizontal. */
+typedef struct {
+    double az_min_rad, az_max_rad;
+    double el_min_rad, el_max_rad;
+} ts_sector;
+
+typedef struct {
+    char id[TS_NAME_LEN], name[TS_NAME_LEN];
+    char owner[TS_NAME_LEN];   /* "US", "RU", "NATO": who hears it is per battery */
+    ts_sensor_kind kind;
+    ts_sensor_role role;
+    char site_id[TS_NAME_LEN]; /* catalogue site, "" when given by position */
+    double lat_rad, lon_rad, h_m; /* antenna position (site height + mast) */
+    /* radar */
+    int steerable;             /* 1: a dish slewed within the sectors;
+                                  0: fixed faces, each sector one face */
+    int n_sectors;             /* 0: all azimuths, el_min..90 deg */
+    ts_sector sector[TS_MAX_SECTORS];
+    double el_min_rad;         /* minimum elevation (terrain, clutter) */
+    int refraction;            /* 1: line of sight over a 4/3 Earth */
+    double ref_range_m;        /* detection range against ref_rcs_m2 */
+    double ref_rcs_m2;
+    double max_range_m;        /* instrumented range limit (0: none) */
+    double track_s;            /* first detection to a firm track */
+    int needs_cue;             /* 1: cannot search alone, detects only once cued */
+    /* infrared */
+    double ir_detect_s;        /* launch detected this long after lift-off,
+                                  only while the booster burns */
+    double ir_latency_s;       /* reporting latency */
+    char sources[TS_TEXT_LEN];
+} ts_sensor;
+
+/* Detection range (m) against a target of radar cross section rcs_m2:
+ * R = ref_range (rcs / ref_rcs)^(1/4), from the radar equation. */
+double ts_sensor_range(const ts_sensor *sensor, double rcs_m2);
+
+/* Whether a radar at its site sees the point r_ecef (m): line of sight over
+ * the ellipsoid (4/3 Earth if refraction), minimum elevation, sectors and
+ * range against rcs_m2. */
+int ts_sensor_sees(const ts_earth *earth, const ts_sensor *sensor,
+                   const ts_vec3 *r_ecef, double rcs_m2);
+
+/* ------------------------------------------------------------------------ */
+/* Interceptors and their fly-out reach (interceptor.c).                     */
+/* ------------------------------------------------------------------------ */
+typedef struct {
+    char id[TS_NAME_LEN], name[TS_NAME_LEN];
+    int n_stages;              /* > 0: booster given by stages ... */
+    ts_stage stage[TS_MAX_STAGES];
+    double kv_mass_kg;         /* kill vehicle (payload of the stages) */
+    double burnout_speed_mps;  /* ... or, when n_stages == 0, by its burnout
+                                  speed and burn time */
+    double burn_s;
+    double h_min_m, h_max_m;   /* intercept altitude limits */
+    double range_max_m;        /* greatest ground range of an intercept */
+    int notional;
+    char sources[TS_TEXT_LEN];
+} ts_interceptor;
+
+/* Fly-out table of one interceptor type: the least time (s) from launch to
+ * reach a point at (ground range, geodetic height), precomputed once. */
+typedef struct ts_flyout ts_flyout;
+int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
+                     const ts_interceptor *interceptor, ts_flyout **out);
+void ts_flyout_free(ts_flyout *flyout);
+/* Least time to reach (range_m, h_m); a negative value if out of reach. */
+double ts_flyout_time(const ts_flyout *flyout, double range_m, double h_m);
+
+/* ------------------------------------------------------------------------ */
+/* A defense: sensors, interceptor batteries, doctrine (defense.c).          */
+/* ------------------------------------------------------------------------ */
+typedef enum { TS_DOCTRINE_SALVO = 0, TS_DOCTRINE_SHOOT_LOOK_SHOOT } ts_doctrine_mode;
+
+typedef struct {
+    ts_doctrine_mode mode;
+    int salvo;                 /* interceptors per shot opportunity (>= 1) */
+    double sspk;               /* single-shot probability of kill, 0..1 */
+    double decision_s;         /* fire-control track to commit */
+    double kill_assessment_s;  /* intercept to the next launch decision (SLS) */
+} ts_doctrine;
+
+typedef struct {
+    char id[TS_NAME_LEN];      /* e.g. "redzikowo-gbi" */
+    ts_interceptor interceptor; /* resolved type with inline overrides */
+    char site_id[TS_NAME_LEN];
+    double lat_rad, lon_rad, h_m;
+    int inventory;
+    double readiness_s;        /* commit to first launch */
+    int n_fire_control;        /* sensors (indices into the defense) whose */
+    int fire_control[TS_MAX_LINKS]; /* tracks may commit this battery */
+    int n_hears;               /* sensors whose reports reach this battery */
+    int hears[TS_MAX_LINKS];   /* (cues for its fire-control radars) */
+} ts_battery;
+
+typedef struct {
+    int n_sensors;
+    ts_sensor *sensors;        /* owned */
+    int n_batteries;
+    ts_battery *batteries;     /* owned */
+    ts_doctrine doctrine;
+} ts_defense;
+void ts_defense_free(ts_defense *defense); /* frees the arrays, not *defense */
+int ts_defense_copy(ts_ctx *ctx, const ts_defense *src, ts_defense *dst);
+
+/* ------------------------------------------------------------------------ */
+/* One threat trajectory against one defense (engage.c).                     */
+/* ------------------------------------------------------------------------ */
+#define TS_MAX_SHOTS 8
+
+typedef struct {
+    double detect_s;           /* first detection, s after launch; < 0: never */
+    double track_s;            /* firm track; < 0: never */
+} ts_sensor_result;
+
+typedef struct {
+    double commit_s;           /* < 0: never committed */
+    int has_launch_window;
+    double launch_s[2];        /* earliest, latest launch that can intercept */
+    int has_intercept_window;
+    double intercept_s[2];     /* earliest, latest intercept time */
+    int shots;                 /* shot opportunities taken (each a salvo) */
+    int interceptors_used;
+    double shot_launch_s[TS_MAX_SHOTS], shot_intercept_s[TS_MAX_SHOTS];
+    double p_kill;             /* this battery's kill probability */
+    double margin_s;           /* latest launch minus commit + readiness;
+                                  < 0 when too late */
+} ts_battery_result;
+
+typedef struct {
+    double flight_time_s;
+    int n_sensors;
+    ts_sensor_result *sensors;   /* owned, one per defense sensor */
+    double commit_s;             /* earliest commit of any battery; < 0 never */
+    int n_batteries;
+    ts_battery_result *batteries; /* owned, one per defense battery */
+    double p_kill;               /* all batteries together */
+    int defended;                /* some battery has a shot */
+} ts_engagement;
+
+/* Prepared defense: fly-out tables computed once, reusable by many
+ * engagements (and threads: read-only after creation). */
+typedef struct ts_engage_plan ts_engage_plan;
+int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
+                          const ts_defense *defense, ts_engage_plan **out);
+void ts_engage_plan_free(ts_engage_plan *plan);
+
+/* Engages one threat flight (its trajectory from launch, t = 0, with
+ * burnout and impact events) of radar cross section rcs_m2. */
+int ts_engage(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *threat,
+              double rcs_m2, ts_engagement *out);
+void ts_engagement_free(ts_engagement *engagement);
+
+/* ------------------------------------------------------------------------ */
+/* Scenario files (scenario.c) and the catalogues they refer to.             */
+/* ------------------------------------------------------------------------ */
+typedef struct {
+    char name[TS_NAME_LEN];    /* site id or "LAT,LON" as written */
+    double lat_rad, lon_rad;
+} ts_place;
+
+typedef struct {
+    char id[TS_NAME_LEN];
+    ts_missile missile;        /* resolved, with inline overrides */
+    int n_from;
+    ts_place *from;            /* owned: launch area (one or more sites) */
+    ts_flight_shape shape;
+    double rcs_m2;             /* warhead radar cross section */
+} ts_threat;
+
+typedef struct {
+    int threat;                /* index into threats */
+    ts_place from, to;
+    char name[TS_NAME_LEN];
+} ts_engagement_spec;
+
+typedef struct {
+    int threat;
+    char region[TS_NAME_LEN];  /* "europe", "north-america" or as written */
+    double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad;
+    double step_rad;
+} ts_footprint_spec;
+
+typedef struct {
+    int threat;                /* the missile, as a threat */
+    int n_from, n_to;
+    ts_place *from, *to;       /* owned */
+} ts_matrix_spec;
+
+typedef struct {
+    char name[TS_NAME_LEN];    /* "base", or the variant's key */
+    ts_defense defense;        /* resolved with the variant's overrides */
+} ts_variant;
+
+typedef struct {
+    char path[TS_TEXT_LEN];
+    char name[TS_NAME_LEN], title[TS_TEXT_LEN];
+    char question[2048];
+    char sources[TS_TEXT_LEN];
+    ts_earth earth;
+    int n_variants;            /* >= 1; variants[0] is the base defense */
+    ts_variant *variants;
+    int n_threats;
+    ts_threat *threats;
+    int n_engagements;
+    ts_engagement_spec *engagements;
+    int n_footprints;
+    ts_footprint_spec *footprints;
+    int n_matrices;
+    ts_matrix_spec *matrices;
+} ts_scenario;
+
+/* Loads and validates a scenario, resolving catalogue references against
+ * data_dir (NULL: ts_data_dir()).  TS_ESCENARIO with every error of the
+ * file, one a line, "path:line:col: error: message (hint)". */
+int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir,
+                     ts_scenario **out);
+void ts_scenario_free(ts_scenario *scenario);
+
+/* The shipped catalogues (lists owned by the caller; free with ts_free). */
+int ts_sites_load(ts_ctx *ctx, const char *path, int *n, ts_site **out);
+int ts_sensors_load(ts_ctx *ctx, const char *path, int *n, ts_sensor **out);
+int ts_interceptors_load(ts_ctx *ctx, const char *path, int *n,
+                         ts_interceptor **out);
+void ts_free(void *p);
+
+/* ------------------------------------------------------------------------ */
+/* Quantities with units, at the edge: scenario files and options (units.c). */
+/* ------------------------------------------------------------------------ */
+typedef enum {
+    TS_Q_LENGTH = 0, /* m, km, NM (nautical mile), ft */
+    TS_Q_SPEED,      /* m/s, km/s, km/h */
+    TS_Q_TIME,       /* s, min, h */
+    TS_Q_ANGLE,      /* deg, rad */
+    TS_Q_MASS,       /* kg, t */
+    TS_Q_FORCE,      /* N, kN, MN */
+    TS_Q_AREA,       /* m^2, km^2 */
+    TS_Q_POWER,      /* W, kW, MW */
+    TS_Q_FREQUENCY,  /* Hz, MHz, GHz */
+    TS_Q_RATIO       /* a bare number, or a percentage */
+} ts_quantity_kind;
+
+/* Parses "7.2 km/s", "120s", "2,000 km" into SI.  A bare number is refused
+ * (TS_EUNIT) except for TS_Q_RATIO.  On error the message says what was
+ * expected and *bad_offset (may be NULL) is the byte offset of the fault. */
+int ts_quantity_parse(ts_ctx *ctx, const char *text, ts_quantity_kind kind,
+                      double *si, int *bad_offset);
+/* Parses a position: "54.48N 17.11E", "54.48N,17.11E", "54.48,17.11"
+ * (decimal degrees, lat first) or "54.48 deg, -17.11 deg".  Checks
+ * |lat| <= 90 deg and |lon| <= 180 deg.  Radians out. */
+int ts_latlon_parse(ts_ctx *ctx, const char *text, double *lat_rad,
+                    double *lon_rad, int *bad_offset);
+/* Name of the SI unit of a kind ("m", "m/s", ...). */
+const char *ts_quantity_si_unit(ts_quantity_kind kind);
+
+/* Directory of the shipped catalogue: $THIRDSITE_DATA, else the source
+ * tree's data/ (compiled in). */
+const char *ts_data_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* THIRDSITE_H */

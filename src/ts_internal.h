@@ -1,0 +1,62 @@
+/*
+ * Private declarations shared by the library's modules.  Not installed.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TS_INTERNAL_H
+#define TS_INTERNAL_H
+
+#include "thirdsite.h"
+#include <math.h>
+
+#define TS_PI 3.14159265358979323846
+#define TS_DEG (TS_PI / 180.0) /* rad per degree */
+
+/* Standard gravity, m/s^2 (CGPM 1901; used for Isp <-> exhaust velocity). */
+#define TS_G0 9.80665
+
+/* ---- ts_ctx (ctx.c) ---------------------------------------------------- */
+#define TS_MSG_LEN 4096
+struct ts_ctx {
+    int code;               /* last status recorded, TS_OK if none */
+    char msg[TS_MSG_LEN];   /* last message, "" if none */
+};
+
+/* ---- small vector algebra (inline, no allocation) --------------------- */
+static inline ts_vec3 ts_v3(double x, double y, double z)
+{
+    ts_vec3 r = {x, y, z};
+    return r;
+}
+static inline ts_vec3 ts_v3_add(ts_vec3 a, ts_vec3 b) { return ts_v3(a.x + b.x, a.y + b.y, a.z + b.z); }
+static inline ts_vec3 ts_v3_sub(ts_vec3 a, ts_vec3 b) { return ts_v3(a.x - b.x, a.y - b.y, a.z - b.z); }
+static inline ts_vec3 ts_v3_scale(ts_vec3 a, double s) { return ts_v3(a.x * s, a.y * s, a.z * s); }
+static inline ts_vec3 ts_v3_axpy(double s, ts_vec3 x, ts_vec3 y) { return ts_v3(s * x.x + y.x, s * x.y + y.y, s * x.z + y.z); }
+static inline double ts_v3_dot(ts_vec3 a, ts_vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+static inline double ts_v3_norm(ts_vec3 a) { return sqrt(ts_v3_dot(a, a)); }
+static inline ts_vec3 ts_v3_cross(ts_vec3 a, ts_vec3 b)
+{
+    return ts_v3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
+}
+static inline ts_vec3 ts_v3_unit(ts_vec3 a) { return ts_v3_scale(a, 1.0 / ts_v3_norm(a)); }
+
+/* ---- trajectories (traj.c) --------------------------------------------- */
+/* A node of the dense output: state and acceleration, ECI.  Between two
+ * nodes the position is the quintic Hermite interpolant of (r, v, a) at both
+ * ends.  An event that changes the acceleration (staging, burnout) is stored
+ * as two nodes with the same t; sampling at that t uses the later one. */
+typedef struct {
+    double t;         /* s */
+    ts_vec3 r, v, a;  /* m, m/s, m/s^2; ECI */
+} ts_traj_node;
+
+struct ts_traj {
+    int n, cap;          /* nodes, increasing t (ties at events) */
+    ts_traj_node *node;  /* owned */
+    int n_ev, cap_ev;
+    ts_event *ev;        /* owned, increasing t */
+};
+int ts_traj_push_node(ts_traj *traj, double t, const ts_vec3 *r, const ts_vec3 *v,
+                      const ts_vec3 *a);
+int ts_traj_push_event(ts_traj *traj, const ts_event *ev);
+
+#endif /* TS_INTERNAL_H */

@@ -16,6 +16,7 @@ int cmd_arc(int argc, char **argv);
 int cmd_trajectory(int argc, char **argv);
 int cmd_propagate(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_engage(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* `catalog sites|sensors|interceptors`: argv[0] is the kind. */

@@ -10,6 +10,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"run", cmd_run, "the main job: every analysis of a scenario, into a folder"},
     {"arc", cmd_arc, "one ballistic arc from a burnout point to an aim point"},
     {"trajectory", cmd_trajectory, "one powered flight of a catalogue missile"},
     {"propagate", cmd_propagate, "batch propagation of states to impact (benchmark B1)"},

@@ -183,6 +183,14 @@ typedef struct {
 int ts_propagate_ballistic(const ts_earth *earth, double t0_s,
                            const ts_state *s0_eci, const ts_flight_opts *opts,
                            ts_traj *traj, ts_event *impact);
+/* Many states (each at t0_s) to impact at once, several side by side in
+ * SIMD lanes: impacts[i] and status[i] (status may be NULL) are bit for bit
+ * what ts_propagate_ballistic gives with traj = NULL.  Returns TS_OK, or the
+ * status of the first state that did not land (TS_EINVAL for one inside the
+ * earth).  Single-threaded, no allocation: callers split work over threads. */
+int ts_propagate_ballistic_batch(const ts_earth *earth, double t0_s, int n,
+                                 const ts_state *s0_eci, const ts_flight_opts *opts,
+                                 ts_event *impacts, int *status);
 
 /* ------------------------------------------------------------------------ */
 /* Lambert's problem, single revolution (lambert.c).                         */
@@ -311,7 +319,10 @@ typedef struct {
     char id[TS_NAME_LEN];       /* key, e.g. "redzikowo" */
     char name[TS_NAME_LEN];     /* display name */
     char country[TS_NAME_LEN];
+    char kind[TS_NAME_LEN];     /* "interceptor", "radar", "launch",
+                                   "icbm-base", "city", "other" */
     double lat_rad, lon_rad, h_m; /* WGS-84 geodetic; h above the ellipsoid */
+    char confidence[TS_NAME_LEN]; /* of the position, e.g. "approx., +-3 km" */
     char sources[TS_TEXT_LEN];
 } ts_site;
 
@@ -341,6 +352,8 @@ typedef struct {
     char owner[TS_NAME_LEN];   /* "US", "RU", "NATO": who hears it is per battery */
     ts_sensor_kind kind;
     ts_sensor_role role;
+    char band[TS_NAME_LEN];    /* "X", "UHF", "VHF", "IR": for display */
+    int notional;              /* 1 when a value rests on estimates */
     char site_id[TS_NAME_LEN]; /* catalogue site, "" when given by position */
     double lat_rad, lon_rad, h_m; /* antenna position (site height + mast) */
     /* radar */
@@ -372,6 +385,24 @@ double ts_sensor_range(const ts_sensor *sensor, double rcs_m2);
 int ts_sensor_sees(const ts_earth *earth, const ts_sensor *sensor,
                    const ts_vec3 *r_ecef, double rcs_m2);
 
+/* The radar equation for one dwell, to derive a reference range from a
+ * radar's physical parameters: R^4 = P_av t G A_e sigma / ((4 pi)^2 k T_s L
+ * SNR), A_e = efficiency * A, G = 4 pi A_e / lambda^2 (the radar equation in
+ * its average-power, dwell-time form: Skolnik, "Introduction to Radar
+ * Systems", 3rd ed. 2001, ch. 2; the check of SOURCES.md). */
+typedef struct {
+    double power_avg_w;  /* average transmitted power, W */
+    double dwell_s;      /* integration time on the target, s */
+    double aperture_m2;  /* physical antenna area, m^2 */
+    double efficiency;   /* effective / physical area (0: 0.8) */
+    double freq_hz;      /* carrier frequency, Hz */
+    double t_sys_k;      /* system noise temperature, K */
+    double loss_db;      /* total losses, dB */
+    double snr_db;       /* signal-to-noise ratio needed to detect, dB */
+} ts_radar_equation;
+/* Detection range (m) against rcs_m2; 0 when a parameter is not positive. */
+double ts_radar_equation_range(const ts_radar_equation *radar, double rcs_m2);
+
 /* ------------------------------------------------------------------------ */
 /* Interceptors and their fly-out reach (interceptor.c).                     */
 /* ------------------------------------------------------------------------ */
@@ -397,6 +428,13 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
 void ts_flyout_free(ts_flyout *flyout);
 /* Least time to reach (range_m, h_m); a negative value if out of reach. */
 double ts_flyout_time(const ts_flyout *flyout, double range_m, double h_m);
+/* The same least time by direct simulation (root finding over the family of
+ * fly-outs, no table): slow, the reference the table is tested against.
+ * Kinematic reach only (ignores h_min, h_max, range_max).  TS_OK, or
+ * TS_EIMPOSSIBLE when no fly-out of the family reaches the point. */
+int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
+                          const ts_interceptor *interceptor, double range_m,
+                          double h_m, double *t_s);
 
 /* ------------------------------------------------------------------------ */
 /* A defense: sensors, interceptor batteries, doctrine (defense.c).          */
@@ -456,6 +494,9 @@ typedef struct {
     double p_kill;             /* this battery's kill probability */
     double margin_s;           /* latest launch minus commit + readiness;
                                   < 0 when too late */
+    int has_margin;            /* 0: margin_s undefined (never committed,
+                                  or no point of the path in reach) */
+    int commit_sensor;         /* the sensor whose track committed; -1 */
 } ts_battery_result;
 
 typedef struct {
@@ -482,6 +523,24 @@ int ts_engage(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *threat,
               double rcs_m2, ts_engagement *out);
 void ts_engagement_free(ts_engagement *engagement);
 
+/* A raid: several threats against the one inventory of each battery.
+ * Threats are served in the order of their first shot (ties: input order),
+ * each engaged with what its predecessors left. */
+typedef struct {
+    int n_threats;
+    ts_engagement *threats;    /* owned, input order, each as served */
+    int *order;                /* owned: threat indices in serving order */
+    int n_batteries;
+    int *spent;                /* owned: interceptors spent per battery */
+    int interceptors_spent;    /* all batteries */
+    int threats_engaged;       /* threats with at least one shot */
+    double expected_leakers;   /* sum over threats of 1 - p_kill */
+} ts_raid;
+int ts_engage_raid(ts_ctx *ctx, const ts_engage_plan *plan, int n_threats,
+                   const ts_traj *const *threats, const double *rcs_m2,
+                   ts_raid *out);
+void ts_raid_free(ts_raid *raid); /* frees the arrays, not *raid */
+
 /* ------------------------------------------------------------------------ */
 /* Scenario files (scenario.c) and the catalogues they refer to.             */
 /* ------------------------------------------------------------------------ */
@@ -506,6 +565,7 @@ typedef struct {
 } ts_engagement_spec;
 
 typedef struct {
+    char name[TS_NAME_LEN];    /* unique among the footprints */
     int threat;
     char region[TS_NAME_LEN];  /* "europe", "north-america" or as written */
     double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad;
@@ -513,6 +573,7 @@ typedef struct {
 } ts_footprint_spec;
 
 typedef struct {
+    char name[TS_NAME_LEN];    /* unique among the matrices */
     int threat;                /* the missile, as a threat */
     int n_from, n_to;
     ts_place *from, *to;       /* owned */
@@ -520,6 +581,7 @@ typedef struct {
 
 typedef struct {
     char name[TS_NAME_LEN];    /* "base", or the variant's key */
+    char description[TS_TEXT_LEN]; /* what the variant assumes, "" if none */
     ts_defense defense;        /* resolved with the variant's overrides */
 } ts_variant;
 
@@ -554,6 +616,71 @@ int ts_sensors_load(ts_ctx *ctx, const char *path, int *n, ts_sensor **out);
 int ts_interceptors_load(ts_ctx *ctx, const char *path, int *n,
                          ts_interceptor **out);
 void ts_free(void *p);
+
+/* ------------------------------------------------------------------------ */
+/* Defended-area footprints over a grid of aim points (footprint.c).         */
+/* ------------------------------------------------------------------------ */
+typedef enum {
+    TS_CELL_UNREACHABLE = -1, /* beyond the missile's reach from every launch site */
+    TS_CELL_UNDEFENDED = 0,
+    TS_CELL_DEFENDED = 1
+} ts_cell_status;
+
+typedef struct {
+    signed char status;  /* ts_cell_status */
+    unsigned char shots; /* shot opportunities against the worst launch site */
+    float p_kill;        /* kill probability, worst launch site */
+    float margin_s;      /* launch-window slack, worst launch site, s */
+} ts_footprint_cell;
+
+typedef struct {
+    int n_lat, n_lon;
+    double lat_min_rad, lon_min_rad, step_rad; /* cell centres at min + (i+0.5) step */
+    ts_footprint_cell *cells;  /* owned; cells[i_lat * n_lon + i_lon] */
+    double region_area_m2;     /* all cells (ellipsoidal cell areas) */
+    double defended_area_m2;
+    int shots_histogram[TS_MAX_SHOTS + 1]; /* cells by shots (0..TS_MAX_SHOTS) */
+    int n_failed;              /* flights or engagements that failed for a
+                                  reason other than range (counted, the
+                                  launch site then skipped for that cell) */
+} ts_footprint;
+
+/* Progress callback: fraction done 0..1; called from one thread only. */
+typedef void (*ts_progress_fn)(void *arg, double fraction);
+
+/* For each aim point of the spec's grid and each launch site of the threat:
+ * fly, engage, keep the worst case over launch sites.  OpenMP over cells
+ * with `threads` threads; the result does not depend on the thread count. */
+int ts_footprint_compute(ts_ctx *ctx, const ts_earth *earth,
+                         const ts_engage_plan *plan, const ts_threat *threat,
+                         const ts_footprint_spec *spec, int threads,
+                         ts_progress_fn progress, void *progress_arg,
+                         ts_footprint *out);
+void ts_footprint_free(ts_footprint *footprint);
+
+/* ------------------------------------------------------------------------ */
+/* The main job: every analysis of a scenario, into a folder (run.c).        */
+/* ------------------------------------------------------------------------ */
+/* Progress of a run: the step under way ("footprint europe") and the
+ * fraction of it done, 0..1; called from one thread only. */
+typedef void (*ts_run_progress_fn)(void *arg, const char *step, double fraction);
+
+typedef struct {
+    const char *out_dir;        /* NULL: out/<scenario name> */
+    int threads;                /* >= 1 */
+    ts_run_progress_fn progress; /* may be NULL */
+    void *progress_arg;
+    const volatile int *cancel; /* may be NULL; the run stops, leaving
+                                   nothing, once *cancel != 0 */
+} ts_run_opts;
+
+/* Performs the scenario's analyses for every variant and writes the run
+ * folder (docs/report-format.md): everything goes to a temporary folder
+ * beside out_dir, renamed into place only when complete, so a failed or
+ * cancelled run leaves nothing and an earlier folder is replaced only by a
+ * complete one.  Status: TS_OK; TS_EIO (files, or "interrupted"); others
+ * from the modules. */
+int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts);
 
 /* ------------------------------------------------------------------------ */
 /* Quantities with units, at the edge: scenario files and options (units.c). */

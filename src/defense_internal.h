@@ -1,0 +1,50 @@
+/*
+ * Private declarations shared by the defense modules (sensor.c,
+ * interceptor.c, engage.c).  Not installed.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef TS_DEFENSE_INTERNAL_H
+#define TS_DEFENSE_INTERNAL_H
+
+#include "ts_internal.h"
+
+/* Effective-Earth-radius factor for standard refraction, dimensionless
+ * (the "4/3 Earth": Skolnik, "Introduction to Radar Systems", 3rd ed. 2001,
+ * sec. 8.2; Doerry, "Earth Curvature and Atmospheric Refraction Effects on
+ * Radar Signal Propagation", Sandia report SAND2012-10690, 2013). */
+#define TS_REFRACTION_K (4.0 / 3.0)
+
+/* A radar prepared for fast repeated visibility tests: its antenna position
+ * and local frame, computed once (sensor.c).  Plain value; the sensor it
+ * points to is not owned and must outlive it. */
+typedef struct {
+    const ts_sensor *sensor; /* not owned */
+    ts_vec3 r0;              /* antenna, ECEF, m */
+    ts_vec3 east, north, up; /* local frame at the antenna (up: normal) */
+    ts_vec3 foot;            /* foot of the normal on the ellipsoid, ECEF */
+    ts_vec3 p0;              /* antenna in ellipsoid-scaled coordinates
+                                (x/a, y/a, z/b), lifted to the surface
+                                when the antenna is below it */
+    double h0;               /* antenna height above the ellipsoid, m */
+    double inv_a, inv_b;     /* 1/a, 1/b, 1/m */
+    double m_rad, n_rad;     /* meridian and prime-vertical radii at the
+                                antenna's latitude, m */
+    double sin_el_min;       /* sin of the minimum elevation */
+} ts_radar_geom;
+
+void ts_radar_geom_init(ts_radar_geom *g, const ts_earth *earth,
+                        const ts_sensor *sensor);
+
+/* Slant-range limit of a radar against rcs_m2, m: the radar-equation range
+ * capped by the instrumented range; HUGE_VAL when neither is given; 0 when
+ * rcs_m2 <= 0. */
+double ts_radar_range_limit(const ts_sensor *sensor, double rcs_m2);
+
+/* Whether the prepared radar sees the target at r_ecef (m), of geodetic
+ * height h_m (pass it when known, else NAN: it is computed only when the
+ * refraction model needs it), within range_limit_m (ts_radar_range_limit).
+ * Returns 1 or 0. */
+int ts_radar_geom_sees(const ts_radar_geom *g, const ts_earth *earth,
+                       const ts_vec3 *r_ecef, double h_m, double range_limit_m);
+
+#endif /* TS_DEFENSE_INTERNAL_H */

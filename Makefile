@@ -4,11 +4,12 @@
 #               whole suite again under AddressSanitizer + UBSan
 #   make        builds build/thirdsite
 #   make bench  runs benchmark B1 against the GSL baseline (bench/b1.sh)
+#   make fuzz   fuzzes the scenario loader (libFuzzer) for FUZZ_SECONDS
 JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all build deps demo test test-release test-asan bench clean
+.PHONY: all build deps demo test test-release test-asan test-fuzz fuzz bench clean
 
 all: build
 
@@ -22,7 +23,7 @@ build: deps
 demo: build
 	@./scripts/demo.sh $(BUILD)/thirdsite
 
-test: test-release test-asan
+test: test-release test-asan test-fuzz
 
 test-release: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -37,6 +38,15 @@ test-asan: deps
 	  if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' ctest.log; then \
 	    echo "sanitizer reports in $(ASAN_BUILD)/ctest.log"; exit 1; fi; \
 	  if [ $$rc -ne 0 ]; then grep -A30 -E 'Failed|\*\*\*' ctest.log | head -150; exit $$rc; fi; }
+
+# The scenario loader under libFuzzer: a short run in `make test`, a longer
+# one with `make fuzz` (FUZZ_SECONDS=600 make fuzz for longer still).
+FUZZ_SECONDS ?= 300
+test-fuzz: deps
+	@./tests/fuzz/run.sh 20
+
+fuzz: deps
+	@./tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: build
 	@./bench/b1.sh

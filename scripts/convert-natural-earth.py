@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Converts world-atlas TopoJSON (Natural Earth) into thirdsite's map data.
 
-Usage: convert-natural-earth.py COUNTRIES.json OUT.bin
+Usage: convert-natural-earth.py COUNTRIES.json LAKES.geojson OUT.bin
 
 Input: countries-50m.json or countries-110m.json of the npm package
-world-atlas (Natural Earth Admin 0 countries, with the merged "land" object).
+world-atlas (Natural Earth Admin 0 countries, with the merged "land" object),
+and the Natural Earth lakes of the same scale (ne_50m_lakes.geojson or
+ne_110m_lakes.geojson, "Lakes and Reservoirs"), which world-atlas lacks: its
+land polygons cover lakes, the Great Lakes included.
 TopoJSON decoding follows the TopoJSON specification (quantized, delta-encoded
 arcs; a negative arc index ~i means arc i reversed).
 
@@ -26,13 +29,16 @@ of the 50m Antarctica) is dropped.
 Borders: the arcs of the "countries" object that two different countries
 share (land boundaries between countries; coasts are the land rings).
 
+Lakes: planar (lon, lat) polygons already (Natural Earth shapefile
+geometry); only oriented like the land (islands are holes).
+
 Output (little-endian), coordinates as int32 microdegrees:
   char[8]  "TSNEGEO1"
-  u32      number of layers (2)
-  layer "polygons":  u32 kind = 1, u32 n_polys, u32 n_rings, u32 n_points,
+  u32      number of layers (3): land, borders, lakes
+  a polygon layer:   u32 kind = 1, u32 n_polys, u32 n_rings, u32 n_points,
                      u32 rings per polygon [n_polys] (first ring: exterior),
                      u32 points per ring [n_rings], i32 lon, lat [2 n_points]
-  layer "lines":     u32 kind = 2, u32 n_lines, u32 n_points,
+  a line layer:      u32 kind = 2, u32 n_lines, u32 n_points,
                      u32 points per line [n_lines], i32 lon, lat [2 n_points]
 Rings are not closed (the last point is not the first repeated).
 """
@@ -177,8 +183,53 @@ def polygons_of(geom):
     return []
 
 
+def pack_polys(polys):
+    rings = [r for p in polys for r in p]
+    out = bytearray()
+    out += struct.pack("<IIII", 1, len(polys), len(rings), sum(len(r) for r in rings))
+    out += struct.pack("<%dI" % len(polys), *[len(p) for p in polys])
+    out += struct.pack("<%dI" % len(rings), *[len(r) for r in rings])
+    for r in rings:
+        for x, y in r:
+            out += struct.pack("<ii", q(x), q(y))
+    return out
+
+
+def pack_lines(lines):
+    out = bytearray()
+    out += struct.pack("<III", 2, len(lines), sum(len(l) for l in lines))
+    out += struct.pack("<%dI" % len(lines), *[len(l) for l in lines])
+    for l in lines:
+        for x, y in l:
+            out += struct.pack("<ii", q(x), q(y))
+    return out
+
+
+def q(v):
+    return int(round(v * UDEG))
+
+
+def read_lakes(path):
+    with open(path, encoding="utf-8") as f:
+        gj = json.load(f)
+    polys = []
+    for feat in gj["features"]:
+        g = feat["geometry"]
+        parts = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        for part in parts:
+            rings = []
+            for ri, ring in enumerate(part):
+                r = clean([(float(x), float(y)) for x, y in ring])
+                if len(r) < 3 or abs(area2(r)) < 1e-12:
+                    continue
+                rings.append(orient(r, ri == 0))
+            if rings and abs(area2(part[0])) >= 1e-12:
+                polys.append(rings)
+    return polys
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         raise SystemExit(__doc__)
     with open(sys.argv[1], encoding="utf-8") as f:
         topo = json.load(f)
@@ -237,29 +288,20 @@ def main():
         if len(cur) > 1:
             lines.append(cur)
 
-    def q(v):
-        return int(round(v * UDEG))
+    lakes = read_lakes(sys.argv[2])
 
     out = bytearray(b"TSNEGEO1")
-    out += struct.pack("<I", 2)
-    rings = [r for p in polys for r in p]
-    npts = sum(len(r) for r in rings)
-    out += struct.pack("<IIII", 1, len(polys), len(rings), npts)
-    out += struct.pack("<%dI" % len(polys), *[len(p) for p in polys])
-    out += struct.pack("<%dI" % len(rings), *[len(r) for r in rings])
-    for r in rings:
-        for x, y in r:
-            out += struct.pack("<ii", q(x), q(y))
-    npts_l = sum(len(l) for l in lines)
-    out += struct.pack("<III", 2, len(lines), npts_l)
-    out += struct.pack("<%dI" % len(lines), *[len(l) for l in lines])
-    for l in lines:
-        for x, y in l:
-            out += struct.pack("<ii", q(x), q(y))
-    with open(sys.argv[2], "wb") as f:
+    out += struct.pack("<I", 3)
+    out += pack_polys(polys)
+    out += pack_lines(lines)
+    out += pack_polys(lakes)
+    with open(sys.argv[3], "wb") as f:
         f.write(out)
-    print("%s: %d polygons, %d rings, %d points; %d border lines, %d points; %d bytes"
-          % (sys.argv[2], len(polys), len(rings), npts, len(lines), npts_l, len(out)))
+    print("%s: land %d polygons, %d points; borders %d lines, %d points; "
+          "lakes %d polygons, %d points; %d bytes"
+          % (sys.argv[3], len(polys), sum(len(r) for p in polys for r in p), len(lines),
+             sum(len(l) for l in lines), len(lakes), sum(len(r) for p in lakes for r in p),
+             len(out)))
 
 
 def contains(ring, x, y):

@@ -100,6 +100,9 @@ static const ts_field interceptor_f[] = {
 const ts_field_table ts_interceptor_fields = {
     interceptor_f, (int)(sizeof interceptor_f / sizeof interceptor_f[0])};
 
+/* Stage keys as in data/missiles.yaml (missile.c), so that a threat's
+ * stage overrides read like the missile catalogue.  `source` is accepted
+ * (documentation only). */
 static const ts_field stage_f[] = {
     QTY("gross_mass", ts_stage, m_gross_kg, TS_Q_MASS, 0.0, 500e3, TS_F_LO_OPEN, "t"),
     QTY("propellant", ts_stage, m_prop_kg, TS_Q_MASS, 0.0, 500e3, TS_F_LO_OPEN, "t"),
@@ -110,6 +113,7 @@ static const ts_field stage_f[] = {
     QTY("area", ts_stage, area_ref_m2, TS_Q_AREA, 0.0, 100.0, 0, "m^2"),
     SPECIAL("diameter"),
     QTY("exit_area", ts_stage, exit_area_m2, TS_Q_AREA, 0.0, 50.0, 0, "m^2"),
+    SPECIAL("source"),
 };
 const ts_field_table ts_stage_fields = {stage_f, (int)(sizeof stage_f / sizeof stage_f[0])};
 
@@ -577,20 +581,58 @@ int ts_stages_apply(ts_y_errs *errs, const ts_y_node *list, const char *what, ts
                          "value <= 20 m)", dia, w);
                 bad++;
             } else if (ts_y_get(m, "area")) {
-                ts_y_err(errs, d, "give either 'area' or 'diameter' in %s, not both", w);
+                ts_y_err(errs, d, "give either 'area' or 'diameter' in %s, not "
+                         "both", w);
                 bad++;
             } else
                 tmp[i].area_ref_m2 = 0.25 * TS_PI * dia * dia;
         }
-        static const char *const need[] = {"gross_mass", "propellant", "isp", "thrust",
-                                           "burn_time"};
-        double v[5] = {tmp[i].m_gross_kg, tmp[i].m_prop_kg, tmp[i].isp_vac_s,
-                       tmp[i].thrust_vac_n, tmp[i].burn_s};
-        for (int k = 0; k < 5; k++)
+        const ts_y_node *src = ts_y_get(m, "source");
+        char text[TS_TEXT_LEN];
+        if (src && ts_y_text(errs, src, "'source'", text, sizeof text))
+            bad++;
+        /* One of Isp and thrust gives the other through the mass flow
+         * (constant thrust: F_vac = (m_prop / t_burn) g0 Isp_vac; Sutton &
+         * Biblarz, Rocket Propulsion Elements, 8th ed., eqs. 2-5, 3-30), as
+         * in data/missiles.yaml.  A thrust or Isp set here replaces the
+         * other unless both are given. */
+        const ts_y_node *isp_n = ts_y_get(m, "isp"), *thr_n = ts_y_get(m, "thrust");
+        if (isp_n && !thr_n)
+            tmp[i].thrust_vac_n = NAN;
+        if (thr_n && !isp_n)
+            tmp[i].isp_vac_s = NAN;
+        /* a new burn time or propellant load keeps the motor's Isp */
+        if (!isp_n && !thr_n && (ts_y_get(m, "burn_time") || ts_y_get(m, "propellant")) &&
+            !isnan(tmp[i].isp_vac_s))
+            tmp[i].thrust_vac_n = NAN;
+        double mdot = tmp[i].m_prop_kg / tmp[i].burn_s;
+        if (isnan(tmp[i].thrust_vac_n) && !isnan(tmp[i].isp_vac_s) && isfinite(mdot))
+            tmp[i].thrust_vac_n = mdot * TS_G0 * tmp[i].isp_vac_s;
+        else if (isnan(tmp[i].isp_vac_s) && !isnan(tmp[i].thrust_vac_n) && isfinite(mdot))
+            tmp[i].isp_vac_s = tmp[i].thrust_vac_n / (mdot * TS_G0);
+        else if (isp_n && thr_n && isfinite(mdot) && !isnan(tmp[i].isp_vac_s) &&
+                 !isnan(tmp[i].thrust_vac_n)) {
+            double implied = mdot * TS_G0 * tmp[i].isp_vac_s;
+            double rel = fabs(tmp[i].thrust_vac_n - implied) / implied;
+            if (rel > 0.01) {
+                ts_y_err(errs, thr_n, "thrust %.6g kN disagrees by %.1f%% with the %.6g kN "
+                         "that isp, propellant and burn_time imply in %s (give one "
+                         "of isp and thrust, or make them agree within 1%%)",
+                         tmp[i].thrust_vac_n / 1e3, 100.0 * rel, implied / 1e3, w);
+                bad++;
+            }
+        }
+        static const char *const need[] = {"gross_mass", "propellant", "burn_time"};
+        double v[3] = {tmp[i].m_gross_kg, tmp[i].m_prop_kg, tmp[i].burn_s};
+        for (int k = 0; k < 3; k++)
             if (isnan(v[k])) {
                 ts_y_err(errs, m, "missing required key '%s' in %s", need[k], w);
                 bad++;
             }
+        if (isnan(tmp[i].isp_vac_s) && isnan(tmp[i].thrust_vac_n)) {
+            ts_y_err(errs, m, "missing required key 'isp' (or 'thrust') in %s", w);
+            bad++;
+        }
         if (!isnan(v[0]) && !isnan(v[1]) && !(v[1] < v[0])) {
             const ts_y_node *p = ts_y_get(m, "propellant");
             ts_y_err(errs, p ? p : m, "propellant must be less than gross_mass in %s", w);

@@ -478,63 +478,111 @@ struct fly_search {
 };
 
 /*
- * Maximises f over the kick angle.  Without a bracket (lo <= 0): a scan of
- * [KICK_MIN, KICK_MAX] on a geometric grid, then golden-section search
- * (Kiefer 1953; Press et al., Numerical Recipes, 3rd ed., sec. 10.2) between
- * the neighbours of the best grid point.  With a bracket [lo, hi]: the
- * golden-section search alone.  Stops at a relative width of 1e-4.
- * Returns TS_OK or an error.
+ * Maximises f over the kick angle by Brent's method: parabolic interpolation
+ * safeguarded by golden-section steps (R. P. Brent, "Algorithms for
+ * Minimization without Derivatives", Prentice-Hall 1973, ch. 5, procedure
+ * localmin), on -f, in [a, b] from the interior point x (value fx), to a
+ * kick tolerance of 1e-4 x + 1e-7 rad.  Returns TS_OK or an error.
  */
-static int maximise_kick(fly_search *sr, kick_fn f, double lo, double hi, double *best_kick,
+static int brent_max(fly_search *sr, kick_fn f, double a, double b, double x, double fx,
+                     double *best_kick, double *best_val)
+{
+    const double c = 0.5 * (3.0 - sqrt(5.0)); /* golden-section fraction */
+    double v = x, w = x, gx = -fx, gv = gx, gw = gx, d = 0.0, e = 0.0;
+    for (int it = 0; it < 60; it++) {
+        double m = 0.5 * (a + b), tol = 1e-4 * fabs(x) + 1e-7, t2 = 2.0 * tol;
+        if (fabs(x - m) <= t2 - 0.5 * (b - a))
+            break;
+        double p = 0.0, q = 0.0, r = 0.0;
+        if (fabs(e) > tol) { /* parabola through (v, w, x) */
+            r = (x - w) * (gx - gv);
+            q = (x - v) * (gx - gw);
+            p = (x - v) * q - (x - w) * r;
+            q = 2.0 * (q - r);
+            if (q > 0.0)
+                p = -p;
+            else
+                q = -q;
+            r = e;
+            e = d;
+        }
+        if (fabs(p) < fabs(0.5 * q * r) && p > q * (a - x) && p < q * (b - x)) {
+            d = p / q; /* parabolic step */
+            double u = x + d;
+            if (u - a < t2 || b - u < t2)
+                d = x < m ? tol : -tol;
+        } else { /* golden-section step into the larger part */
+            e = (x < m ? b : a) - x;
+            d = c * e;
+        }
+        double u = x + (fabs(d) >= tol ? d : (d > 0.0 ? tol : -tol)), fu;
+        int st = f(sr, u, &fu);
+        if (st)
+            return st;
+        double gu = -fu;
+        if (gu <= gx) {
+            if (u < x)
+                b = x;
+            else
+                a = x;
+            v = w;
+            gv = gw;
+            w = x;
+            gw = gx;
+            x = u;
+            gx = gu;
+        } else {
+            if (u < x)
+                a = u;
+            else
+                b = u;
+            if (gu <= gw || w == x) {
+                v = w;
+                gv = gw;
+                w = u;
+                gw = gu;
+            } else if (gu <= gv || v == x || v == w) {
+                v = u;
+                gv = gu;
+            }
+        }
+    }
+    *best_kick = x;
+    *best_val = -gx;
+    return TS_OK;
+}
+
+/*
+ * Maximises f over the kick angle.  Without a guess (guess <= 0): a scan of
+ * [KICK_MIN, KICK_MAX] on a geometric grid, then Brent's method between the
+ * neighbours of the best grid point.  With a guess (the previous optimum):
+ * Brent's method in [guess / 1.4, guess * 1.4], falling back to the scan if
+ * the maximum lies on the edge of that bracket.  Returns TS_OK or an error.
+ */
+static int maximise_kick(fly_search *sr, kick_fn f, double guess, double *best_kick,
                          double *best_val)
 {
     enum { NGRID = 13 };
-    double a = lo, b = hi, kb = 0.0, vb = -HUGE_VAL;
     int st;
-    if (!(lo > 0.0)) {
-        double k[NGRID], val[NGRID];
-        int ib = 0;
-        for (int i = 0; i < NGRID; i++) {
-            k[i] = TS_FLY_KICK_MIN *
-                   pow(TS_FLY_KICK_MAX / TS_FLY_KICK_MIN, (double)i / (NGRID - 1));
-            if ((st = f(sr, k[i], &val[i])) != TS_OK)
-                return st;
-            if (val[i] > val[ib])
-                ib = i;
-        }
-        a = k[ib > 0 ? ib - 1 : 0];
-        b = k[ib < NGRID - 1 ? ib + 1 : NGRID - 1];
-        kb = k[ib];
-        vb = val[ib];
+    if (guess > 0.0) {
+        double a = guess / 1.4, b = fmin(guess * 1.4, TS_FLY_KICK_MAX), fx;
+        if ((st = f(sr, guess, &fx)) != TS_OK ||
+            (st = brent_max(sr, f, a, b, guess, fx, best_kick, best_val)) != TS_OK)
+            return st;
+        if (*best_kick > a * 1.01 && (*best_kick < b / 1.01 || b >= TS_FLY_KICK_MAX))
+            return TS_OK;
     }
-    const double gr = 0.5 * (sqrt(5.0) - 1.0);
-    double x1 = b - gr * (b - a), x2 = a + gr * (b - a), f1, f2;
-    if ((st = f(sr, x1, &f1)) != TS_OK || (st = f(sr, x2, &f2)) != TS_OK)
-        return st;
-    while (b - a > 1e-4 * b) {
-        if (f1 > f2) {
-            b = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = b - gr * (b - a);
-            if ((st = f(sr, x1, &f1)) != TS_OK)
-                return st;
-        } else {
-            a = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = a + gr * (b - a);
-            if ((st = f(sr, x2, &f2)) != TS_OK)
-                return st;
-        }
+    double k[NGRID], val[NGRID];
+    int ib = 0;
+    for (int i = 0; i < NGRID; i++) {
+        k[i] = TS_FLY_KICK_MIN * pow(TS_FLY_KICK_MAX / TS_FLY_KICK_MIN, (double)i / (NGRID - 1));
+        if ((st = f(sr, k[i], &val[i])) != TS_OK)
+            return st;
+        if (val[i] > val[ib])
+            ib = i;
     }
-    *best_kick = f1 > f2 ? x1 : x2;
-    *best_val = f1 > f2 ? f1 : f2;
-    if (vb > *best_val) {
-        *best_kick = kb;
-        *best_val = vb;
-    }
-    return TS_OK;
+    return brent_max(sr, f, k[ib > 0 ? ib - 1 : 0], k[ib < NGRID - 1 ? ib + 1 : NGRID - 1],
+                     k[ib], val[ib], best_kick, best_val);
 }
 
 /* Ground range of a full burn with kick angle kick, m (0 without impact). */
@@ -645,6 +693,53 @@ static int cut_for_range(fly_search *sr, double kick, double *t_cut, double *ful
     }
     *t_cut = 0.5 * (a + b);
     *reach = 1;
+    return TS_OK;
+}
+
+/*
+ * Kick angle in [klo, khi] at which f (a range, m) equals the target, the
+ * bracket's ends on either side (rlo, rhi their ranges): Illinois regula
+ * falsi (Dowell & Jarratt 1971), to 20 m in range or 1e-9 rad in kick.
+ * *kick: the end of the final bracket closer to the target; *range its range.
+ */
+static int kick_for_range(fly_search *sr, kick_fn f, double klo, double rlo, double khi,
+                          double rhi, double *kick, double *range)
+{
+    double ga = rlo - sr->target_m, gb = rhi - sr->target_m;
+    int side = 0;
+    for (int it = 0; it < 80 && khi - klo > 1e-9 && fabs(ga) > 20.0 && fabs(gb) > 20.0;
+         it++) {
+        double c = (klo * gb - khi * ga) / (gb - ga), r;
+        if (!(c > klo && c < khi))
+            c = 0.5 * (klo + khi);
+        int st = f(sr, c, &r);
+        if (st)
+            return st;
+        double gc = r - sr->target_m;
+        if ((gc < 0.0) == (ga < 0.0)) {
+            klo = c;
+            ga = gc;
+            if (side == -1)
+                gb *= 0.5;
+            side = -1;
+        } else {
+            khi = c;
+            gb = gc;
+            if (side == 1)
+                ga *= 0.5;
+            side = 1;
+        }
+    }
+    /* the ends' true ranges (the Illinois weights scale the stored ones) */
+    double r_lo, r_hi;
+    int st = f(sr, klo, &r_lo);
+    if (!st)
+        st = f(sr, khi, &r_hi);
+    if (st)
+        return st;
+    int use_lo = fabs(r_lo - sr->target_m) <= fabs(r_hi - sr->target_m);
+    *kick = use_lo ? klo : khi;
+    *range = use_lo ? r_lo : r_hi;
     return TS_OK;
 }
 
@@ -777,7 +872,7 @@ int ts_missile_max_range(ts_ctx *ctx, const ts_earth *earth, const ts_missile *m
     setup_steps(&fs, TS_FLY_H_MAX);
     fly_search sr = {&fs, {0.0, 0.0, fs.t_burn}, 0.0, NULL, 0};
     double kick, best;
-    st = maximise_kick(&sr, range_full_burn, &kick, &best);
+    st = maximise_kick(&sr, range_full_burn, 0.0, &kick, &best);
     if (st == TS_ENOMEM)
         return ts_error(ctx, TS_ENOMEM, "ts_missile_max_range: out of memory");
     if (st)
@@ -865,122 +960,102 @@ int ts_fly(ts_ctx *ctx, const ts_earth *earth, const ts_missile *missile, double
                         &aim.az_launch, &aim.az_aim);
     if (aim.range_m < 1000.0)
         return ts_error(ctx, TS_EIMPOSSIBLE,
-                        "ts_fly: the aim point is %.0f m from the launch point", aim.range_m);
+                        "the aim point is only %.0f m from the launch point", aim.range_m);
     fly_node *nodes = malloc((size_t)nodes_needed(&fs) * sizeof *nodes);
     if (!nodes)
         return ts_error(ctx, TS_ENOMEM, "ts_fly: out of memory");
     fly_search sr = {&fs, {aim.az_launch, 0.0, fs.t_burn}, aim.range_m, nodes, 0};
     fly_result res;
-    double kick = 0.0, best = 0.0, x[2];
+    double kmax = 0.0, rmax = 0.0, kme = 0.0, x[2];
     int which = 0;
     double p_lo = 0.0, p_hi = 0.0;
-    /* Azimuth: the geodesic one first; the Earth's rotation bends the flight,
-     * so correct it from the cross-range miss of the shaped flight (for the
-     * sphere, d cross / d azimuth = R sin(range / R)) and search again. */
-    for (int pass = 0; pass < 3; pass++) {
-        double full = 0.0;
-        if (shape == TS_SHAPE_MIN_ENERGY) {
-            st = maximise_kick(&sr, min_energy_objective, &kick, &best);
-            if (st)
+    /*
+     * Azimuth: the geodesic one first.  The Earth's rotation bends the
+     * flight, so the shaped flight's cross-range miss corrects it (for the
+     * sphere, d cross / d azimuth = R sin(range / R)) and the shape is
+     * solved again, near the previous kick angles, until the cross-range
+     * miss is under 1 km; Newton's method finishes the job.
+     */
+    for (int pass = 0; pass < 4; pass++) {
+        /* the best-range full burn toward this azimuth (again after the
+         * first pass only when the aim point is near the limit) */
+        if (pass == 0 || rmax < 1.05 * aim.range_m)
+            if ((st = maximise_kick(&sr, range_full_burn, kmax, &kmax, &rmax)) != TS_OK)
                 goto fail;
-            double t_cut;
-            int reach;
-            if ((st = cut_for_range(&sr, kick, &t_cut, &full, &reach)) != TS_OK)
+        int reach = rmax >= aim.range_m;
+        sr.pg.kick = kmax;
+        sr.pg.t_cut = fs.t_burn;
+        if (reach && shape == TS_SHAPE_MIN_ENERGY) {
+            double kick, val, t_cut, full;
+            int ok;
+            if ((st = maximise_kick(&sr, min_energy_objective, kme, &kick, &val)) != TS_OK ||
+                (st = cut_for_range(&sr, kick, &t_cut, &full, &ok)) != TS_OK)
                 goto fail;
-            sr.pg.kick = kick;
-            sr.pg.t_cut = reach ? t_cut : fs.t_burn;
-        } else {
-            st = maximise_kick(&sr, range_full_burn, &kick, &full);
-            if (st)
+            kme = kick;
+            if (ok) {
+                sr.pg.kick = kick;
+                sr.pg.t_cut = t_cut;
+            }
+        } else if (reach && shape == TS_SHAPE_LOFTED) {
+            double klo = TS_FLY_KICK_MIN, khi = kmax, r;
+            if ((st = range_full_burn(&sr, klo, &r)) != TS_OK)
                 goto fail;
-            sr.pg.kick = kick;
-            sr.pg.t_cut = fs.t_burn;
-            if (full >= aim.range_m) {
-                /* bracket [lo, hi] in kick on the shape's side of the optimum */
-                double lo, hi, f_lo, f_hi, r;
-                if (shape == TS_SHAPE_LOFTED) {
-                    lo = TS_FLY_KICK_MIN;
-                    hi = kick;
-                    if ((st = range_full_burn(&sr, lo, &f_lo)) != TS_OK)
-                        goto fail;
-                    f_hi = full;
-                    if (f_lo > aim.range_m) {
-                        free(nodes);
-                        return ts_error(ctx, TS_EIMPOSSIBLE,
-                                        "ts_fly: '%s' cannot fly a lofted full burn as short "
-                                        "as %.0f km (shortest %.0f km)",
-                                        missile->id, aim.range_m / 1e3, f_lo / 1e3);
-                    }
-                } else {
-                    lo = kick;
-                    f_lo = full;
-                    hi = kick;
-                    f_hi = full;
-                    while (f_hi > aim.range_m && hi < 80.0 * TS_DEG) {
-                        hi = hi * 1.25 + 0.5 * TS_DEG;
-                        if ((st = range_full_burn(&sr, hi, &f_hi)) != TS_OK)
-                            goto fail;
-                    }
-                    if (f_hi > aim.range_m) {
-                        free(nodes);
-                        return ts_error(ctx, TS_EIMPOSSIBLE,
-                                        "ts_fly: '%s' cannot fly a depressed full burn as "
-                                        "short as %.0f km",
-                                        missile->id, aim.range_m / 1e3);
-                    }
-                }
-                /* bisection on the range, monotone on this side */
-                for (int it = 0; it < 60 && hi - lo > 1e-9; it++) {
-                    double mid = 0.5 * (lo + hi);
-                    if ((st = range_full_burn(&sr, mid, &r)) != TS_OK)
-                        goto fail;
-                    int below = r < aim.range_m;
-                    if ((shape == TS_SHAPE_LOFTED) == below) {
-                        lo = mid;
-                        f_lo = r;
-                    } else {
-                        hi = mid;
-                        f_hi = r;
-                    }
-                }
-                sr.pg.kick = 0.5 * (lo + hi);
-                (void)f_lo;
-                (void)f_hi;
+            if (r > aim.range_m) {
+                free(nodes);
+                return ts_error(ctx, TS_EIMPOSSIBLE,
+                                "'%s' cannot fly a lofted full burn as short as "
+                                "%.0f km (the shortest reaches %.0f km)",
+                                missile->id, aim.range_m / 1e3, r / 1e3);
+            }
+            if ((st = kick_for_range(&sr, range_full_burn, klo, r, khi, rmax, &sr.pg.kick,
+                                     &r)) != TS_OK)
+                goto fail;
+        } else if (reach) { /* depressed: range falls as the kick grows past kmax */
+            double klo = kmax, khi = kmax, r = rmax;
+            while (r > aim.range_m && khi < 85.0 * TS_DEG) {
+                klo = khi;
+                khi = fmin(khi * 1.25 + 0.5 * TS_DEG, 85.0 * TS_DEG);
+                if ((st = range_depressed(&sr, khi, &r)) != TS_OK)
+                    goto fail;
+            }
+            if (r > aim.range_m) {
+                free(nodes);
+                return ts_error(ctx, TS_EIMPOSSIBLE,
+                                "'%s' cannot fly a depressed full burn as short as "
+                                "%.0f km",
+                                missile->id, aim.range_m / 1e3);
+            }
+            double rlo;
+            if ((st = range_depressed(&sr, klo, &rlo)) != TS_OK ||
+                (st = kick_for_range(&sr, range_depressed, klo, rlo, khi, r, &sr.pg.kick,
+                                     &r)) != TS_OK)
+                goto fail;
+            if (fabs(r - aim.range_m) > 10e3) {
+                free(nodes);
+                return ts_error(ctx, TS_EIMPOSSIBLE,
+                                "'%s' cannot fly a depressed full burn as short as "
+                                "%.0f km: the flattest that is not descending at burnout "
+                                "reaches %.0f km",
+                                missile->id, aim.range_m / 1e3, r / 1e3);
             }
         }
         if ((st = fly_once(&fs, &sr.pg, &res)) != TS_OK)
             goto fail;
-        double down, cross;
         if (!res.ok)
             break;
+        double down, cross;
         miss_vector(&fs, &aim, &res, &down, &cross);
         double dcross = earth->a_m * sin(res.range_m / earth->a_m);
-        if (fabs(cross) < 1000.0 || !(dcross > 0.0))
-            break;
-        sr.pg.azimuth -= cross / dcross;
-        if (pass == 2 && full < aim.range_m)
-            break;
-    }
-    /* reachable at all? */
-    {
-        fly_search chk = sr;
-        double kmax, rmax;
-        if (shape == TS_SHAPE_MIN_ENERGY) {
-            if ((st = maximise_kick(&chk, range_full_burn, &kmax, &rmax)) != TS_OK)
-                goto fail;
-        } else {
-            rmax = 0.0;
-            if ((st = maximise_kick(&chk, range_full_burn, &kmax, &rmax)) != TS_OK)
-                goto fail;
-        }
-        sr.n_evals = chk.n_evals;
-        if (rmax < aim.range_m) {
+        if (!reach && pass >= 1) {
             free(nodes);
             return ts_error(ctx, TS_EIMPOSSIBLE,
-                            "ts_fly: the aim point is %.0f km away, beyond the maximum range "
+                            "the aim point is %.0f km away, beyond the maximum range "
                             "of '%s' toward it (%.0f km)",
                             aim.range_m / 1e3, missile->id, rmax / 1e3);
         }
+        if ((reach && fabs(cross) < 1000.0) || !(dcross > 0.0))
+            break;
+        sr.pg.azimuth -= cross / dcross;
     }
     if (shape == TS_SHAPE_MIN_ENERGY) {
         which = 0;
@@ -1021,7 +1096,7 @@ int ts_fly(ts_ctx *ctx, const ts_earth *earth, const ts_missile *missile, double
             return ts_error(ctx, TS_ENOMEM, "ts_fly: out of memory");
         if (!res.ok || crashed)
             return ts_error(ctx, TS_EIMPOSSIBLE,
-                            "ts_fly: no %s flight of '%s' reaches the aim point",
+                            "no %s flight of '%s' reaches the aim point",
                             shape_name(shape), missile->id);
     }
     ts_flight_summary sum;
@@ -1047,11 +1122,11 @@ int ts_fly(ts_ctx *ctx, const ts_earth *earth, const ts_missile *missile, double
         *out = sum;
     if (sum.miss_m > 1000.0)
         return ts_error(ctx, TS_ENOCONVERGE,
-                        "ts_fly: the %s flight of '%s' misses the aim point by %.0f m",
+                        "the %s flight of '%s' misses the aim point by %.0f m",
                         shape_name(shape), missile->id, sum.miss_m);
     if (sum.miss_m > 1.0)
         return ts_error(ctx, TS_WNOCONVERGE,
-                        "ts_fly: the %s flight of '%s' misses the aim point by %.1f m",
+                        "the %s flight of '%s' misses the aim point by %.1f m",
                         shape_name(shape), missile->id, sum.miss_m);
     return TS_OK;
 fail:

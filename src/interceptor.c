@@ -8,46 +8,51 @@
  *  non-rotating sphere of the mean radius R1 = (2a + b)/3 (IUGG; Moritz 2000,
  *  J. Geodesy 74:128) with point-mass gravity GM (WGS-84).  Two boosters:
  *   - Given by burnout speed v_bo and burn time t_b (the open literature's
- *     usual description of an interceptor: Wilkening, "A simple model for
- *     calculating ballistic missile defense effectiveness", Science & Global
- *     Security 8:183, 2000, treats the fly-out the same way): a
- *     constant-acceleration burn a = v_bo / t_b along a straight line at the
- *     launch elevation angle e (the guidance holds the line; gravity losses
- *     are inside the quoted burnout speed), then ballistic flight under
- *     point-mass gravity.  The family: e from 0.5 to 89.75 deg in steps of
- *     0.25 deg, plus the vertical shot.
+ *     usual description of an interceptor): a constant-acceleration burn
+ *     a = v_bo / t_b along a straight line at the launch elevation angle e
+ *     (the guidance holds the line; gravity losses are inside the quoted
+ *     burnout speed), then ballistic flight under point-mass gravity.  The
+ *     family: e from 0.5 to 89.99 deg.
  *   - Given by stages: 3-DOF point-mass powered flight with thrust (vacuum
  *     thrust less ambient pressure times nozzle exit area), mass flow
  *     m_prop / burn_s, drag in the US Standard Atmosphere 1976 (ts_atmosphere)
  *     with a notional slender-body drag curve (below), a vertical rise of
  *     TS_FO_VERTICAL_S, an instantaneous pitch kick of the velocity by delta
- *     from the vertical, then a gravity turn (thrust along the velocity),
- *     the same pitch programme as the missile model (Zipfel, "Modeling and
- *     Simulation of Aerospace Vehicle Dynamics", 2nd ed. 2007, ch. 8 3-DOF;
- *     Wiesel, "Spaceflight Dynamics", 3rd ed. 2010, sec. 7.3 gravity turn).
- *     The family: delta from 0.25 to 85 deg in steps of 0.25 deg, plus the
- *     vertical shot.
- *  Each member is integrated (classical 4th-order Runge-Kutta, fixed step
- *  TS_FO_DT_TABLE, steps clipped at staging, burnout and the kick) until it
- *  strikes the ground, leaves the table, sinks below the lowest altitude
- *  after burnout, or TS_FO_T_CAP.  Every member crosses each ground-range
- *  column of the table once (range grows monotonically off the vertical);
- *  the crossing's height and time are interpolated linearly in range within
- *  the step.  At a column the heights reached vary continuously along the
- *  family, so for each pair of neighbouring members that both reach the
- *  column, every table height between theirs is reached at a time
- *  interpolated linearly in height; the node keeps the least such time over
- *  the family (flat and lofted branches alike).  Column 0 comes from the
- *  vertical shot.  The table is read by bilinear interpolation in (range,
- *  height); a cell with an unreached corner is out of reach (so the reach
- *  boundary is conservative by at most one cell).
- *  ts_flyout_time_direct computes the same least time without the table:
- *  a scan over the family in 0.5 deg steps, bisection on the parameter for
- *  each change of sign of (height at the range - target height), golden
- *  section on each local maximum of that height (the envelope), a finer
- *  step TS_FO_DT_DIRECT, and the range crossing solved inside the step by
- *  the secant method.  tests/unit/test_interceptor.c bounds the table's
- *  error against it.
+ *     from the vertical, then a gravity turn (thrust along the velocity): the
+ *     textbook pitch programme of 3-DOF launch-vehicle models (Wiesel,
+ *     "Spaceflight Dynamics", 3rd ed. 2010, sec. 7.3 gravity turn; Zipfel,
+ *     "Modeling and Simulation of Aerospace Vehicle Dynamics", 2nd ed. 2007,
+ *     3-DOF point mass).  The family: delta from 0.01 to 85 deg.
+ *   Both add the vertical shot (e = 90 deg, delta = 0).
+ *  Each member is integrated (classical 4th-order Runge-Kutta, fixed step,
+ *  steps clipped at staging, burnout and the kick; the straight-line burn
+ *  is exact) until it strikes the ground, leaves the table, sinks below the
+ *  lowest table height after burnout, or TS_FO_T_CAP.  Off the vertical,
+ *  ground range grows monotonically, so a member crosses each range column
+ *  of the table once; the crossing's height and time are interpolated
+ *  linearly in range within the step.
+ *  Nodes: at a column the crossing height varies continuously along the
+ *  family (down to 0 where the members start to fall short of the column),
+ *  so for each pair of neighbouring members that both reach the column,
+ *  every table height between theirs is reached, at a time interpolated
+ *  linearly in height; the node keeps the least such time over the family
+ *  (flat and lofted branches alike).  The family is refined adaptively: a
+ *  pair is split at its middle parameter (to TS_FO_MAX_DEPTH halvings of
+ *  the base step TS_FO_BASE_STEP) while at some column inside the table its
+ *  heights differ by more than TS_FO_SPLIT_H, its times by more than
+ *  TS_FO_SPLIT_T, or only one of the two reaches the column above the
+ *  lowest table height.  Column 0 comes from the vertical shot.
+ *  Reading: bilinear interpolation in (range, height); a cell with an
+ *  unreached corner is out of reach, so the reach boundary is conservative
+ *  by at most one cell (10 km x 5 km by default).
+ *  ts_flyout_time_direct computes the same least time without the table: a
+ *  scan of the family in TS_FO_DIRECT_STEP steps, for each change of sign of
+ *  (height at the range - target height) a bisection on the parameter to
+ *  1e-10 rad (a member that strikes the ground before the range counts as
+ *  below), golden section on each local maximum of that height (two roots
+ *  hidden between scan points), a finer integration step, and the range
+ *  crossing solved inside the step by regula falsi.
+ *  tests/unit/test_interceptor.c bounds the table's error against it.
  *  Not modelled: Earth rotation (the site's eastward speed, up to 465 m/s,
  *  and the Coriolis bending over the fly-out: a few percent of the time at
  *  most), the site's height (a few hundred metres), homing and divert.
@@ -57,9 +62,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Integration steps, s: table members, and the direct reference. */
+/* Integration steps, s: table members (powered, coasting), and the direct
+ * reference (RK4 error at these steps is far below a millisecond). */
+#ifndef TS_FO_DT_TABLE
 #define TS_FO_DT_TABLE 0.5
-#define TS_FO_DT_DIRECT 0.1
+#endif
+#define TS_FO_DT_DIRECT_POWERED 0.1
+#define TS_FO_DT_DIRECT_COAST 0.25
 /* No fly-out lasts longer than this, s (GBI fly-outs are 200-900 s). */
 #define TS_FO_T_CAP 2400.0
 /* Vertical rise before the kick of a staged booster, s (notional). */
@@ -76,20 +85,34 @@
 #define TS_FO_MAX_NR 1001
 #define TS_FO_MAX_NH 801
 
-/* Family of fly-outs, rad: first, step, last parameter (elevation for a
- * burnout-speed booster, kick for a staged one).  The vertical shot is
- * added separately. */
+/* The family, rad: first and last parameter (elevation for a burnout-speed
+ * booster, kick for a staged one), base step and refinement. */
 #define TS_FO_E_FIRST (0.5 * TS_DEG)
-#define TS_FO_KICK_FIRST (0.25 * TS_DEG)
-#define TS_FO_STEP (0.25 * TS_DEG)
-#define TS_FO_E_LAST (89.75 * TS_DEG)
+#define TS_FO_E_LAST (89.99 * TS_DEG)
+#define TS_FO_KICK_FIRST (0.01 * TS_DEG)
 #define TS_FO_KICK_LAST (85.0 * TS_DEG)
-#define TS_FO_DIRECT_STEP (0.5 * TS_DEG)
+#ifndef TS_FO_BASE_STEP
+#define TS_FO_BASE_STEP (0.5 * TS_DEG)
+#endif
+#ifndef TS_FO_MAX_DEPTH
+#define TS_FO_MAX_DEPTH 7
+#endif
+#ifndef TS_FO_SPLIT_H
+#define TS_FO_SPLIT_H 10e3 /* m */
+#endif
+#ifndef TS_FO_SPLIT_T
+#define TS_FO_SPLIT_T 5.0  /* s */
+#endif
+#ifndef TS_FO_SPLIT_TOL
+#define TS_FO_SPLIT_TOL 0.02 /* s */
+#endif
+#define TS_FO_DIRECT_STEP (0.2 * TS_DEG)
 
 /* Notional drag coefficient of a slender booster against Mach number: the
- * usual transonic rise and supersonic decay of slender rockets (shape as in
- * Fleeman, "Tactical Missile Design", 2nd ed., AIAA 2006, ch. 2; values
- * notional).  Linear between points, constant outside. */
+ * usual transonic rise and supersonic decay of slender rockets (shape of the
+ * V-2 curve in Sutton & Biblarz, "Rocket Propulsion Elements", 8th ed. 2010,
+ * fig. 4-2; values notional, as the missile catalogue's generic curve).
+ * Linear between points, constant outside. */
 static const double cd_mach[] = {0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0};
 static const double cd_val[] = {0.20, 0.22, 0.40, 0.45, 0.40, 0.33, 0.27, 0.24, 0.21, 0.20};
 
@@ -99,6 +122,7 @@ struct ts_flyout {
     int n_h, n_r;
     double h_min, h_max, range_max; /* intercept limits, m */
     double *t;             /* owned: t[i * n_r + j], s; < 0 not reached */
+    int n_members;         /* fly-outs flown to build it */
 };
 
 /* The booster as flown here. */
@@ -113,6 +137,8 @@ typedef struct {
     double m_ign[TS_MAX_STAGES], mdot[TS_MAX_STAGES];
     double thrust[TS_MAX_STAGES], a_exit[TS_MAX_STAGES], a_ref[TS_MAX_STAGES + 1];
     double m_end;          /* mass after the last burnout, kg */
+    /* integration steps, s */
+    double dt_powered, dt_coast;
 } fo_model;
 
 /* A point of a fly-out: time, plane position (origin at the Earth's
@@ -123,7 +149,7 @@ typedef struct {
     double rho, h;
     int phase;     /* stage index while powered, n when coasting (staged);
                       0 burning / 1 coasting (burnout-speed) */
-    int vertical;  /* staged: still in the vertical rise */
+    int vertical;  /* staged: thrust along the local vertical */
 } fo_pt;
 
 static double cd_of_mach(double m)
@@ -147,6 +173,7 @@ static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *
     memset(m, 0, sizeof *m);
     m->re = (2.0 * earth->a_m + earth->b_m) / 3.0;
     m->gm = earth->gm_m3s2;
+    m->dt_powered = m->dt_coast = TS_FO_DT_TABLE;
     if (ic->n_stages <= 0) {
         if (!(ic->burnout_speed_mps > 0.0) || !(ic->burn_s >= 0.0))
             return ts_error(ctx, TS_EINVAL,
@@ -233,6 +260,13 @@ static void staged_acc(const fo_model *m, int phase, int vertical, double t,
     }
 }
 
+static void derive(const fo_model *m, fo_pt *p)
+{
+    double r = sqrt(p->x * p->x + p->y * p->y);
+    p->h = r - m->re;
+    p->rho = m->re * atan2(p->x, p->y);
+}
+
 /* One RK4 step of length dt from a (same phase throughout). */
 static void rk4(const fo_model *m, const fo_pt *a, double dt, fo_pt *b)
 {
@@ -261,17 +295,11 @@ static void rk4(const fo_model *m, const fo_pt *a, double dt, fo_pt *b)
     b->y = s0[1] + dt / 6.0 * (k[0][1] + 2.0 * k[1][1] + 2.0 * k[2][1] + k[3][1]);
     b->vx = s0[2] + dt / 6.0 * (k[0][2] + 2.0 * k[1][2] + 2.0 * k[2][2] + k[3][2]);
     b->vy = s0[3] + dt / 6.0 * (k[0][3] + 2.0 * k[1][3] + 2.0 * k[2][3] + k[3][3]);
-}
-
-static void derive(const fo_model *m, fo_pt *p)
-{
-    double r = sqrt(p->x * p->x + p->y * p->y);
-    p->h = r - m->re;
-    p->rho = m->re * atan2(p->x, p->y);
+    derive(m, b);
 }
 
 /* Burnout-speed booster in its straight-line burn at time t (0..t_b),
- * elevation e. */
+ * elevation e: s = a t^2 / 2 along the line. */
 static void burn_point(const fo_model *m, double e, double t, fo_pt *p)
 {
     double ce = cos(e), se = sin(e);
@@ -293,23 +321,20 @@ static void substep(const fo_model *m, double e, const fo_pt *a, double tau, fo_
 {
     if (!m->staged && a->phase == 0)
         burn_point(m, e, a->t + tau, b);
-    else {
+    else
         rk4(m, a, tau, b);
-        derive(m, b);
-    }
 }
 
 /* Visitor of the steps of a fly-out: returns nonzero to stop. */
 typedef int (*fo_visit)(void *arg, const fo_pt *a, const fo_pt *b, double e);
 
 /*
- * Flies the member with parameter p (elevation, or kick; a vertical shot
- * when vertical is set) with step dt, calling visit for each step until it
- * asks to stop, the booster strikes the ground (that step is visited), or
- * TS_FO_T_CAP.
+ * Flies the member with parameter p (elevation, or kick; the vertical shot
+ * when vertical_shot is set), calling visit for each step until it asks to
+ * stop, the booster strikes the ground (that step is visited; returns 1),
+ * or TS_FO_T_CAP (returns 0).
  */
-static void fly(const fo_model *m, double p, int vertical_shot, double dt,
-                fo_visit visit, void *arg)
+static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, void *arg)
 {
     fo_pt a, b;
     if (!m->staged) {
@@ -322,18 +347,21 @@ static void fly(const fo_model *m, double p, int vertical_shot, double dt,
         }
         for (;;) {
             if (a.phase == 0) {
-                double t = a.t + dt;
+                double t = a.t + m->dt_powered;
                 if (t >= m->t_b)
                     t = m->t_b;
                 burn_point(m, e, t, &b);
                 if (t >= m->t_b)
                     b.phase = 1; /* burnt out: coast from here */
             } else {
-                rk4(m, &a, dt, &b);
-                derive(m, &b);
+                rk4(m, &a, m->dt_coast, &b);
             }
-            if (visit(arg, &a, &b, e) || b.h < 0.0 || b.t >= TS_FO_T_CAP)
-                return;
+            if (visit(arg, &a, &b, e))
+                return 0;
+            if (b.h < 0.0)
+                return 1;
+            if (b.t >= TS_FO_T_CAP)
+                return 0;
             a = b;
         }
     }
@@ -343,14 +371,13 @@ static void fly(const fo_model *m, double p, int vertical_shot, double dt,
     a.vertical = 1;
     derive(m, &a);
     for (;;) {
-        double next = a.t + dt;
+        double next = a.t + (a.phase < m->n ? m->dt_powered : m->dt_coast);
         if (a.t < TS_FO_VERTICAL_S && next >= TS_FO_VERTICAL_S)
             next = TS_FO_VERTICAL_S;
         if (a.phase < m->n && next >= m->t_ign[a.phase + 1])
             next = m->t_ign[a.phase + 1];
         rk4(m, &a, next - a.t, &b);
         b.t = next;
-        derive(m, &b);
         if (a.phase < m->n && next >= m->t_ign[a.phase + 1])
             b.phase = a.phase + 1;
         if (a.t < TS_FO_VERTICAL_S && next >= TS_FO_VERTICAL_S) {
@@ -366,45 +393,56 @@ static void fly(const fo_model *m, double p, int vertical_shot, double dt,
                 b.vy = v * (sin(p) * hy + cos(p) * uy);
             }
         }
-        if (visit(arg, &a, &b, p) || (b.h < 0.0 && b.t > 1.0) || b.t >= TS_FO_T_CAP)
-            return;
+        if (visit(arg, &a, &b, p))
+            return 0;
+        if (b.h < 0.0 && b.t > 1.0)
+            return 1;
+        if (b.t >= TS_FO_T_CAP)
+            return 0;
         a = b;
     }
 }
 
 /* ---- table ---------------------------------------------------------------- */
 
+/* Column crossings of one member: height and time, < 0 where not reached. */
+typedef struct {
+    double *h, *t;
+} crossings;
+
 typedef struct {
     const ts_flyout *f;
-    double *ch, *ct;      /* crossing height and time per column, < 0: none */
-    int vertical;         /* filling column 0 from the vertical shot */
-    double *col0;         /* column 0 times (vertical shot) */
-    int coast_phase;      /* phase value once the booster has burnt out */
+    crossings c;
+    double *col0;         /* vertical shot: times to the height nodes */
 } table_arg;
+
+static int table_visit_vertical(void *arg, const fo_pt *a, const fo_pt *b, double e)
+{
+    (void)e;
+    table_arg *ta = arg;
+    const ts_flyout *f = ta->f;
+    if (b->h > a->h) { /* first crossing of each height node going up */
+        int i0 = (int)ceil((a->h - f->h_lo) / f->dh);
+        if (i0 < 0)
+            i0 = 0;
+        for (int i = i0; i < f->n_h; i++) {
+            double hn = f->h_lo + i * f->dh;
+            if (hn > b->h)
+                break;
+            if (hn < a->h || ta->col0[i] >= 0.0)
+                continue;
+            double u = (hn - a->h) / (b->h - a->h);
+            ta->col0[i] = a->t + u * (b->t - a->t);
+        }
+    }
+    return b->vy * b->y + b->vx * b->x < 0.0 && b->t > TS_FO_VERTICAL_S; /* apogee */
+}
 
 static int table_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
 {
     (void)e;
     table_arg *ta = arg;
     const ts_flyout *f = ta->f;
-    if (ta->vertical) {
-        /* First crossing of each height node going up. */
-        if (b->h > a->h) {
-            int i0 = (int)ceil((a->h - f->h_lo) / f->dh);
-            if (i0 < 0)
-                i0 = 0;
-            for (int i = i0; i < f->n_h; i++) {
-                double hn = f->h_lo + i * f->dh;
-                if (hn > b->h)
-                    break;
-                if (hn < a->h || ta->col0[i] >= 0.0)
-                    continue;
-                double u = (hn - a->h) / (b->h - a->h);
-                ta->col0[i] = a->t + u * (b->t - a->t);
-            }
-        }
-        return b->vy * b->y + b->vx * b->x < 0.0; /* stop at apogee */
-    }
     if (b->rho > a->rho) {
         int j0 = (int)floor(a->rho / f->dr) + 1;
         if (j0 < 1)
@@ -413,20 +451,132 @@ static int table_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
             double rn = j * f->dr;
             if (rn > b->rho)
                 break;
-            if (ta->ct[j] >= 0.0)
+            if (ta->c.t[j] >= 0.0)
                 continue;
             double u = (rn - a->rho) / (b->rho - a->rho);
             double h = a->h + u * (b->h - a->h);
             if (h < 0.0)
                 continue;
-            ta->ch[j] = h;
-            ta->ct[j] = a->t + u * (b->t - a->t);
+            ta->c.h[j] = h;
+            ta->c.t[j] = a->t + u * (b->t - a->t);
         }
     }
-    if (b->rho > (f->n_r - 1) * f->dr)
-        return 1; /* past the table */
-    int coasting = b->phase >= ta->coast_phase && (b->vx * b->x + b->vy * b->y) < 0.0;
-    return coasting && b->h < f->h_lo; /* falling below the lowest height */
+    /* Past the table; a member is otherwise flown to the ground, so that
+     * its crossings below the lowest table height still bracket the nodes
+     * above it. */
+    return b->rho > (f->n_r - 1) * f->dr;
+}
+
+static void fly_member(const fo_model *m, ts_flyout *f, double p, crossings c)
+{
+    for (int j = 0; j < f->n_r; j++)
+        c.h[j] = c.t[j] = -1.0;
+    table_arg ta = {f, c, NULL};
+    fly(m, p, 0, table_visit, &ta);
+    f->n_members++;
+}
+
+/* Whether the pair of members a, b is a candidate for a split: at some
+ * column inside the table their heights differ by more than TS_FO_SPLIT_H
+ * or their times by more than TS_FO_SPLIT_T, or only one reaches it (above
+ * the lowest table height). */
+static int split_candidate(const ts_flyout *f, crossings a, crossings b)
+{
+    for (int j = 1; j < f->n_r; j++) {
+        int va = a.t[j] >= 0.0, vb = b.t[j] >= 0.0;
+        if (va && vb) {
+            double hi = a.h[j] > b.h[j] ? a.h[j] : b.h[j];
+            if (hi >= f->h_lo && (fabs(a.h[j] - b.h[j]) > TS_FO_SPLIT_H ||
+                                  fabs(a.t[j] - b.t[j]) > TS_FO_SPLIT_T))
+                return 1;
+        } else if (va != vb) {
+            if ((va ? a.h[j] : b.h[j]) >= f->h_lo)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the middle member c is predicted by the pair a, b to within
+ * TS_FO_SPLIT_TOL at every column inside the table: c's height lies between
+ * theirs and the time interpolated linearly in height at it is c's time.
+ * A column that only some of the three reach fails, unless all heights
+ * there are below the table. */
+static int pair_predicts(const ts_flyout *f, crossings a, crossings b, crossings c)
+{
+    for (int j = 1; j < f->n_r; j++) {
+        int va = a.t[j] >= 0.0, vb = b.t[j] >= 0.0, vc = c.t[j] >= 0.0;
+        double hi = -1.0;
+        if (va && a.h[j] > hi)
+            hi = a.h[j];
+        if (vb && b.h[j] > hi)
+            hi = b.h[j];
+        if (vc && c.h[j] > hi)
+            hi = c.h[j];
+        if (hi < f->h_lo)
+            continue;
+        if (!(va && vb && vc))
+            return 0;
+        double lo = a.h[j] < b.h[j] ? a.h[j] : b.h[j];
+        double up = a.h[j] < b.h[j] ? b.h[j] : a.h[j];
+        if (c.h[j] < lo || c.h[j] > up) {
+            if (up - lo > TS_FO_SPLIT_H)
+                return 0; /* an extremum inside the pair: keep refining */
+            continue;
+        }
+        double t = up > lo ? a.t[j] + (b.t[j] - a.t[j]) * (c.h[j] - a.h[j]) / (b.h[j] - a.h[j])
+                           : a.t[j];
+        if (fabs(t - c.t[j]) > TS_FO_SPLIT_TOL)
+            return 0;
+    }
+    return 1;
+}
+
+/* Nodes reached between the pair a, b: least time over the family. */
+static void fill_pair(ts_flyout *f, crossings a, crossings b)
+{
+    for (int j = 1; j < f->n_r; j++) {
+        double t1 = a.t[j], t2 = b.t[j];
+        if (t1 < 0.0 || t2 < 0.0)
+            continue;
+        double h1 = a.h[j], h2 = b.h[j];
+        double lo = h1 < h2 ? h1 : h2, hi = h1 < h2 ? h2 : h1;
+        int i0 = (int)ceil((lo - f->h_lo) / f->dh);
+        if (i0 < 0)
+            i0 = 0;
+        for (int i = i0; i < f->n_h; i++) {
+            double hn = f->h_lo + i * f->dh;
+            if (hn > hi)
+                break;
+            double t = hi > lo ? t1 + (t2 - t1) * (hn - h1) / (h2 - h1)
+                               : (t1 < t2 ? t1 : t2);
+            double *node = &f->t[(size_t)i * f->n_r + j];
+            if (*node < 0.0 || t < *node)
+                *node = t;
+        }
+    }
+}
+
+/* Refines the pair (pa, a) - (pb, b) recursively; pool[d] holds the middle
+ * member at depth d.  A split whose middle member the pair already
+ * predicts ends the refinement there. */
+static void build_pair(const fo_model *m, ts_flyout *f, double pa, crossings a,
+                       double pb, crossings b, int depth, crossings *pool)
+{
+    if (depth >= TS_FO_MAX_DEPTH || !split_candidate(f, a, b)) {
+        fill_pair(f, a, b);
+        return;
+    }
+    double pm = 0.5 * (pa + pb);
+    crossings c = pool[depth];
+    fly_member(m, f, pm, c);
+    if (pair_predicts(f, a, b, c)) {
+        fill_pair(f, a, c);
+        fill_pair(f, c, b);
+        return;
+    }
+    build_pair(m, f, pa, a, pm, c, depth + 1, pool);
+    build_pair(m, f, pm, c, pb, b, depth + 1, pool);
 }
 
 /*
@@ -436,8 +586,9 @@ static int table_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
  *           the defaults 0, 2,000 km, 6,000 km).
  * Returned: *out, owned by the caller (ts_flyout_free).
  * Status:   TS_OK; TS_EINVAL for an unusable booster or limits; TS_ENOMEM.
- * Notes: about 360 fly-outs; tens of milliseconds for a burnout-speed
- * booster, a few hundred for a staged one.  See the file header.
+ * Notes: a few hundred fly-outs, tens to hundreds of milliseconds.  The grid
+ * depends only on the limits, so two interceptors with the same limits have
+ * the same nodes.  See the file header.
  */
 int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
                      const ts_interceptor *interceptor, ts_flyout **out)
@@ -473,73 +624,52 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     f->h_lo = h_min;
     f->dh = (h_max - h_min) / (f->n_h - 1);
 
-    double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST;
-    double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
-    int nk = (int)floor((last - first) / TS_FO_STEP + 0.5) + 1;
     size_t nn = (size_t)f->n_h * (size_t)f->n_r;
+    int nbuf = 2 + TS_FO_MAX_DEPTH;   /* previous, current, refinement pool */
     f->t = malloc(nn * sizeof *f->t);
-    double *ch = malloc((size_t)nk * (size_t)f->n_r * sizeof *ch);
-    double *ct = malloc((size_t)nk * (size_t)f->n_r * sizeof *ct);
-    if (!f->t || !ch || !ct) {
-        free(ch);
-        free(ct);
+    double *buf = malloc((size_t)nbuf * 2 * (size_t)f->n_r * sizeof *buf);
+    double *col0 = malloc((size_t)f->n_h * sizeof *col0);
+    if (!f->t || !buf || !col0) {
+        free(buf);
+        free(col0);
         ts_flyout_free(f);
         return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
     }
     for (size_t i = 0; i < nn; i++)
         f->t[i] = -1.0;
-    for (size_t i = 0; i < (size_t)nk * (size_t)f->n_r; i++)
-        ch[i] = ct[i] = -1.0;
+    crossings cb[2 + TS_FO_MAX_DEPTH];
+    for (int i = 0; i < nbuf; i++) {
+        cb[i].h = buf + (size_t)(2 * i) * f->n_r;
+        cb[i].t = buf + (size_t)(2 * i + 1) * f->n_r;
+    }
 
     /* Column 0: the vertical shot. */
-    double *col0 = malloc((size_t)f->n_h * sizeof *col0);
-    if (!col0) {
-        free(ch);
-        free(ct);
-        ts_flyout_free(f);
-        return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
-    }
     for (int i = 0; i < f->n_h; i++)
         col0[i] = -1.0;
-    table_arg ta = {f, NULL, NULL, 1, col0, m.staged ? m.n : 1};
-    fly(&m, 0.0, 1, TS_FO_DT_TABLE, table_visit, &ta);
+    table_arg tv = {f, cb[0], col0};
+    fly(&m, 0.0, 1, table_visit_vertical, &tv);
+    f->n_members++;
     for (int i = 0; i < f->n_h; i++)
         f->t[(size_t)i * f->n_r] = col0[i];
     free(col0);
 
-    /* The family, column crossings. */
-    ta.vertical = 0;
-    for (int k = 0; k < nk; k++) {
-        ta.ch = ch + (size_t)k * f->n_r;
-        ta.ct = ct + (size_t)k * f->n_r;
-        fly(&m, first + k * TS_FO_STEP, 0, TS_FO_DT_TABLE, table_visit, &ta);
+    /* The family, by neighbouring pairs, refined where needed. */
+    double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST;
+    double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
+    int nk = (int)ceil((last - first) / TS_FO_BASE_STEP) + 1;
+    crossings prev = cb[0], cur = cb[1];
+    double pprev = first;
+    fly_member(&m, f, first, prev);
+    for (int k = 1; k < nk; k++) {
+        double p = k == nk - 1 ? last : first + k * TS_FO_BASE_STEP;
+        fly_member(&m, f, p, cur);
+        build_pair(&m, f, pprev, prev, p, cur, 0, cb + 2);
+        crossings tmp = prev;
+        prev = cur;
+        cur = tmp;
+        pprev = p;
     }
-
-    /* Nodes: least time over neighbouring pairs bracketing each height. */
-    for (int j = 1; j < f->n_r; j++) {
-        for (int k = 0; k + 1 < nk; k++) {
-            double t1 = ct[(size_t)k * f->n_r + j], t2 = ct[(size_t)(k + 1) * f->n_r + j];
-            if (t1 < 0.0 || t2 < 0.0)
-                continue;
-            double h1 = ch[(size_t)k * f->n_r + j], h2 = ch[(size_t)(k + 1) * f->n_r + j];
-            double lo = h1 < h2 ? h1 : h2, hi = h1 < h2 ? h2 : h1;
-            int i0 = (int)ceil((lo - f->h_lo) / f->dh);
-            if (i0 < 0)
-                i0 = 0;
-            for (int i = i0; i < f->n_h; i++) {
-                double hn = f->h_lo + i * f->dh;
-                if (hn > hi)
-                    break;
-                double t = hi > lo ? t1 + (t2 - t1) * (hn - h1) / (h2 - h1)
-                                   : (t1 < t2 ? t1 : t2);
-                double *node = &f->t[(size_t)i * f->n_r + j];
-                if (*node < 0.0 || t < *node)
-                    *node = t;
-            }
-        }
-    }
-    free(ch);
-    free(ct);
+    free(buf);
     *out = f;
     return TS_OK;
 }
@@ -584,8 +714,7 @@ double ts_flyout_time(const ts_flyout *flyout, double range_m, double h_m)
 /* ---- direct reference ---------------------------------------------------- */
 
 typedef struct {
-    const fo_model *m;
-    double rho;          /* range sought (or, vertical shot, height sought) */
+    double target;       /* range sought (or, vertical shot, height sought) */
     int vertical;
     int found;
     fo_pt a, b;          /* the step that crossed */
@@ -595,41 +724,33 @@ typedef struct {
 static int direct_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
 {
     direct_arg *da = arg;
-    if (da->vertical) {
-        if (b->h >= da->rho && a->h < da->rho) {
-            da->found = 1;
-            da->a = *a;
-            da->b = *b;
-            da->e = e;
-            return 1;
-        }
-        return b->vy * b->y + b->vx * b->x < 0.0 && b->t > TS_FO_VERTICAL_S;
-    }
-    if (b->rho >= da->rho && a->rho < da->rho) {
+    double va = da->vertical ? a->h : a->rho, vb = da->vertical ? b->h : b->rho;
+    if (vb >= da->target && va < da->target) {
         da->found = 1;
         da->a = *a;
         da->b = *b;
         da->e = e;
         return 1;
     }
+    if (da->vertical) /* past apogee without reaching the height */
+        return b->vy * b->y + b->vx * b->x < 0.0 && b->t > TS_FO_VERTICAL_S;
     return 0;
 }
 
-/* Crossing of the sought range (or height) inside the step a -> b by the
- * secant method on the sub-step length (regula falsi, 40 iterations at
- * most, to 1e-6 s). */
-static void refine_crossing(const fo_model *m, direct_arg *da, double *t, double *h)
+/* Crossing of the sought range (or height) inside the step a -> b by regula
+ * falsi on the sub-step length (to 1e-4 m or 1e-6 s). */
+static void refine_crossing(const fo_model *m, const direct_arg *da, double *t, double *h)
 {
     double lo = 0.0, hi = da->b.t - da->a.t;
-    double flo = (da->vertical ? da->a.h : da->a.rho) - da->rho;
-    double fhi = (da->vertical ? da->b.h : da->b.rho) - da->rho;
+    double flo = (da->vertical ? da->a.h : da->a.rho) - da->target;
+    double fhi = (da->vertical ? da->b.h : da->b.rho) - da->target;
     fo_pt p = da->b;
-    for (int it = 0; it < 40 && hi - lo > 1e-6; it++) {
+    for (int it = 0; it < 60 && hi - lo > 1e-6; it++) {
         double tau = fhi != flo ? lo - flo * (hi - lo) / (fhi - flo) : 0.5 * (lo + hi);
-        if (!(tau > lo && tau < hi))
-            tau = 0.5 * (lo + hi);
+        if (!(tau > lo && tau < hi) || it % 3 == 2)
+            tau = 0.5 * (lo + hi); /* a bisection now and then: no stalling */
         substep(m, da->e, &da->a, tau, &p);
-        double fv = (da->vertical ? p.h : p.rho) - da->rho;
+        double fv = (da->vertical ? p.h : p.rho) - da->target;
         if (fv >= 0.0) {
             hi = tau;
             fhi = fv;
@@ -644,18 +765,78 @@ static void refine_crossing(const fo_model *m, direct_arg *da, double *t, double
     *h = p.h;
 }
 
-/* Height at which member p crosses range rho, and when; 0 if it does not. */
+/* Member p at range rho: 1 with its height and time there; 0 when it
+ * strikes the ground first (*h = -1: below any target); -1 when it does
+ * not get there otherwise (time cap). */
 static int member_at(const fo_model *m, double p, double rho, double *h, double *t)
 {
     direct_arg da;
     memset(&da, 0, sizeof da);
-    da.m = m;
-    da.rho = rho;
-    fly(m, p, 0, TS_FO_DT_DIRECT, direct_visit, &da);
-    if (!da.found)
-        return 0;
+    da.target = rho;
+    int impact = fly(m, p, 0, direct_visit, &da);
+    if (!da.found) {
+        *h = *t = -1.0;
+        return impact ? 0 : -1;
+    }
     refine_crossing(m, &da, t, h);
     return 1;
+}
+
+/* Golden-section search of the greatest crossing height at rho for p in
+ * [lo, hi]; returns the parameter, *hmax the height. */
+static double max_height(const fo_model *m, double lo, double hi, double rho, double *hmax)
+{
+    const double gr = 0.6180339887498949;
+    double x1 = hi - gr * (hi - lo), x2 = lo + gr * (hi - lo), h1, h2, tt;
+    member_at(m, x1, rho, &h1, &tt);
+    member_at(m, x2, rho, &h2, &tt);
+    for (int it = 0; it < 50 && hi - lo > 1e-9; it++) {
+        if (h1 > h2) {
+            hi = x2;
+            x2 = x1;
+            h2 = h1;
+            x1 = hi - gr * (hi - lo);
+            member_at(m, x1, rho, &h1, &tt);
+        } else {
+            lo = x1;
+            x1 = x2;
+            h1 = h2;
+            x2 = lo + gr * (hi - lo);
+            member_at(m, x2, rho, &h2, &tt);
+        }
+    }
+    *hmax = h1 > h2 ? h1 : h2;
+    return h1 > h2 ? x1 : x2;
+}
+
+/* Root of (crossing height - h) on [pa, pb] by bisection; returns the
+ * crossing time there, or -1. */
+static double root_time(const fo_model *m, double pa, double pb, double rho, double h)
+{
+    double ha, hb, ta, tb;
+    int sa = member_at(m, pa, rho, &ha, &ta), sb = member_at(m, pb, rho, &hb, &tb);
+    if (sa < 0 || sb < 0 || (ha - h) * (hb - h) > 0.0)
+        return -1.0;
+    for (int it = 0; it < 64 && pb - pa > 1e-10; it++) {
+        double pm = 0.5 * (pa + pb), hm, tm;
+        if (member_at(m, pm, rho, &hm, &tm) < 0)
+            return -1.0;
+        if ((hm - h) * (ha - h) <= 0.0) {
+            pb = pm;
+            hb = hm;
+            tb = tm;
+        } else {
+            pa = pm;
+            ha = hm;
+            ta = tm;
+        }
+    }
+    /* the end that reached the range, nearest the target height */
+    if (ta < 0.0)
+        return tb;
+    if (tb < 0.0)
+        return ta;
+    return fabs(ha - h) < fabs(hb - h) ? ta : tb;
 }
 
 /*
@@ -664,8 +845,9 @@ static int member_at(const fo_model *m, double p, double rho, double *h, double 
  * Given:    ctx, earth, interceptor, range_m (>= 0), h_m (>= 0).
  * Returned: *t_s, s.
  * Status:   TS_OK; TS_EIMPOSSIBLE when no member of the family reaches the
- *           point; TS_EINVAL for bad arguments.
- * Notes: hundreds of fly-outs per call (about 0.1 s): for tests.
+ *           point; TS_EINVAL for bad arguments; TS_ENOMEM.
+ * Notes: about a thousand fly-outs per call (a fraction of a second): for
+ * tests.
  */
 int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
                           const ts_interceptor *interceptor, double range_m,
@@ -677,14 +859,15 @@ int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
     int st = model_init(ctx, earth, interceptor, &m);
     if (st < 0)
         return st;
+    m.dt_powered = TS_FO_DT_DIRECT_POWERED;
+    m.dt_coast = TS_FO_DT_DIRECT_COAST;
     double best = -1.0;
     if (range_m < 1.0) { /* the vertical shot */
         direct_arg da;
         memset(&da, 0, sizeof da);
-        da.m = &m;
-        da.rho = h_m;
+        da.target = h_m;
         da.vertical = 1;
-        fly(&m, 0.0, 1, TS_FO_DT_DIRECT, direct_visit, &da);
+        fly(&m, 0.0, 1, direct_visit, &da);
         if (da.found) {
             double h;
             refine_crossing(&m, &da, &best, &h);
@@ -692,95 +875,41 @@ int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
     } else {
         double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST;
         double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
-        int n = (int)floor((last - first) / TS_FO_DIRECT_STEP + 0.5) + 1;
-        double *hs = malloc((size_t)n * sizeof *hs), *ts = malloc((size_t)n * sizeof *ts);
-        if (!hs || !ts) {
-            free(hs);
-            free(ts);
+        int n = (int)ceil((last - first) / TS_FO_DIRECT_STEP) + 1;
+        double *ps = malloc((size_t)n * 3 * sizeof *ps);
+        if (!ps)
             return ts_error(ctx, TS_ENOMEM, "flyout direct: out of memory");
-        }
+        double *hs = ps + n, *ok = ps + 2 * n;
         for (int k = 0; k < n; k++) {
-            double p = first + (last - first) * k / (n - 1);
-            if (!member_at(&m, p, range_m, &hs[k], &ts[k]))
-                hs[k] = ts[k] = -1.0;
+            ps[k] = k == n - 1 ? last : first + k * TS_FO_DIRECT_STEP;
+            double tt;
+            ok[k] = member_at(&m, ps[k], range_m, &hs[k], &tt) >= 0;
         }
-        /* Brackets [pa, pb] of a root of height(p) - h_m. */
-        double br[64][2];
-        int nb = 0;
-        for (int k = 0; k + 1 < n && nb < 62; k++) {
-            double pa = first + (last - first) * k / (n - 1);
-            double pb = first + (last - first) * (k + 1) / (n - 1);
-            if (ts[k] < 0.0 || ts[k + 1] < 0.0)
+        for (int k = 0; k + 1 < n; k++) {
+            if (!ok[k] || !ok[k + 1])
                 continue;
-            if ((hs[k] - h_m) * (hs[k + 1] - h_m) <= 0.0) {
-                br[nb][0] = pa;
-                br[nb][1] = pb;
-                nb++;
-            }
-            /* A local maximum at k+1 (inside the scan) may hide two roots
-             * between the scan points: find it by golden section. */
-            if (k + 2 < n && ts[k + 2] >= 0.0 && hs[k + 1] >= hs[k] &&
-                hs[k + 1] >= hs[k + 2] && hs[k + 1] < h_m) {
-                double lo = pa, hi = first + (last - first) * (k + 2) / (n - 1);
-                const double gr = 0.6180339887498949;
-                double x1 = hi - gr * (hi - lo), x2 = lo + gr * (hi - lo), h1, h2, tt;
-                if (!member_at(&m, x1, range_m, &h1, &tt))
-                    h1 = -1.0;
-                if (!member_at(&m, x2, range_m, &h2, &tt))
-                    h2 = -1.0;
-                for (int it = 0; it < 40 && hi - lo > 1e-9; it++) {
-                    if (h1 > h2) {
-                        hi = x2;
-                        x2 = x1;
-                        h2 = h1;
-                        x1 = hi - gr * (hi - lo);
-                        if (!member_at(&m, x1, range_m, &h1, &tt))
-                            h1 = -1.0;
-                    } else {
-                        lo = x1;
-                        x1 = x2;
-                        h1 = h2;
-                        x2 = lo + gr * (hi - lo);
-                        if (!member_at(&m, x2, range_m, &h2, &tt))
-                            h2 = -1.0;
-                    }
-                }
-                double xm = h1 > h2 ? x1 : x2, hm = h1 > h2 ? h1 : h2;
-                if (hm >= h_m) {
-                    br[nb][0] = pa;
-                    br[nb][1] = xm;
-                    br[nb + 1][0] = xm;
-                    br[nb + 1][1] = first + (last - first) * (k + 2) / (n - 1);
-                    nb += 2;
-                }
-            }
-        }
-        for (int b = 0; b < nb; b++) {
-            double pa = br[b][0], pb = br[b][1], ha, hb, ta, tb;
-            if (!member_at(&m, pa, range_m, &ha, &ta) || !member_at(&m, pb, range_m, &hb, &tb))
-                continue;
-            if ((ha - h_m) * (hb - h_m) > 0.0)
-                continue;
-            for (int it = 0; it < 60 && pb - pa > 1e-10; it++) {
-                double pm = 0.5 * (pa + pb), hmid, tmid;
-                if (!member_at(&m, pm, range_m, &hmid, &tmid))
-                    break;
-                if ((hmid - h_m) * (ha - h_m) <= 0.0) {
-                    pb = pm;
-                    hb = hmid;
-                    tb = tmid;
-                } else {
-                    pa = pm;
-                    ha = hmid;
-                    ta = tmid;
-                }
-            }
-            double t = fabs(ha - h_m) < fabs(hb - h_m) ? ta : tb;
-            if (best < 0.0 || t < best)
+            double t = -1.0;
+            if ((hs[k] - h_m) * (hs[k + 1] - h_m) <= 0.0)
+                t = root_time(&m, ps[k], ps[k + 1], range_m, h_m);
+            if (t >= 0.0 && (best < 0.0 || t < best))
                 best = t;
+            /* A local maximum at k+1 below the target may hide two roots
+             * between the scan points. */
+            if (k + 2 < n && ok[k + 2] && hs[k + 1] >= hs[k] && hs[k + 1] >= hs[k + 2] &&
+                hs[k + 1] < h_m && hs[k + 1] > 0.0) {
+                double hm;
+                double pm = max_height(&m, ps[k], ps[k + 2], range_m, &hm);
+                if (hm >= h_m) {
+                    double t1 = root_time(&m, ps[k], pm, range_m, h_m);
+                    double t2 = root_time(&m, pm, ps[k + 2], range_m, h_m);
+                    if (t1 >= 0.0 && (best < 0.0 || t1 < best))
+                        best = t1;
+                    if (t2 >= 0.0 && (best < 0.0 || t2 < best))
+                        best = t2;
+                }
+            }
         }
-        free(hs);
-        free(ts);
+        free(ps);
     }
     if (best < 0.0)
         return ts_error(ctx, TS_EIMPOSSIBLE,

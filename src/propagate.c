@@ -56,6 +56,9 @@
 #include "ts_internal.h"
 #include "propagate.h"
 #include <string.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 enum {
     RKN_S = 17,            /* stages of RKN12(10) */
@@ -65,13 +68,15 @@ enum {
 
 /* Default local error tolerance (canonical units: a fraction of the earth's
  * radius a, and of sqrt(GM/a) for velocity).  The order-10 estimate is
- * pessimistic for the order-12 solution: at 1e-6 the B1 impacts are within
- * 0.1 m of the reference (bench/README.md). */
-#define PROP_TOL_DEFAULT 1e-6
+ * pessimistic for the order-12 solution: at 4e-7 the B1 impacts are within
+ * 0.12 m of the reference, and within 0.17 m even when the first step is
+ * made twice too long, i.e. when the tolerance alone decides
+ * (bench/README.md). */
+#define PROP_TOL_DEFAULT 4e-7
 /* First step: THETA sqrt(|r|^3/GM) (about 1,100 s at 300 km), scaled by
  * (tol / default)^(1/11).  Tuned on B1 for the fewest evaluations
  * (bench/README.md); the controller corrects it if needed. */
-#define PROP_THETA 1.3
+#define PROP_THETA 1.33
 /* Dense output: step at most DENSE_THETA sqrt(|r|^3/GM) (traj.c header). */
 #define PROP_DENSE_THETA 0.2
 /* Taylor finish window, s: the expansion's error is below 1e-4 m inside. */
@@ -179,112 +184,116 @@ typedef struct {
     double hdense;         /* step limit / sqrt(|r|^3), 0 when none */
 } prop_model;
 
-/* Lane-parallel block: inputs (step size, state, acceleration at the start)
- * and outputs (state and acceleration at the end, error estimate), one
- * column per lane (structure of arrays, so loops over lanes vectorise). */
+/* Lane-parallel block, one column per lane (structure of arrays, so that
+ * loops over lanes vectorise).  The step reads h, r, v, a (a = f(r)) and
+ * writes the rest. */
 typedef struct {
-    double h[LANES];
-    double r[3][LANES], v[3][LANES], a[3][LANES];
-    double r1[3][LANES], v1[3][LANES], a1[3][LANES];
-    double err[LANES];
+    _Alignas(64) double h[LANES];
+    double r[3][LANES], v[3][LANES], a[3][LANES];    /* start of the step */
+    double r1[3][LANES], v1[3][LANES], a1[3][LANES]; /* end: order 12, f(r1) */
+    double err[LANES];    /* local error estimate (max norm) */
+    double tp[LANES];     /* two-body time from (r, v) to the surface */
+    double td[LANES];     /* Newton time offset from the end to the surface */
+    double tok[LANES];    /* 1: td converged, descending, within the window */
+    double pr[3][LANES], pv[3][LANES]; /* state at the end + td */
 } rkn_block;
 
-/* Acceleration f (canonical) at positions y of nl lanes: point mass + J2
- * (file header).  The same operations in the same order for every lane, so
- * a vectorised and a scalar instance agree bit for bit (-ffp-contract=off). */
-static inline __attribute__((always_inline)) void
-rhs_lanes(int nl, double kj2, double (*restrict y)[LANES], double (*restrict f)[LANES])
+/* The arithmetic, instantiated for one lane (a plain double) and for
+ * LANES lanes (a GCC vector of doubles; AVX-512 where the build has it,
+ * narrower vectors otherwise): propagate_lanes.h. */
+#define LV double
+#define LM int
+#define LN_(name) name##_1
+#define LOAD(p) (*(p))
+#define STORE(p, v) (*(p) = (v))
+#define LSPLAT(x) (x)
+#define LSQRT(v) sqrt(v)
+#define LABS(v) fabs(v)
+#define LSEL(c, a, b) ((c) ? (a) : (b))
+#include "propagate_lanes.h"
+#undef LV
+#undef LM
+#undef LN_
+#undef LOAD
+#undef STORE
+#undef LSPLAT
+#undef LSQRT
+#undef LABS
+#undef LSEL
+
+typedef double vlane __attribute__((vector_size(8 * LANES)));
+typedef long long vmask __attribute__((vector_size(8 * LANES)));
+
+static inline vlane vload(const double *p)
 {
-    for (int l = 0; l < nl; l++) {
-        const double x = y[0][l], yy = y[1][l], z = y[2][l];
-        const double r2 = x * x + yy * yy + z * z;
-        const double ir2 = 1.0 / r2;
-        const double ir3 = ir2 * sqrt(ir2);
-        const double k = kj2 * ir2;
-        const double zz5 = 5.0 * (z * z) * ir2;
-        const double cxy = -ir3 * (1.0 + k * (1.0 - zz5));
-        const double cz = -ir3 * (1.0 + k * (3.0 - zz5));
-        f[0][l] = cxy * x;
-        f[1][l] = cxy * yy;
-        f[2][l] = cz * z;
-    }
+    vlane v;
+    memcpy(&v, p, sizeof v);
+    return v;
 }
 
-/* One RKN12(10) step on nl lanes.  Given: b->h, r, v, a (a = f(r)).
- * Returned: b->r1, v1 (order 12), a1 = f(r1), err = max norm of the
- * difference between the order-12 and order-10 solutions. */
-static inline __attribute__((always_inline)) void rkn_step_lanes(int nl, double kj2,
-                                                               rkn_block *restrict b)
+static inline void vstore(double *p, vlane v)
 {
-    double F[RKN_S][3][LANES];
-    double Y[3][LANES], acc[3][LANES];
-    for (int k = 0; k < 3; k++)
-        for (int l = 0; l < nl; l++)
-            F[0][k][l] = b->a[k][l];
-    for (int i = 1; i < RKN_S; i++) {
-        for (int k = 0; k < 3; k++)
-            for (int l = 0; l < nl; l++)
-                acc[k][l] = RKN_A[i][0] * F[0][k][l];
-        if (i < 4) /* column 2 of A is 0 from stage 5 on */
-            for (int k = 0; k < 3; k++)
-                for (int l = 0; l < nl; l++)
-                    acc[k][l] += RKN_A[i][1] * F[1][k][l];
-        for (int j = 2; j < i; j++)
-            for (int k = 0; k < 3; k++)
-                for (int l = 0; l < nl; l++)
-                    acc[k][l] += RKN_A[i][j] * F[j][k][l];
-        /* Y_i = r + c_i h v + h^2 sum_j a_ij F_j */
-        for (int k = 0; k < 3; k++)
-            for (int l = 0; l < nl; l++)
-                Y[k][l] = b->r[k][l] + b->h[l] * (RKN_C[i] * b->v[k][l] + b->h[l] * acc[k][l]);
-        rhs_lanes(nl, kj2, Y, F[i]);
-    }
-    /* weights: stages 2..6 have none; 16 and 17 enter the velocity only */
-    double sb[3][LANES], sbp[3][LANES], sbt[3][LANES], sbpt[3][LANES];
-    for (int k = 0; k < 3; k++)
-        for (int l = 0; l < nl; l++) {
-            sb[k][l] = RKN_B[0] * F[0][k][l];
-            sbp[k][l] = RKN_BP[0] * F[0][k][l];
-            sbt[k][l] = RKN_BT[0] * F[0][k][l];
-            sbpt[k][l] = RKN_BPT[0] * F[0][k][l];
-        }
-    for (int j = 6; j < 15; j++)
-        for (int k = 0; k < 3; k++)
-            for (int l = 0; l < nl; l++) {
-                sb[k][l] += RKN_B[j] * F[j][k][l];
-                sbp[k][l] += RKN_BP[j] * F[j][k][l];
-                sbt[k][l] += RKN_BT[j] * F[j][k][l];
-                sbpt[k][l] += RKN_BPT[j] * F[j][k][l];
-            }
-    for (int j = 15; j < RKN_S; j++)
-        for (int k = 0; k < 3; k++)
-            for (int l = 0; l < nl; l++) {
-                sbp[k][l] += RKN_BP[j] * F[j][k][l];
-                sbpt[k][l] += RKN_BPT[j] * F[j][k][l];
-            }
-    for (int l = 0; l < nl; l++)
-        b->err[l] = 0.0;
-    for (int k = 0; k < 3; k++)
-        for (int l = 0; l < nl; l++) {
-            const double h = b->h[l];
-            b->r1[k][l] = b->r[k][l] + h * (b->v[k][l] + h * sb[k][l]);
-            b->v1[k][l] = b->v[k][l] + h * sbp[k][l];
-            const double er = fabs(h * h * sbt[k][l]), ev = fabs(h * sbpt[k][l]);
-            b->err[l] = fmax(b->err[l], fmax(er, ev));
-        }
-    rhs_lanes(nl, kj2, b->r1, b->a1);
+    memcpy(p, &v, sizeof v);
 }
 
-/* The two instances: one state (ts_propagate_ballistic) and a full batch. */
-static void rkn_step1(double kj2, rkn_block *b)
+static inline vlane vsplat(double x)
 {
-    rkn_step_lanes(1, kj2, b);
+    vlane v;
+    for (int l = 0; l < LANES; l++)
+        v[l] = x;
+    return v;
 }
 
-static void rkn_step_all(double kj2, rkn_block *b)
+static inline vlane vsqrt(vlane x)
 {
-    rkn_step_lanes(LANES, kj2, b);
+#if defined(__AVX512F__) && LANES == 8
+    return (vlane)_mm512_sqrt_pd((__m512d)x);
+#elif defined(__AVX__) && LANES == 8
+    const __m256d lo = _mm256_sqrt_pd(_mm256_set_pd(x[3], x[2], x[1], x[0]));
+    const __m256d hi = _mm256_sqrt_pd(_mm256_set_pd(x[7], x[6], x[5], x[4]));
+    vlane r;
+    memcpy(&r, &lo, sizeof lo);
+    memcpy((char *)&r + sizeof lo, &hi, sizeof hi);
+    return r;
+#else
+    for (int l = 0; l < LANES; l++)
+        x[l] = sqrt(x[l]);
+    return x;
+#endif
 }
+
+static inline vlane vabs(vlane x)
+{
+    vmask m;
+    for (int l = 0; l < LANES; l++)
+        m[l] = 0x7fffffffffffffffLL;
+    return (vlane)((vmask)x & m);
+}
+
+static inline vlane vsel(vmask c, vlane a, vlane b)
+{
+    return (vlane)(((vmask)a & c) | ((vmask)b & ~c));
+}
+
+#define LV vlane
+#define LM vmask
+#define LN_(name) name##_v
+#define LOAD(p) vload(p)
+#define STORE(p, v) vstore((p), (v))
+#define LSPLAT(x) vsplat(x)
+#define LSQRT(v) vsqrt(v)
+#define LABS(v) vabs(v)
+#define LSEL(c, a, b) vsel((c), (a), (b))
+#include "propagate_lanes.h"
+#undef LV
+#undef LM
+#undef LN_
+#undef LOAD
+#undef STORE
+#undef LSPLAT
+#undef LSQRT
+#undef LABS
+#undef LSEL
 
 /* ---- small helpers on 3-vectors (canonical units) ----------------------- */
 
@@ -293,67 +302,16 @@ static inline double dot3(const double *a, const double *b)
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
-/* Acceleration at one point, the same arithmetic as rhs_lanes. */
+/* Acceleration at one point, the arithmetic of the step. */
 static void accel1(double kj2, const double r[3], double a[3])
 {
-    double y[3][LANES], f[3][LANES];
-    for (int k = 0; k < 3; k++)
-        y[k][0] = r[k];
-    rhs_lanes(1, kj2, y, f);
-    for (int k = 0; k < 3; k++)
-        a[k] = f[k][0];
+    rhs_1(kj2, r[0], r[1], r[2], a);
 }
 
 /* Ellipsoid test: x^2 + y^2 + (a/b)^2 z^2 - 1, < 0 inside (canonical). */
 static inline double figure(const prop_model *m, const double r[3])
 {
     return r[0] * r[0] + r[1] * r[1] + m->qz * r[2] * r[2] - 1.0;
-}
-
-/*
- * Two-body time to the next descending crossing of the earth's figure.
- * Given: r, v (canonical, GM = 1).  Returned: the time (canonical), or
- * INFINITY when the osculating orbit is not elliptic or does not reach the
- * surface.
- * Method: eccentric anomaly E0 of the state from e cos E = 1 - r/a_k,
- * e sin E = r.v / sqrt(a_k); at the crossing cos E = (1 - R/a_k)/e with
- * sin E < 0 (descending); time from Kepler's equation M = E - e sin E
- * (Vallado 2013, eqs. 2-65, 2-66); R is the ellipsoid's radius under the
- * crossing point, found from the f and g functions (Vallado 2013,
- * eq. 2-67 in E) and iterated three times (R starts as the radius under
- * the current position).
- */
-static double kepler_time(const prop_model *m, const double r[3], const double v[3])
-{
-    const double rn = sqrt(dot3(r, r)), v2 = dot3(v, v), rv = dot3(r, v);
-    const double en = 0.5 * v2 - 1.0 / rn; /* specific energy */
-    if (!(en < 0.0))
-        return INFINITY;
-    const double ak = -0.5 / en, sak = sqrt(ak), nk = ak * sak; /* 1/mean motion */
-    const double ec = 1.0 - rn / ak, es = rv / sak;             /* e cos E0, e sin E0 */
-    const double e = hypot(ec, es);
-    if (!(e > 1e-12))
-        return INFINITY;
-    const double e0 = atan2(es, ec), ce0 = ec / e, se0 = es / e;
-    double rr = rn / sqrt(r[0] * r[0] + r[1] * r[1] + m->qz * r[2] * r[2]);
-    double dt = INFINITY;
-    for (int it = 0; it < 3; it++) {
-        const double ce = (1.0 - rr / ak) / e; /* cos E at the crossing */
-        if (!(ce > -1.0 && ce < 1.0))
-            return INFINITY;
-        const double se = -sqrt(1.0 - ce * ce); /* descending: sin E < 0 */
-        double de = (2.0 * TS_PI - acos(ce)) - e0;
-        if (de > 2.0 * TS_PI)
-            de -= 2.0 * TS_PI;
-        dt = nk * (de - e * se + es);
-        const double cde = ce * ce0 + se * se0, sde = se * ce0 - ce * se0;
-        const double f = 1.0 - ak / rn * (1.0 - cde), g = dt - nk * (de - sde);
-        double p[3];
-        for (int k = 0; k < 3; k++)
-            p[k] = f * r[k] + g * v[k];
-        rr = sqrt(dot3(p, p) / (p[0] * p[0] + p[1] * p[1] + m->qz * p[2] * p[2]));
-    }
-    return dt;
 }
 
 /* Point-mass jerk da/dt = -(v - 3 (r.v) r / |r|^2) / |r|^3 (canonical). */
@@ -376,45 +334,6 @@ static void taylor(const double r[3], const double v[3], const double a[3],
     }
 }
 
-/*
- * Newton on the ellipsoid along the Taylor expansion from (r, v, a).
- * Returned: *d (canonical time offset; the last iterate, or the linear
- * estimate -G/G' if Newton wandered off), p, pv there.
- * Status: 1 when Newton converged (|last correction| < 1e-14, i.e. 1e-11 s).
- */
-static int taylor_root(const prop_model *m, const double r[3], const double v[3],
-                       const double a[3], double *d, double p[3], double pv[3])
-{
-    double j[3];
-    jerk(r, v, j);
-    double x = 0.0;
-    for (int it = 0; it < 12; it++) {
-        taylor(r, v, a, j, x, p, pv);
-        const double g = p[0] * p[0] + p[1] * p[1] + m->qz * p[2] * p[2] - 1.0;
-        const double gd = 2.0 * (p[0] * pv[0] + p[1] * pv[1] + m->qz * p[2] * pv[2]);
-        const double dx = -g / gd;
-        if (!isfinite(dx))
-            break;
-        if (it == 0 && !(fabs(dx) < 1.0)) { /* far: a step of the linear estimate */
-            *d = dx;
-            return 0;
-        }
-        x += dx;
-        if (fabs(dx) < 1e-14) {
-            taylor(r, v, a, j, x, p, pv);
-            *d = x;
-            return 1;
-        }
-        if (!(fabs(x) < 1.0))
-            break;
-    }
-    /* no convergence: fall back on the linear estimate */
-    const double g = figure(m, r);
-    const double gd = 2.0 * (r[0] * v[0] + r[1] * v[1] + m->qz * r[2] * v[2]);
-    *d = -g / gd;
-    return 0;
-}
-
 /* ---- one state's control: shared by the single and the batch drivers --- */
 
 enum { M_STEP, M_LAND, M_CORRECT, M_DONE, M_TMAX, M_FAIL };
@@ -426,45 +345,26 @@ typedef struct {
     double h;       /* next step (negative for a backward correction) */
     double hc;      /* step the controller allows (> 0) */
     int mode;       /* M_* */
+    int predict;    /* 1: needs a two-body prediction before the next step */
     int ncorr;      /* correction steps made */
     int status;     /* TS_* once ended */
     long nstep, nrej, nfev;
     double t_imp, r_imp[3], v_imp[3]; /* impact (M_DONE), canonical */
 } prop_lane;
 
-static void lane_get(const rkn_block *b, int l, double r[3], double v[3], double a[3])
+static int lane_running(const prop_lane *L)
 {
-    for (int k = 0; k < 3; k++) {
-        r[k] = b->r[k][l];
-        v[k] = b->v[k][l];
-        a[k] = b->a[k][l];
-    }
-}
-
-/* Tries the Taylor finish from the lane's state; 1 (impact recorded) if the
- * root lies within the window. */
-static int lane_finish(const prop_model *m, prop_lane *L, const rkn_block *b, int l)
-{
-    double r[3], v[3], a[3], d;
-    lane_get(b, l, r, v, a);
-    if (!taylor_root(m, r, v, a, &d, L->r_imp, L->v_imp) || !(fabs(d) <= m->dmax))
-        return 0;
-    L->t_imp = L->t + d;
-    L->mode = M_DONE;
-    L->status = TS_OK;
-    return 1;
+    return L->mode == M_STEP || L->mode == M_LAND || L->mode == M_CORRECT;
 }
 
 /* Chooses the next step from the prediction and the controller: equal steps
  * up to the predicted impact, the last one ending there (M_LAND). */
-static void lane_plan(const prop_model *m, prop_lane *L, const rkn_block *b, int l)
+static void lane_plan(const prop_model *m, prop_lane *L, rkn_block *b, int l)
 {
     const double tau = L->t_hit - L->t;
-    if (tau <= m->dmax && lane_finish(m, L, b, l))
-        return;
     double hc = L->hc;
     if (m->hdense > 0.0) {
-        double r[3] = {b->r[0][l], b->r[1][l], b->r[2][l]};
+        const double r[3] = {b->r[0][l], b->r[1][l], b->r[2][l]};
         const double rn = sqrt(dot3(r, r));
         hc = fmin(hc, m->hdense * rn * sqrt(rn));
     }
@@ -480,11 +380,20 @@ static void lane_plan(const prop_model *m, prop_lane *L, const rkn_block *b, int
         L->h = m->t_max - L->t;
         L->mode = M_STEP;
     }
+    b->h[l] = L->h;
 }
 
-/* Starts lane l on a state (SI).  Status: TS_OK (running, or already on the
- * ground within the finish window), TS_EINVAL for a state that is not finite
- * or lies inside the earth. */
+/* Takes the two-body prediction b->tp from the lane's state and plans. */
+static void lane_predicted(const prop_model *m, prop_lane *L, rkn_block *b, int l)
+{
+    L->t_hit = L->t + b->tp[l];
+    L->predict = 0;
+    lane_plan(m, L, b, l);
+}
+
+/* Starts lane l on a state (SI).  Status: TS_OK (the lane then needs a
+ * prediction), TS_EINVAL for a state that is not finite or lies inside the
+ * earth (mode M_FAIL). */
 static int lane_start(const prop_model *m, prop_lane *L, rkn_block *b, int l,
                       const ts_state *s0)
 {
@@ -507,11 +416,10 @@ static int lane_start(const prop_model *m, prop_lane *L, rkn_block *b, int l,
     }
     L->nfev = 1;
     L->status = TS_OK;
-    L->t_hit = kepler_time(m, r, v);
+    L->mode = M_STEP;
+    L->predict = 1;
     const double rn = sqrt(dot3(r, r));
     L->hc = m->theta * rn * sqrt(rn);
-    lane_plan(m, L, b, l);
-    b->h[l] = L->h;
     return TS_OK;
 }
 
@@ -519,80 +427,87 @@ static int lane_start(const prop_model *m, prop_lane *L, rkn_block *b, int l,
 static double step_factor(const prop_model *m, double err)
 {
     if (!(err > 0.0))
-        return isnan(err) ? 0.2 : 4.0;
+        return 4.0;
     return fmin(4.0, fmax(0.2, 0.9 * pow(m->tol / err, 1.0 / 11.0)));
 }
 
-/* Takes the result of lane l's step (b->r1, v1, a1, err).  Returns
- * R_REJECTED (state unchanged), R_ACCEPTED (moved to the end of the step)
- * or R_CORRECTING (moved, and correcting towards the surface).  L->mode is
- * then the next action or the end (M_DONE, M_TMAX, M_FAIL). */
+static void lane_end(prop_lane *L, int mode, int status)
+{
+    L->mode = mode;
+    L->status = status;
+}
+
+/* A correction step of the Newton length b->td, no longer than hc. */
+static int lane_correct(prop_lane *L, rkn_block *b, int l)
+{
+    const double d = b->td[l];
+    if (!isfinite(d) || ++L->ncorr > MAX_CORRECT) {
+        lane_end(L, M_FAIL, TS_ENOCONVERGE);
+        return R_CORRECTING;
+    }
+    L->mode = M_CORRECT;
+    L->h = b->h[l] = copysign(fmin(fabs(d), L->hc), d);
+    return R_CORRECTING;
+}
+
+/* Takes the result of lane l's step.  Returns R_REJECTED (state unchanged,
+ * next step planned), R_ACCEPTED (moved to the end of the step, a point of
+ * the path above ground) or R_CORRECTING (moved, but the point is a landing
+ * iterate, not a node).  L->mode is then the next action or the end
+ * (M_DONE, M_TMAX, M_FAIL). */
 static int lane_after(const prop_model *m, prop_lane *L, rkn_block *b, int l)
 {
     const double h = L->h, err = b->err[l];
     L->nstep++;
     L->nfev += RKN_S;
-    if (L->mode != M_CORRECT && !(err <= m->tol)) {
+    int finite = 1;
+    for (int k = 0; k < 3; k++)
+        finite &= isfinite(b->r1[k][l]) && isfinite(b->v1[k][l]);
+    const int mode = L->mode;
+    if (!finite && mode == M_CORRECT) {
+        lane_end(L, M_FAIL, TS_ENOCONVERGE);
+        return R_CORRECTING;
+    }
+    if (mode != M_CORRECT && (!(err <= m->tol) || !finite)) {
         L->nrej++;
-        L->hc = fabs(h) * fmin(1.0, step_factor(m, err));
+        L->hc = fabs(h) * (finite ? fmin(1.0, step_factor(m, err)) : 0.2);
         if (!(L->hc > 1e-12)) {
-            L->mode = M_FAIL;
-            L->status = TS_ENOCONVERGE;
+            lane_end(L, M_FAIL, TS_ENOCONVERGE);
             return R_REJECTED;
         }
         lane_plan(m, L, b, l);
-        b->h[l] = L->h;
         return R_REJECTED;
     }
-    const int mode = L->mode;
     L->t += h;
     for (int k = 0; k < 3; k++) {
         b->r[k][l] = b->r1[k][l];
         b->v[k][l] = b->v1[k][l];
         b->a[k][l] = b->a1[k][l];
     }
-    double r[3], v[3], a[3];
-    lane_get(b, l, r, v, a);
-    if (mode == M_CORRECT) {
-        if (lane_finish(m, L, b, l))
-            return R_CORRECTING;
-        double d, p[3], pv[3];
-        taylor_root(m, r, v, a, &d, p, pv);
-        if (++L->ncorr >= MAX_CORRECT || !isfinite(d)) {
-            L->mode = M_FAIL;
-            L->status = TS_ENOCONVERGE;
-            return R_CORRECTING;
-        }
-        L->h = b->h[l] = copysign(fmin(fabs(d), L->hc), d);
-        return R_CORRECTING;
-    }
-    L->hc = h * step_factor(m, err);
+    const double r[3] = {b->r[0][l], b->r[1][l], b->r[2][l]};
     const double g = figure(m, r);
-    if (mode == M_LAND || g < 0.0) {
-        if (lane_finish(m, L, b, l))
-            return g < 0.0 ? R_CORRECTING : R_ACCEPTED;
-        if (g < 0.0) { /* went through the surface: back to it */
-            double d, p[3], pv[3];
-            taylor_root(m, r, v, a, &d, p, pv);
-            if (!isfinite(d)) {
-                L->mode = M_FAIL;
-                L->status = TS_ENOCONVERGE;
-                return R_CORRECTING;
-            }
-            L->mode = M_CORRECT;
-            L->ncorr = 0;
-            L->h = b->h[l] = copysign(fmin(fabs(d), L->hc), d);
-            return R_CORRECTING;
+    if (b->tok[l] != 0.0) { /* the surface is within the Taylor window */
+        L->t_imp = L->t + b->td[l];
+        for (int k = 0; k < 3; k++) {
+            L->r_imp[k] = b->pr[k][l];
+            L->v_imp[k] = b->pv[k][l];
         }
+        lane_end(L, M_DONE, TS_OK);
+        return (mode == M_CORRECT || g < 0.0) ? R_CORRECTING : R_ACCEPTED;
+    }
+    if (mode == M_CORRECT)
+        return lane_correct(L, b, l);
+    L->hc = h * step_factor(m, err);
+    if (g < 0.0) { /* went through the surface: back to it */
+        L->ncorr = 0;
+        return lane_correct(L, b, l);
     }
     if (L->t >= m->t_max) {
-        L->mode = M_TMAX;
-        L->status = TS_WNOIMPACT;
+        lane_end(L, M_TMAX, TS_WNOIMPACT);
         return R_ACCEPTED;
     }
-    L->t_hit = L->t + kepler_time(m, r, v);
-    lane_plan(m, L, b, l);
-    b->h[l] = L->h;
+    L->mode = M_STEP;
+    L->predict = 1;
     return R_ACCEPTED;
 }
 
@@ -614,6 +529,9 @@ static int model_init(prop_model *m, const ts_earth *earth, const ts_flight_opts
             tol = opts->tol;
         if (opts->t_max_s > 0.0)
             t_max = opts->t_max_s;
+        for (int i = 0; i < opts->n_heights; i++)
+            if (!isfinite(opts->heights_m[i]))
+                return TS_EINVAL;
     }
     m->lu = earth->a_m;
     m->tu = sqrt(earth->a_m * earth->a_m * earth->a_m / earth->gm_m3s2);
@@ -629,8 +547,8 @@ static int model_init(prop_model *m, const ts_earth *earth, const ts_flight_opts
     return TS_OK;
 }
 
-/* Fills *ev (SI) from a finished lane: the impact, or on TS_WNOIMPACT the
- * state where the propagation stopped. */
+/* Fills *ev (SI) from an ended lane: the impact, or on TS_WNOIMPACT the
+ * state where the propagation stopped (its height left 0). */
 static void lane_event(const prop_model *m, const prop_lane *L, const rkn_block *b,
                        int l, double t0_s, ts_event *ev)
 {
@@ -640,12 +558,10 @@ static void lane_event(const prop_model *m, const prop_lane *L, const rkn_block 
         ev->t_s = t0_s + L->t_imp * m->tu;
         ev->s_eci.r = ts_v3(L->r_imp[0] * m->lu, L->r_imp[1] * m->lu, L->r_imp[2] * m->lu);
         ev->s_eci.v = ts_v3(L->v_imp[0] * m->vu, L->v_imp[1] * m->vu, L->v_imp[2] * m->vu);
-        ev->h_m = 0.0; /* on the ellipsoid to ~1e-9 m */
-    } else {
+    } else if (L->mode == M_TMAX) {
         ev->t_s = t0_s + L->t * m->tu;
         ev->s_eci.r = ts_v3(b->r[0][l] * m->lu, b->r[1][l] * m->lu, b->r[2][l] * m->lu);
         ev->s_eci.v = ts_v3(b->v[0][l] * m->vu, b->v[1][l] * m->vu, b->v[2][l] * m->vu);
-        ev->h_m = 0.0;
     }
 }
 
@@ -755,7 +671,7 @@ static void locate(const evfun *f, const pnode *n0, const pnode *n1, double f0, 
         b.v[k][0] = n0->v[k];
         b.a[k][0] = n0->a[k];
     }
-    rkn_step1(f->m->kj2, &b);
+    step_1(f->m, &b);
     L->nfev += RKN_S;
     double p0[3], v0[3], a0[3], j[3];
     for (int k = 0; k < 3; k++) {
@@ -855,7 +771,11 @@ static int events_in(const prop_model *m, const ts_earth *earth, const ts_flight
 static void node_from_lane(const prop_lane *L, const rkn_block *b, pnode *n)
 {
     n->t = L->t;
-    lane_get(b, 0, n->r, n->v, n->a);
+    for (int k = 0; k < 3; k++) {
+        n->r[k] = b->r[k][0];
+        n->v[k] = b->v[k][0];
+        n->a[k] = b->a[k][0];
+    }
 }
 
 /*
@@ -890,10 +810,14 @@ int ts_propagate_ballistic_stats(const ts_earth *earth, double t0_s,
     node_from_lane(&L, &b, &n0);
     if (traj && (st = push_node(&m, traj, t0_s, &n0)))
         return st;
-    while (L.mode == M_STEP || L.mode == M_LAND || L.mode == M_CORRECT) {
-        rkn_step1(m.kj2, &b);
+    while (lane_running(&L)) {
+        if (L.predict) {
+            kepler_1(&m, &b);
+            lane_predicted(&m, &L, &b, 0);
+        }
+        step_1(&m, &b);
         const int res = lane_after(&m, &L, &b, 0);
-        if (res == R_ACCEPTED && traj && L.mode != M_FAIL) {
+        if (res == R_ACCEPTED && traj) {
             pnode n1;
             node_from_lane(&L, &b, &n1);
             if ((st = events_in(&m, earth, opts, traj, t0_s, &n0, &n1, &L)) ||
@@ -932,6 +856,16 @@ int ts_propagate_ballistic(const ts_earth *earth, double t0_s, const ts_state *s
 
 /* ---- batches ------------------------------------------------------------ */
 
+/* Puts lane l out of use: a state far from the earth, at rest, step 0. */
+static void lane_idle(rkn_block *b, int l)
+{
+    for (int k = 0; k < 3; k++) {
+        b->r[k][l] = k == 0 ? 2.0 : 0.0;
+        b->v[k][l] = b->a[k][l] = 0.0;
+    }
+    b->h[l] = 0.0;
+}
+
 /*
  * Given: earth, t0_s, n states s0_eci[0..n-1], opts (may be NULL).
  * Returned: impacts[i], status[i] (may be NULL) as ts_propagate_ballistic
@@ -939,7 +873,8 @@ int ts_propagate_ballistic(const ts_earth *earth, double t0_s, const ts_state *s
  * Status: TS_OK when every state landed, else the status of the first
  * state (in index order) that did not.
  * Notes: TS_PROP_LANES states advance together, one per lane of the step
- * kernel; a lane that lands takes the next state.  No allocation.
+ * (and of the two-body prediction and the Newton look-ahead); a lane that
+ * ends takes the next state.  No allocation.
  */
 int ts_propagate_ballistic_batch_stats(const ts_earth *earth, double t0_s, int n,
                                        const ts_state *s0_eci,
@@ -959,43 +894,46 @@ int ts_propagate_ballistic_batch_stats(const ts_earth *earth, double t0_s, int n
     memset(&b, 0, sizeof b);
     for (int l = 0; l < LANES; l++) {
         who[l] = -1;
-        b.r[0][l] = 2.0; /* an idle lane computes something harmless */
+        lane_idle(&b, l);
     }
     for (;;) {
-        /* fill idle lanes; states that end at once are recorded directly */
+        int predict = 0;
         for (int l = 0; l < LANES; l++) {
-            while (who[l] < 0 && next < n) {
+            if (who[l] < 0 && next < n) { /* take the next state */
                 const int i = next++;
-                lane_start(&m, &lane[l], &b, l, &s0_eci[i]);
-                if (lane[l].mode == M_STEP || lane[l].mode == M_LAND) {
+                if (lane_start(&m, &lane[l], &b, l, &s0_eci[i]) == TS_OK) {
                     who[l] = i;
                     active++;
-                    break;
+                } else {
+                    lane_idle(&b, l);
+                    lane_event(&m, &lane[l], &b, l, t0_s, &impacts[i]);
+                    if (status)
+                        status[i] = lane[l].status;
+                    if (i < first_bad) {
+                        first_bad = i;
+                        bad_status = lane[l].status;
+                    }
+                    stats_add(stats, &lane[l]);
+                    l--; /* this lane is still free */
+                    continue;
                 }
-                lane_event(&m, &lane[l], &b, l, t0_s, &impacts[i]);
-                if (status)
-                    status[i] = lane[l].status;
-                if (lane[l].status != TS_OK && i < first_bad) {
-                    first_bad = i;
-                    bad_status = lane[l].status;
-                }
-                stats_add(stats, &lane[l]);
-                for (int k = 0; k < 3; k++) { /* leave the lane harmless */
-                    b.r[k][l] = k == 0 ? 2.0 : 0.0;
-                    b.v[k][l] = b.a[k][l] = 0.0;
-                }
-                b.h[l] = 0.0;
             }
+            predict |= who[l] >= 0 && lane[l].predict;
         }
         if (active == 0)
             break;
-        rkn_step_all(m.kj2, &b);
+        if (predict) {
+            kepler_v(&m, &b);
+            for (int l = 0; l < LANES; l++)
+                if (who[l] >= 0 && lane[l].predict)
+                    lane_predicted(&m, &lane[l], &b, l);
+        }
+        step_v(&m, &b);
         for (int l = 0; l < LANES; l++) {
             if (who[l] < 0)
                 continue;
             lane_after(&m, &lane[l], &b, l);
-            const int mode = lane[l].mode;
-            if (mode == M_STEP || mode == M_LAND || mode == M_CORRECT)
+            if (lane_running(&lane[l]))
                 continue;
             const int i = who[l];
             lane_event(&m, &lane[l], &b, l, t0_s, &impacts[i]);
@@ -1008,11 +946,7 @@ int ts_propagate_ballistic_batch_stats(const ts_earth *earth, double t0_s, int n
             stats_add(stats, &lane[l]);
             who[l] = -1;
             active--;
-            for (int k = 0; k < 3; k++) {
-                b.r[k][l] = k == 0 ? 2.0 : 0.0;
-                b.v[k][l] = b.a[k][l] = 0.0;
-            }
-            b.h[l] = 0.0;
+            lane_idle(&b, l);
         }
     }
     return bad_status;

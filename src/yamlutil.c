@@ -66,6 +66,8 @@ static void vadd(ts_y_errs *errs, const char *file, int line, int col,
                  const char *fmt, va_list ap)
 {
     char msg[1024], head[600];
+    if (!errs)
+        return; /* a probe: the caller wants the status only */
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (line > 0 && col > 0)
         snprintf(head, sizeof head, "%s:%d:%d: error: ", file, line, col);
@@ -397,8 +399,8 @@ static int fill_scalar(ts_y_node *n, struct fy_event *e)
      * and has as many characters as the source span (no escapes, no folded
      * line breaks). */
     if (sm && em && n->style != TS_Y_BLOCK && sm->line == em->line &&
-        (size_t)(em->column - sm->column) == (size_t)char_count(n->text, (int)len) +
-                                                   (n->style == TS_Y_QUOTED ? 1 : 0) &&
+        /* libfyaml's end mark of a quoted scalar is its closing quote */
+        (size_t)(em->column - sm->column) == (size_t)char_count(n->text, (int)len) &&
         !memchr(n->text, '\0', len))
         n->inner_ok = 1;
     return 0;
@@ -517,7 +519,9 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
             const char *aname = fy_token_get_text(e->alias.anchor, &alen);
             ts_y_node *target = aname ? find_anchor(doc, aname, alen) : NULL;
             if (!target) {
-                ts_y_err_pos(errs, path, m ? m->line + 1 : 0, m ? m->column + 1 : 0,
+                /* the alias event's mark is its name, after the '*' */
+                ts_y_err_pos(errs, path, m ? m->line + 1 : 0,
+                             m ? (m->column > 0 ? m->column : 1) : 0,
                              "unknown alias '*%.*s' (no complete anchor of that name "
                              "before it)",
                              (int)alen, aname ? aname : "");

@@ -89,8 +89,8 @@ static int read_polys(ts_ctx *ctx, const char *path, geo_reader *r, ts_geo_polys
     uint32_t sum = 0;
     g->poly_ring[0] = 0;
     for (uint32_t i = 0; i < np; i++) {
-        uint32_t k;
-        rd_u32(r, &k);
+        uint32_t k = 0;
+        rd_u32(r, &k); /* size checked above */
         if (k == 0 || k > nr - sum)
             return geo_bad(ctx, path, "rings per polygon");
         sum += k;
@@ -101,8 +101,8 @@ static int read_polys(ts_ctx *ctx, const char *path, geo_reader *r, ts_geo_polys
     sum = 0;
     g->ring_start[0] = 0;
     for (uint32_t i = 0; i < nr; i++) {
-        uint32_t k;
-        rd_u32(r, &k);
+        uint32_t k = 0;
+        rd_u32(r, &k); /* size checked above */
         if (k < 3 || k > npt - sum)
             return geo_bad(ctx, path, "points per ring");
         sum += k;
@@ -145,8 +145,8 @@ static int read_lines(ts_ctx *ctx, const char *path, geo_reader *r, ts_geo_lines
     uint32_t sum = 0;
     g->line_start[0] = 0;
     for (uint32_t i = 0; i < nl; i++) {
-        uint32_t k;
-        rd_u32(r, &k);
+        uint32_t k = 0;
+        rd_u32(r, &k); /* size checked above */
         if (k < 2 || k > npt - sum)
             return geo_bad(ctx, path, "points per line");
         sum += k;
@@ -200,13 +200,15 @@ int ts_geo_load(ts_ctx *ctx, const char *path, ts_geo *geo)
     else {
         r.off = 8;
         rd_u32(&r, &nlayers);
-        if (nlayers != 2)
+        if (nlayers != 3)
             rc = geo_bad(ctx, path, "layer count");
     }
     if (rc == TS_OK)
         rc = read_polys(ctx, path, &r, &geo->land);
     if (rc == TS_OK)
         rc = read_lines(ctx, path, &r, &geo->borders);
+    if (rc == TS_OK)
+        rc = read_polys(ctx, path, &r, &geo->lakes);
     if (rc == TS_OK && r.off != r.n)
         rc = geo_bad(ctx, path, "trailing bytes");
     free(buf);
@@ -235,22 +237,27 @@ int ts_geo_load_scale(ts_ctx *ctx, int scale, ts_geo *geo)
     return rc;
 }
 
+static void free_polys(ts_geo_polys *g)
+{
+    free(g->poly_ring);
+    free(g->ring_start);
+    free(g->lonlat);
+    free(g->ring_box);
+}
+
 void ts_geo_free(ts_geo *geo)
 {
     if (!geo)
         return;
-    free(geo->land.poly_ring);
-    free(geo->land.ring_start);
-    free(geo->land.lonlat);
-    free(geo->land.ring_box);
+    free_polys(&geo->land);
+    free_polys(&geo->lakes);
     free(geo->borders.line_start);
     free(geo->borders.lonlat);
     memset(geo, 0, sizeof *geo);
 }
 
-int ts_geo_land_contains(const ts_geo *geo, double lat_deg, double lon_deg)
+static int polys_contain(const ts_geo_polys *g, double lat_deg, double lon_deg)
 {
-    const ts_geo_polys *g = &geo->land;
     int inside = 0;
     for (int i = 0; i < g->n_rings; i++) {
         const double *b = g->ring_box + 4 * i;
@@ -270,6 +277,12 @@ int ts_geo_land_contains(const ts_geo *geo, double lat_deg, double lon_deg)
         }
     }
     return inside;
+}
+
+int ts_geo_land_contains(const ts_geo *geo, double lat_deg, double lon_deg)
+{
+    return polys_contain(&geo->land, lat_deg, lon_deg) &&
+           !polys_contain(&geo->lakes, lat_deg, lon_deg);
 }
 
 int ts_geo_edge_artificial(double lon0, double lat0, double lon1, double lat1)

@@ -4,6 +4,8 @@
  * scripts/convert-natural-earth.py; provenance in data/naturalearth/PROVENANCE.md).
  * Private to the library.  SPDX-License-Identifier: GPL-3.0-or-later
  *
+ * Land and borders: Natural Earth Admin 0 countries from the npm package
+ * world-atlas; lakes: Natural Earth "Lakes and Reservoirs" of the same scale.
  * Geometry is planar in (lon, lat) degrees: every longitude lies in
  * [-180, 180]; polygons that cross the antimeridian are cut there, and
  * Antarctica is closed through the south pole.  Exterior rings run
@@ -36,6 +38,7 @@ typedef struct {
     int scale;            /* Natural Earth scale: 50 (1:50m) or 110 (1:110m) */
     ts_geo_polys land;    /* land (countries merged) */
     ts_geo_lines borders; /* land boundaries between two countries */
+    ts_geo_polys lakes;   /* lakes and reservoirs (their islands are holes) */
 } ts_geo;
 
 /* Reads a converted file (format in scripts/convert-natural-earth.py).
@@ -49,8 +52,8 @@ int ts_geo_load_scale(ts_ctx *ctx, int scale, ts_geo *geo);
 
 void ts_geo_free(ts_geo *geo); /* accepts NULL and a zeroed ts_geo */
 
-/* 1 when the point lies on land (even-odd rule over every ring, planar in
- * (lon, lat)); lon_deg in [-180, 180]. */
+/* 1 when the point lies on land and not in a lake (even-odd rule over
+ * every ring, planar in (lon, lat)); lon_deg in [-180, 180]. */
 int ts_geo_land_contains(const ts_geo *geo, double lat_deg, double lon_deg);
 
 /* 1 when the edge (lon0, lat0)-(lon1, lat1) lies on lon = +-180 or on a

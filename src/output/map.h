@@ -58,6 +58,10 @@ typedef struct {
     int width_px, height_px; /* image size, 200..8000 (0: 1600 x 1200) */
     int detail;              /* Natural Earth scale 50 or 110 (0: 50) */
     double graticule_deg;    /* graticule spacing (0: from the extent) */
+    /* Frame given in projected metres instead (x_min, x_max, y_min, y_max
+     * in the map's CRS, padded to the frame's aspect about its centre);
+     * used when x_max > x_min, and then the lat/lon box is ignored. */
+    double frame_m[4];
 } ts_map_spec;
 
 typedef enum { TS_MAP_SOLID = 0, TS_MAP_DASHED, TS_MAP_DOTTED } ts_map_dash;

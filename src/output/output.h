@@ -150,6 +150,8 @@ typedef struct {
     ts_run_coverage *coverage;
     char **variant_slugs;      /* [n_variants], owned */
     ts_geo geo;                /* Natural Earth 1:50m land and borders, owned */
+    int n_sites;
+    ts_site *sites;            /* the site catalogue (labels), owned */
 } ts_run_result;
 
 /* ---- land mask from Natural Earth (run_land.c; data from geo.h) -------- */
@@ -203,14 +205,19 @@ FILE *ts_out_open(ts_ctx *ctx, const char *dir, const char *rel);
 int ts_out_close(ts_ctx *ctx, FILE *f, const char *rel);
 /* A number for output: -0 becomes 0. */
 static inline double ts_out_num(double x) { return x + 0.0; }
+/* x with `decimals` decimals into buf ("" when not finite; never "-0"). */
+const char *ts_out_fmt(char *buf, size_t size, double x, int decimals);
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+void ts_out_csv_str(FILE *f, const char *s);
 /* Lower-case file-name stem: [a-z0-9-], others become '-'. */
 void ts_slug(const char *in, char *out, size_t size);
 
 /* Descriptions used by several writers. */
 const char *ts_out_doctrine_name(ts_doctrine_mode mode);
 const char *ts_out_shape_name(ts_flight_shape shape);
-/* Display name of a place ("Semnan" for "semnan", as written otherwise). */
-void ts_out_place_label(const char *name, char *out, size_t size);
+/* Display name of a place: the catalogue's name of a site id, else the
+ * id in words ("new-york" -> "New York"), else as written. */
+void ts_out_place_label(const ts_run_result *res, const char *name, char *out, size_t size);
 
 /* ---- writers (src/output/) ---------------------------------------------- */
 int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const char *dir);   /* report.c */

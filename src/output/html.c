@@ -1,0 +1,562 @@
+/*
+ * index.html of a run: one self-contained page (plain HTML and CSS, no
+ * scripts, no external assets, relative links) that says in a minute what
+ * the run found - the question, a few sentences and a table of key
+ * numbers - then shows the maps and timelines and links every file.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "output/output.h"
+
+#include <string.h>
+
+static void esc(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+static void thousands(char *buf, size_t size, double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
+    const size_t n = strlen(t);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        buf[k++] = t[i];
+        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
+            buf[k++] = ',';
+    }
+    buf[k] = '\0';
+}
+
+static const char *CSS =
+    "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',Helvetica,Arial,sans-serif;"
+    "color:#222;background:#fff;margin:0;line-height:1.45}\n"
+    "main{max-width:1120px;margin:0 auto;padding:24px 28px 48px}\n"
+    "h1{font-size:1.9em;margin:0.2em 0 0.3em}h2{font-size:1.35em;margin:1.8em 0 0.5em;"
+    "border-bottom:2px solid #ddd;padding-bottom:4px}h3{font-size:1.08em;margin:1.2em 0 0.4em}\n"
+    ".question{font-size:1.12em;color:#444;max-width:60em}\n"
+    ".summary{background:#f4f7fa;border-left:5px solid #1f78b4;padding:12px 18px;margin:18px 0}\n"
+    ".summary li{margin:0.35em 0}\n"
+    "table{border-collapse:collapse;margin:10px 0 16px;font-size:0.93em}\n"
+    "th,td{border-bottom:1px solid #ddd;padding:5px 10px;text-align:left;vertical-align:top}\n"
+    "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    ".yes{color:#b2182b;font-weight:bold}.no{color:#777}.def{color:#1a7a2e;font-weight:bold}"
+    ".undef{color:#b2182b;font-weight:bold}\n"
+    "figure{margin:14px 0 26px}figure img{width:100%;height:auto;border:1px solid #ddd}\n"
+    "figcaption{font-size:0.9em;color:#555;margin-top:4px}\n"
+    ".pair{display:flex;gap:16px;flex-wrap:wrap}.pair figure{flex:1 1 480px}\n"
+    ".files{columns:2;font-size:0.9em}.note{color:#666;font-size:0.9em}\n"
+    "footer{color:#777;font-size:0.85em;margin-top:40px;border-top:1px solid #ddd;padding-top:8px}\n";
+
+static void place(FILE *f, const ts_run_result *res, const char *name)
+{
+    char l[TS_NAME_LEN];
+    ts_out_place_label(res, name, l, sizeof l);
+    esc(f, l);
+}
+
+/* "Semnan and Shahroud" */
+static void place_list(FILE *f, const ts_run_result *res, int n, const ts_place *p)
+{
+    for (int k = 0; k < n; k++) {
+        fputs(k == 0 ? "" : (k == n - 1 ? " and " : ", "), f);
+        place(f, res, p[k].name);
+    }
+}
+
+static const char *missile_name(const ts_missile *m)
+{
+    return m->name[0] ? m->name : m->id;
+}
+
+static int matrix_engaged(const ts_run_result *res, int m, int v, int *flown)
+{
+    const ts_run_matrix *rm = &res->matrices[m];
+    const int nf = rm->spec->n_from * rm->spec->n_to;
+    int n = 0;
+    *flown = 0;
+    for (int i = 0; i < nf; i++)
+        if (rm->flights[i].ok) {
+            (*flown)++;
+            n += rm->cells[v * nf + i].engaged;
+        }
+    return n;
+}
+
+static void summary(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    char a[32];
+    fputs("<div class=\"summary\"><strong>In short</strong><ul>\n", f);
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        const ts_threat *th = &sc->threats[rf->spec->threat];
+        fputs("<li>Against a ", f);
+        esc(f, missile_name(&th->missile));
+        fputs(" launched from ", f);
+        place_list(f, res, th->n_from, th->from);
+        fputs(", the defense covers ", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            if (v > 0)
+                fputs(v == res->n_variants - 1 ? " and " : ", ", f);
+            if (rf->land_area_m2 > 0.0)
+                fprintf(f, "<strong>%.0f%%</strong>", 100.0 * rf->defended_land_m2[v] / rf->land_area_m2);
+            else
+                fputs("none", f);
+            if (res->n_variants > 1) {
+                fputs(" under &ldquo;", f);
+                esc(f, sc->variants[v].name);
+                fputs("&rdquo;", f);
+            }
+        }
+        fputs(" of the land in the ", f);
+        place(f, res, rf->spec->region);
+        fputs(" box.</li>\n", f);
+    }
+    for (int m = 0; m < res->n_matrices; m++) {
+        const ts_matrix_spec *sp = res->matrices[m].spec;
+        int flown = 0;
+        fputs("<li>Of the flights of a ", f);
+        esc(f, missile_name(&sc->threats[sp->threat].missile));
+        fputs(" from ", f);
+        place_list(f, res, sp->n_from, sp->from);
+        fputs(" to ", f);
+        place_list(f, res, sp->n_to, sp->to);
+        fputs(", the interceptors could engage ", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            const int n = matrix_engaged(res, m, v, &flown);
+            if (v > 0)
+                fputs(v == res->n_variants - 1 ? " and " : ", ", f);
+            fprintf(f, "<strong>%d of %d</strong>", n, flown);
+            if (res->n_variants > 1) {
+                fputs(" under &ldquo;", f);
+                esc(f, sc->variants[v].name);
+                fputs("&rdquo;", f);
+            }
+        }
+        fputs(" (an intercept window for at least one battery).</li>\n", f);
+    }
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        fputs("<li>", f);
+        place(f, res, re->flight.from_name);
+        fputs(" &rarr; ", f);
+        place(f, res, re->flight.to_name);
+        fputs(": ", f);
+        if (!re->flight.ok) {
+            fputs("not flown (", f);
+            esc(f, re->flight.message);
+            fputs(").</li>\n", f);
+            continue;
+        }
+        for (int v = 0; v < res->n_variants; v++) {
+            if (v > 0)
+                fputs("; ", f);
+            if (!re->eng_ok[v])
+                continue;
+            const ts_engagement *g = &re->eng[v];
+            if (g->defended)
+                fprintf(f, "<span class=\"def\">defended</span>, kill probability %s",
+                        ts_out_fmt(a, sizeof a, g->p_kill, 2));
+            else
+                fputs("<span class=\"undef\">not defended</span>", f);
+            if (res->n_variants > 1) {
+                fputs(" under &ldquo;", f);
+                esc(f, sc->variants[v].name);
+                fputs("&rdquo;", f);
+            }
+        }
+        fputs(".</li>\n", f);
+    }
+    fputs("</ul></div>\n", f);
+}
+
+static void key_numbers(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    char a[32];
+    fputs("<h2>Key numbers</h2>\n<table><tr><th>Result</th>", f);
+    for (int v = 0; v < res->n_variants; v++) {
+        fputs("<th>", f);
+        esc(f, sc->variants[v].name);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        fputs("<tr><td>Land defended, ", f);
+        place(f, res, rf->spec->region);
+        fputs("</td>", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            thousands(a, sizeof a, rf->defended_land_m2[v] / 1e6);
+            if (rf->land_area_m2 > 0.0)
+                fprintf(f, "<td class=\"n\">%.1f%% (%s km&sup2;)</td>",
+                        100.0 * rf->defended_land_m2[v] / rf->land_area_m2, a);
+            else
+                fprintf(f, "<td class=\"n\">%s km&sup2;</td>", a);
+        }
+        fputs("</tr>\n", f);
+    }
+    for (int m = 0; m < res->n_matrices; m++) {
+        fputs("<tr><td>", f);
+        esc(f, missile_name(&sc->threats[res->matrices[m].spec->threat].missile));
+        fputs(" flights with an intercept window</td>", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            int flown;
+            const int n = matrix_engaged(res, m, v, &flown);
+            fprintf(f, "<td class=\"n\">%d of %d</td>", n, flown);
+        }
+        fputs("</tr>\n", f);
+    }
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        fputs("<tr><td>", f);
+        place(f, res, re->flight.from_name);
+        fputs(" &rarr; ", f);
+        place(f, res, re->flight.to_name);
+        fputs("</td>", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            if (!re->flight.ok || !re->eng_ok[v]) {
+                fputs("<td>not flown</td>", f);
+                continue;
+            }
+            const ts_engagement *g = &re->eng[v];
+            int shots = 0;
+            for (int k = 0; k < g->n_batteries; k++)
+                shots += g->batteries[k].shots;
+            if (g->defended)
+                fprintf(f, "<td><span class=\"def\">defended</span>: %d shot%s, P(kill) %s</td>", shots,
+                        shots == 1 ? "" : "s", ts_out_fmt(a, sizeof a, g->p_kill, 2));
+            else
+                fputs("<td><span class=\"undef\">not defended</span></td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+static void figure(FILE *f, const char *png, const char *svg, const char *caption)
+{
+    fprintf(f, "<figure><a href=\"%s\"><img src=\"%s\" alt=\"", svg, png);
+    esc(f, caption);
+    fputs("\"></a><figcaption>", f);
+    esc(f, caption);
+    fprintf(f, " (<a href=\"%s\">SVG</a>)</figcaption></figure>\n", svg);
+}
+
+static void footprints(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    if (!res->n_footprints)
+        return;
+    fputs("<h2>Defended areas</h2>\n<p class=\"note\">Each cell is an aim point; it is defended "
+          "when some interceptor battery has a shot at the missile flown there from the worst of "
+          "its launch sites.  Darker green: more shot opportunities.</p>\n",
+          f);
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        fputs("<h3>", f);
+        place(f, res, rf->spec->region);
+        fputs(": ", f);
+        esc(f, missile_name(&sc->threats[rf->spec->threat].missile));
+        fputs("</h3>\n<div class=\"pair\">\n", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            char png[300], svg[300], cap[600];
+            snprintf(png, sizeof png, "maps/footprint-%s-%s.png", rf->slug, res->variant_slugs[v]);
+            snprintf(svg, sizeof svg, "maps/footprint-%s-%s.svg", rf->slug, res->variant_slugs[v]);
+            snprintf(cap, sizeof cap, "Defense \"%s\"", sc->variants[v].name);
+            figure(f, png, svg, cap);
+        }
+        fputs("</div>\n<p class=\"note\">Cells: ", f);
+        fprintf(f, "<a href=\"tables/footprint-%s.csv\">CSV</a>; layers: ", rf->slug);
+        for (int v = 0; v < res->n_variants; v++) {
+            fprintf(f, "%s<a href=\"layers/footprint-%s-%s.geojson\">GeoJSON</a>, "
+                       "<a href=\"layers/footprint-%s-%s.kml\">KML</a> (",
+                    v ? "; " : "", rf->slug, res->variant_slugs[v], rf->slug, res->variant_slugs[v]);
+            esc(f, sc->variants[v].name);
+            fputs(")", f);
+        }
+        fputs("</p>\n", f);
+    }
+}
+
+static void matrix(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    char a[32];
+    for (int m = 0; m < res->n_matrices; m++) {
+        const ts_run_matrix *rm = &res->matrices[m];
+        const ts_matrix_spec *sp = rm->spec;
+        const int nf = sp->n_from * sp->n_to;
+        fputs("<h2>Could the interceptors engage ", f);
+        esc(f, missile_name(&sc->threats[sp->threat].missile));
+        fputs(" flights?</h2>\n<p class=\"note\">For each base and target: whether some battery "
+              "has an intercept window, and the margin of the best one (latest launch minus the "
+              "earliest it can launch after commit).</p>\n",
+              f);
+        fputs("<table><tr><th>From</th><th>To</th><th class=\"n\">Flight time</th>", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            fputs("<th>", f);
+            esc(f, sc->variants[v].name);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+        for (int i = 0; i < nf; i++) {
+            const ts_run_flight *fl = &rm->flights[i];
+            fputs("<tr><td>", f);
+            place(f, res, fl->from_name);
+            fputs("</td><td>", f);
+            place(f, res, fl->to_name);
+            fputs("</td>", f);
+            if (!fl->ok) {
+                fputs("<td colspan=\"99\" class=\"no\">not flown: ", f);
+                esc(f, fl->message);
+                fputs("</td></tr>\n", f);
+                continue;
+            }
+            fprintf(f, "<td class=\"n\">%s min</td>", ts_out_fmt(a, sizeof a, fl->flight.flight_time_s / 60.0, 1));
+            for (int v = 0; v < res->n_variants; v++) {
+                const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
+                if (c->engaged)
+                    fprintf(f, "<td><span class=\"yes\">yes</span>, margin %s s</td>",
+                            ts_out_fmt(a, sizeof a, c->margin_s, 0));
+                else
+                    fputs("<td class=\"no\">no</td>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n<div class=\"pair\">\n", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            char png[300], svg[300], cap[600];
+            if (res->n_matrices > 1) {
+                snprintf(png, sizeof png, "maps/matrix-%d-%s.png", m + 1, res->variant_slugs[v]);
+                snprintf(svg, sizeof svg, "maps/matrix-%d-%s.svg", m + 1, res->variant_slugs[v]);
+            } else {
+                snprintf(png, sizeof png, "maps/matrix-%s.png", res->variant_slugs[v]);
+                snprintf(svg, sizeof svg, "maps/matrix-%s.svg", res->variant_slugs[v]);
+            }
+            snprintf(cap, sizeof cap, "Defense \"%s\"", sc->variants[v].name);
+            figure(f, png, svg, cap);
+        }
+        fputs("</div>\n", f);
+    }
+}
+
+static void engagements(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    char a[32], b[32];
+    if (!res->n_engagements)
+        return;
+    fputs("<h2>Engagement timelines</h2>\n<table><tr><th>Flight</th><th>Defense</th>"
+          "<th class=\"n\">Flight time</th><th class=\"n\">Commit</th><th>Result</th></tr>\n",
+          f);
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants; v++) {
+            fputs("<tr><td>", f);
+            place(f, res, re->flight.from_name);
+            fputs(" &rarr; ", f);
+            place(f, res, re->flight.to_name);
+            fputs("</td><td>", f);
+            esc(f, sc->variants[v].name);
+            fputs("</td>", f);
+            if (!re->flight.ok || !re->eng_ok[v]) {
+                fputs("<td colspan=\"3\" class=\"no\">not flown: ", f);
+                esc(f, re->flight.message);
+                fputs("</td></tr>\n", f);
+                continue;
+            }
+            const ts_engagement *g = &re->eng[v];
+            int shots = 0;
+            for (int k = 0; k < g->n_batteries; k++)
+                shots += g->batteries[k].shots;
+            fprintf(f, "<td class=\"n\">%s s</td><td class=\"n\">%s</td>",
+                    ts_out_fmt(a, sizeof a, re->flight.flight.flight_time_s, 0),
+                    g->commit_s >= 0.0 ? ts_out_fmt(b, sizeof b, g->commit_s, 0) : "never");
+            if (g->defended)
+                fprintf(f, "<td><span class=\"def\">defended</span>: %d shot%s, P(kill) %s</td></tr>\n",
+                        shots, shots == 1 ? "" : "s", ts_out_fmt(a, sizeof a, g->p_kill, 2));
+            else
+                fputs("<td><span class=\"undef\">not defended</span></td></tr>\n", f);
+        }
+    }
+    fputs("</table>\n", f);
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants; v++) {
+            if (!re->flight.ok || !re->eng_ok[v])
+                continue;
+            char png[300], svg[300], cap[600], from[TS_NAME_LEN], to[TS_NAME_LEN];
+            ts_out_place_label(res, re->flight.from_name, from, sizeof from);
+            ts_out_place_label(res, re->flight.to_name, to, sizeof to);
+            snprintf(png, sizeof png, "timelines/%s-%s.png", re->slug, res->variant_slugs[v]);
+            snprintf(svg, sizeof svg, "timelines/%s-%s.svg", re->slug, res->variant_slugs[v]);
+            snprintf(cap, sizeof cap, "%s to %s, defense \"%s\"", from, to, sc->variants[v].name);
+            figure(f, png, svg, cap);
+        }
+    }
+}
+
+static void assumptions(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    char a[32], b1[32], b2[32], b3[32];
+    fputs("<h2>Assumptions</h2>\n<h3>Threats</h3>\n<ul>\n", f);
+    for (int t = 0; t < sc->n_threats; t++) {
+        const ts_threat *th = &sc->threats[t];
+        fputs("<li><strong>", f);
+        esc(f, th->id);
+        fputs("</strong>: ", f);
+        esc(f, missile_name(&th->missile));
+        fprintf(f, " (%s%s, %d stage%s, %s flight, radar cross section %s m&sup2;), from ",
+                th->missile.range_class, th->missile.notional ? ", notional" : "", th->missile.n_stages,
+                th->missile.n_stages == 1 ? "" : "s", ts_out_shape_name(th->shape),
+                ts_out_fmt(a, sizeof a, th->rcs_m2, th->rcs_m2 < 1.0 ? 2 : 1));
+        place_list(f, res, th->n_from, th->from);
+        fputs(".  Sources: ", f);
+        esc(f, th->missile.sources);
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    for (int v = 0; v < res->n_variants; v++) {
+        const ts_defense *d = &sc->variants[v].defense;
+        fputs("<h3>Defense &ldquo;", f);
+        esc(f, sc->variants[v].name);
+        fputs("&rdquo;</h3>\n<table><tr><th>Element</th><th>Where</th><th>Key parameters</th>"
+              "<th>Sources</th></tr>\n",
+              f);
+        for (int k = 0; k < d->n_sensors; k++) {
+            const ts_sensor *s = &d->sensors[k];
+            fputs("<tr><td>", f);
+            esc(f, s->name[0] ? s->name : s->id);
+            fputs("</td><td>", f);
+            if (s->kind == TS_SENSOR_INFRARED)
+                fputs("space", f);
+            else
+                place(f, res, s->site_id[0] ? s->site_id : s->id);
+            fputs("</td><td>", f);
+            if (s->kind == TS_SENSOR_INFRARED)
+                fprintf(f, "infrared launch detection after %s s, latency %s s",
+                        ts_out_fmt(b1, sizeof b1, s->ir_detect_s, 0),
+                        ts_out_fmt(b2, sizeof b2, s->ir_latency_s, 0));
+            else
+                fprintf(f, "%s radar, %s km against %s m&sup2;%s, track in %s s",
+                        s->role == TS_ROLE_FIRE_CONTROL ? "fire-control" : "early-warning",
+                        ts_out_fmt(b1, sizeof b1, s->ref_range_m / 1e3, 0),
+                        ts_out_fmt(b2, sizeof b2, s->ref_rcs_m2, 2), s->needs_cue ? ", needs a cue" : "",
+                        ts_out_fmt(b3, sizeof b3, s->track_s, 0));
+            fputs("</td><td class=\"note\">", f);
+            esc(f, s->sources);
+            fputs("</td></tr>\n", f);
+        }
+        for (int k = 0; k < d->n_batteries; k++) {
+            const ts_battery *b = &d->batteries[k];
+            const ts_interceptor *ic = &b->interceptor;
+            fprintf(f, "<tr><td>%d &times; ", b->inventory);
+            esc(f, ic->name[0] ? ic->name : ic->id);
+            fputs("</td><td>", f);
+            place(f, res, b->site_id[0] ? b->site_id : b->id);
+            fputs("</td><td>", f);
+            if (ic->n_stages == 0)
+                fprintf(f, "burnout %s km/s, ", ts_out_fmt(a, sizeof a, ic->burnout_speed_mps / 1e3, 2));
+            else
+                fprintf(f, "%d-stage booster, ", ic->n_stages);
+            fprintf(f, "intercepts %s&ndash;", ts_out_fmt(a, sizeof a, ic->h_min_m / 1e3, 0));
+            fprintf(f, "%s km up, ", ts_out_fmt(a, sizeof a, ic->h_max_m / 1e3, 0));
+            fprintf(f, "ready %s s after commit", ts_out_fmt(a, sizeof a, b->readiness_s, 0));
+            fputs("</td><td class=\"note\">", f);
+            esc(f, ic->sources);
+            fputs("</td></tr>\n", f);
+        }
+        fprintf(f, "<tr><td>Doctrine</td><td></td><td>%s, %d per shot, single-shot kill probability %s, ",
+                ts_out_doctrine_name(d->doctrine.mode), d->doctrine.salvo,
+                ts_out_fmt(a, sizeof a, d->doctrine.sspk, 2));
+        fprintf(f, "decision %s s", ts_out_fmt(a, sizeof a, d->doctrine.decision_s, 0));
+        if (d->doctrine.mode == TS_DOCTRINE_SHOOT_LOOK_SHOOT)
+            fprintf(f, ", kill assessment %s s", ts_out_fmt(a, sizeof a, d->doctrine.kill_assessment_s, 0));
+        fputs("</td><td></td></tr>\n</table>\n", f);
+    }
+}
+
+static void files(FILE *f, const ts_run_result *res)
+{
+    fputs("<h2>Files</h2>\n<ul class=\"files\">\n"
+          "<li><a href=\"report.json\">report.json</a>: every number, every parameter and its source "
+          "(<a href=\"report.json\">schema: docs/report-format.md</a>)</li>\n"
+          "<li><a href=\"tables/engagements.csv\">tables/engagements.csv</a></li>\n"
+          "<li><a href=\"tables/engagement-batteries.csv\">tables/engagement-batteries.csv</a></li>\n"
+          "<li><a href=\"tables/detections.csv\">tables/detections.csv</a></li>\n"
+          "<li><a href=\"tables/footprints.csv\">tables/footprints.csv</a></li>\n"
+          "<li><a href=\"tables/matrix.csv\">tables/matrix.csv</a></li>\n",
+          f);
+    for (int i = 0; i < res->n_footprints; i++)
+        fprintf(f, "<li><a href=\"tables/footprint-%s.csv\">tables/footprint-%s.csv</a></li>\n",
+                res->footprints[i].slug, res->footprints[i].slug);
+    static const char *const layers[] = {"sites", "coverage", "trajectories"};
+    for (int i = 0; i < 3; i++)
+        fprintf(f, "<li><a href=\"layers/%s.geojson\">layers/%s.geojson</a>, "
+                   "<a href=\"layers/%s.kml\">.kml</a></li>\n",
+                layers[i], layers[i], layers[i]);
+    if (res->n_coverage)
+        fputs("<li><a href=\"maps/coverage.png\">maps/coverage.png</a>, "
+              "<a href=\"maps/coverage.svg\">.svg</a></li>\n",
+              f);
+    fputs("<li><a href=\"run.log\">run.log</a>: timings</li>\n</ul>\n", f);
+}
+
+/* Writes dir/index.html. */
+int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    FILE *f = ts_out_open(ctx, dir, "index.html");
+    if (!f)
+        return TS_EIO;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          f);
+    esc(f, sc->title[0] ? sc->title : sc->name);
+    fputs(" &mdash; thirdsite</title>\n<style>\n", f);
+    fputs(CSS, f);
+    fputs("</style>\n</head>\n<body>\n<main>\n<h1>", f);
+    esc(f, sc->title[0] ? sc->title : sc->name);
+    fputs("</h1>\n", f);
+    if (sc->question[0]) {
+        fputs("<p class=\"question\">", f);
+        esc(f, sc->question);
+        fputs("</p>\n", f);
+    }
+    summary(f, res);
+    key_numbers(f, res);
+    footprints(f, res);
+    matrix(f, res);
+    engagements(f, res);
+    if (res->n_coverage) {
+        fputs("<h2>Radar coverage</h2>\n", f);
+        figure(f, "maps/coverage.png", "maps/coverage.svg",
+               "Where each radar sees a target in midcourse, and the ground tracks of the flights studied");
+    }
+    assumptions(f, res);
+    files(f, res);
+    fputs("<footer>Made with thirdsite ", f);
+    esc(f, ts_version());
+    fputs(" from the scenario <code>", f);
+    esc(f, sc->path);
+    fputs("</code>", f);
+    if (sc->sources[0]) {
+        fputs(" (sources: ", f);
+        esc(f, sc->sources);
+        fputs(")", f);
+    }
+    fputs(".  A kinematic model built from open sources: it shows what geometry and timing allow, "
+          "not what would happen.</footer>\n</main>\n</body>\n</html>\n",
+          f);
+    return ts_out_close(ctx, f, "index.html");
+}

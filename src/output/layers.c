@@ -1,0 +1,583 @@
+/*
+ * layers/ of a run: GeoJSON (RFC 7946) and KML 2.2 (OGC 07-147r2) layers
+ * of the sites, the radars' coverage, sample trajectories and the
+ * footprints.
+ *
+ * GeoJSON: coordinates lon, lat (then height in m above the ellipsoid for
+ * trajectories), WGS-84, at most 5 decimals (about 1 m; RFC 7946 sec.
+ * 11.2); polygons follow the right-hand rule (exteriors counterclockwise,
+ * holes clockwise, sec. 3.1.6) and are cut at the antimeridian (sec. 3.1.9)
+ * by run_geo.c; lines that cross it become MultiLineStrings.  Rings are
+ * closed (first position repeated).  KML: the same geometry, rings closed,
+ * trajectories with altitudeMode absolute so a globe viewer shows them in
+ * 3D; colours aabbggrr.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "output/output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small writers ------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void xml_str(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+static void pos(FILE *f, double lon, double lat)
+{
+    char a[32], b[32];
+    fprintf(f, "[%s,%s]", ts_out_fmt(a, sizeof a, lon, 5), ts_out_fmt(b, sizeof b, lat, 5));
+}
+
+static void ring_json(FILE *f, const ts_ring *r)
+{
+    fputc('[', f);
+    for (int i = 0; i <= r->n; i++) {
+        const int k = i % r->n; /* closed: the first position again */
+        if (i)
+            fputc(',', f);
+        pos(f, r->xy[2 * k], r->xy[2 * k + 1]);
+    }
+    fputc(']', f);
+}
+
+static void mpoly_json(FILE *f, const ts_mpoly *mp)
+{
+    fputs("{\"type\":\"MultiPolygon\",\"coordinates\":[", f);
+    for (int p = 0; p < mp->n; p++) {
+        if (p)
+            fputc(',', f);
+        fputc('[', f);
+        for (int r = 0; r < mp->polys[p].n; r++) {
+            if (r)
+                fputc(',', f);
+            ring_json(f, &mp->polys[p].rings[r]);
+        }
+        fputc(']', f);
+    }
+    fputs("]}", f);
+}
+
+static void ring_kml(FILE *f, const ts_ring *r)
+{
+    char a[32], b[32];
+    fputs("<LinearRing><coordinates>", f);
+    for (int i = 0; i <= r->n; i++) {
+        const int k = i % r->n;
+        fprintf(f, "%s%s,%s", i ? " " : "", ts_out_fmt(a, sizeof a, r->xy[2 * k], 5),
+                ts_out_fmt(b, sizeof b, r->xy[2 * k + 1], 5));
+    }
+    fputs("</coordinates></LinearRing>", f);
+}
+
+static void mpoly_kml(FILE *f, const ts_mpoly *mp)
+{
+    fputs("<MultiGeometry>", f);
+    for (int p = 0; p < mp->n; p++) {
+        fputs("<Polygon><outerBoundaryIs>", f);
+        ring_kml(f, &mp->polys[p].rings[0]);
+        fputs("</outerBoundaryIs>", f);
+        for (int r = 1; r < mp->polys[p].n; r++) {
+            fputs("<innerBoundaryIs>", f);
+            ring_kml(f, &mp->polys[p].rings[r]);
+            fputs("</innerBoundaryIs>", f);
+        }
+        fputs("</Polygon>", f);
+    }
+    fputs("</MultiGeometry>", f);
+}
+
+static void kml_head(FILE *f, const char *name, const char *styles)
+{
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>", f);
+    xml_str(f, name);
+    fputs("</name>\n", f);
+    fputs(styles, f);
+}
+
+static void kml_tail(FILE *f)
+{
+    fputs("</Document>\n</kml>\n", f);
+}
+
+static void geojson_head(FILE *f)
+{
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", f);
+}
+
+static void geojson_tail(FILE *f)
+{
+    fputs("\n]}\n", f);
+}
+
+/* ---- sites ------------------------------------------------------------- */
+
+typedef struct {
+    char id[TS_NAME_LEN], label[TS_NAME_LEN], role[32], detail[TS_NAME_LEN];
+    double lat_deg, lon_deg;
+} site_pt;
+
+typedef struct {
+    int n, cap;
+    site_pt *p;
+} site_list;
+
+static int add_site(site_list *l, const ts_run_result *res, const char *id, const char *role,
+                    const char *detail, double lat_rad, double lon_rad)
+{
+    const double lat = lat_rad / TS_DEG, lon = ts_wrap_lon_deg(lon_rad / TS_DEG);
+    for (int i = 0; i < l->n; i++)
+        if (!strcmp(l->p[i].role, role) && !strcmp(l->p[i].id, id) &&
+            fabs(l->p[i].lat_deg - lat) < 1e-6 && fabs(l->p[i].lon_deg - lon) < 1e-6)
+            return TS_OK;
+    if (l->n == l->cap) {
+        const int c = l->cap ? 2 * l->cap : 32;
+        site_pt *q = realloc(l->p, (size_t)c * sizeof *q);
+        if (!q)
+            return TS_ENOMEM;
+        l->p = q;
+        l->cap = c;
+    }
+    site_pt *s = &l->p[l->n++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->id, sizeof s->id, "%s", id);
+    ts_out_place_label(res, id, s->label, sizeof s->label);
+    snprintf(s->role, sizeof s->role, "%s", role);
+    snprintf(s->detail, sizeof s->detail, "%s", detail);
+    s->lat_deg = lat;
+    s->lon_deg = lon;
+    return TS_OK;
+}
+
+static int collect_sites(const ts_run_result *res, site_list *l)
+{
+    const ts_scenario *sc = res->sc;
+    int st = TS_OK;
+    for (int t = 0; t < sc->n_threats && !st; t++)
+        for (int k = 0; k < sc->threats[t].n_from && !st; k++)
+            st = add_site(l, res, sc->threats[t].from[k].name, "launch", sc->threats[t].missile.id,
+                          sc->threats[t].from[k].lat_rad, sc->threats[t].from[k].lon_rad);
+    for (int e = 0; e < sc->n_engagements && !st; e++) {
+        const ts_engagement_spec *sp = &sc->engagements[e];
+        st = add_site(l, res, sp->from.name, "launch", sc->threats[sp->threat].missile.id,
+                      sp->from.lat_rad, sp->from.lon_rad);
+        if (!st)
+            st = add_site(l, res, sp->to.name, "target", "", sp->to.lat_rad, sp->to.lon_rad);
+    }
+    for (int m = 0; m < sc->n_matrices && !st; m++) {
+        const ts_matrix_spec *sp = &sc->matrices[m];
+        for (int k = 0; k < sp->n_from && !st; k++)
+            st = add_site(l, res, sp->from[k].name, "launch", sc->threats[sp->threat].missile.id,
+                          sp->from[k].lat_rad, sp->from[k].lon_rad);
+        for (int k = 0; k < sp->n_to && !st; k++)
+            st = add_site(l, res, sp->to[k].name, "target", "", sp->to[k].lat_rad, sp->to[k].lon_rad);
+    }
+    for (int v = 0; v < sc->n_variants && !st; v++) {
+        const ts_defense *d = &sc->variants[v].defense;
+        for (int k = 0; k < d->n_sensors && !st; k++)
+            if (d->sensors[k].kind == TS_SENSOR_RADAR)
+                st = add_site(l, res, d->sensors[k].site_id[0] ? d->sensors[k].site_id : d->sensors[k].id,
+                              "radar", d->sensors[k].id, d->sensors[k].lat_rad, d->sensors[k].lon_rad);
+        for (int k = 0; k < d->n_batteries && !st; k++)
+            st = add_site(l, res, d->batteries[k].site_id[0] ? d->batteries[k].site_id : d->batteries[k].id,
+                          "interceptors", d->batteries[k].interceptor.id, d->batteries[k].lat_rad,
+                          d->batteries[k].lon_rad);
+    }
+    return st;
+}
+
+static int write_sites(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    site_list l;
+    memset(&l, 0, sizeof l);
+    if (collect_sites(res, &l)) {
+        free(l.p);
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    }
+    FILE *f = ts_out_open(ctx, dir, "layers/sites.geojson");
+    if (!f) {
+        free(l.p);
+        return TS_EIO;
+    }
+    geojson_head(f);
+    for (int i = 0; i < l.n; i++) {
+        fputs(i ? ",\n" : "", f);
+        fputs("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":", f);
+        pos(f, l.p[i].lon_deg, l.p[i].lat_deg);
+        fputs("},\"properties\":{\"id\":", f);
+        json_str(f, l.p[i].id);
+        fputs(",\"name\":", f);
+        json_str(f, l.p[i].label);
+        fputs(",\"role\":", f);
+        json_str(f, l.p[i].role);
+        fputs(",\"detail\":", f);
+        json_str(f, l.p[i].detail);
+        fputs("}}", f);
+    }
+    geojson_tail(f);
+    int st = ts_out_close(ctx, f, "layers/sites.geojson");
+    if (st) {
+        free(l.p);
+        return st;
+    }
+    f = ts_out_open(ctx, dir, "layers/sites.kml");
+    if (!f) {
+        free(l.p);
+        return TS_EIO;
+    }
+    kml_head(f, "Sites",
+             "<Style id=\"launch\"><IconStyle><color>ff1c1ce3</color></IconStyle></Style>\n"
+             "<Style id=\"target\"><IconStyle><color>ff333333</color></IconStyle></Style>\n"
+             "<Style id=\"radar\"><IconStyle><color>ffb26b1f</color></IconStyle></Style>\n"
+             "<Style id=\"interceptors\"><IconStyle><color>ff2ca02c</color></IconStyle></Style>\n");
+    char a[32], b[32];
+    for (int i = 0; i < l.n; i++) {
+        fputs("<Placemark><name>", f);
+        xml_str(f, l.p[i].label);
+        fputs("</name><description>", f);
+        xml_str(f, l.p[i].role);
+        if (l.p[i].detail[0]) {
+            fputs(": ", f);
+            xml_str(f, l.p[i].detail);
+        }
+        fprintf(f, "</description><styleUrl>#%s</styleUrl><Point><coordinates>%s,%s</coordinates>"
+                   "</Point></Placemark>\n",
+                l.p[i].role, ts_out_fmt(a, sizeof a, l.p[i].lon_deg, 5),
+                ts_out_fmt(b, sizeof b, l.p[i].lat_deg, 5));
+    }
+    kml_tail(f);
+    free(l.p);
+    return ts_out_close(ctx, f, "layers/sites.kml");
+}
+
+/* ---- coverage ------------------------------------------------------------ */
+
+static int write_coverage(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    char a[32];
+    FILE *f = ts_out_open(ctx, dir, "layers/coverage.geojson");
+    if (!f)
+        return TS_EIO;
+    geojson_head(f);
+    for (int c = 0; c < res->n_coverage; c++) {
+        const ts_run_coverage *cv = &res->coverage[c];
+        const ts_sensor *s = &sc->variants[cv->variant].defense.sensors[cv->sensor];
+        fputs(c ? ",\n" : "", f);
+        fputs("{\"type\":\"Feature\",\"geometry\":", f);
+        mpoly_json(f, &cv->area);
+        fputs(",\"properties\":{\"sensor\":", f);
+        json_str(f, s->id);
+        fputs(",\"name\":", f);
+        json_str(f, s->name);
+        fputs(",\"variant\":", f);
+        json_str(f, sc->variants[cv->variant].name);
+        fprintf(f, ",\"target_altitude_km\":%s", ts_out_fmt(a, sizeof a, cv->h_m / 1e3, 1));
+        fprintf(f, ",\"rcs_m2\":%s}}", ts_out_fmt(a, sizeof a, cv->rcs_m2, 4));
+    }
+    geojson_tail(f);
+    int st = ts_out_close(ctx, f, "layers/coverage.geojson");
+    if (st)
+        return st;
+    f = ts_out_open(ctx, dir, "layers/coverage.kml");
+    if (!f)
+        return TS_EIO;
+    kml_head(f, "Radar coverage",
+             "<Style id=\"coverage\"><LineStyle><color>ffb26b1f</color><width>2</width></LineStyle>"
+             "<PolyStyle><color>40b26b1f</color></PolyStyle></Style>\n");
+    for (int c = 0; c < res->n_coverage; c++) {
+        const ts_run_coverage *cv = &res->coverage[c];
+        const ts_sensor *s = &sc->variants[cv->variant].defense.sensors[cv->sensor];
+        fputs("<Placemark><name>", f);
+        xml_str(f, s->name[0] ? s->name : s->id);
+        fprintf(f, "</name><description>seen at %s km altitude", ts_out_fmt(a, sizeof a, cv->h_m / 1e3, 0));
+        fprintf(f, ", RCS %s m2 (variant ", ts_out_fmt(a, sizeof a, cv->rcs_m2, 3));
+        xml_str(f, sc->variants[cv->variant].name);
+        fputs(")</description><styleUrl>#coverage</styleUrl>", f);
+        mpoly_kml(f, &cv->area);
+        fputs("</Placemark>\n", f);
+    }
+    kml_tail(f);
+    return ts_out_close(ctx, f, "layers/coverage.kml");
+}
+
+/* ---- trajectories -------------------------------------------------------- */
+
+/* Ground track and height of a flight, about 200 samples. */
+static int track(const ts_earth *earth, const ts_traj *traj, ts_line *line)
+{
+    const double t0 = ts_traj_t_begin(traj), t1 = ts_traj_t_end(traj);
+    const int n = 200;
+    for (int i = 0; i <= n; i++) {
+        const double t = i == n ? t1 : t0 + (t1 - t0) * i / n;
+        ts_state s, e;
+        if (ts_traj_state(traj, t, &s))
+            continue;
+        ts_eci_to_ecef(earth, t, &s, &e);
+        double lat, lon, h;
+        ts_ecef_to_geodetic(earth, &e.r, &lat, &lon, &h);
+        if (ts_line_push(line, lon / TS_DEG, lat / TS_DEG, h < 0.0 ? 0.0 : h))
+            return TS_ENOMEM;
+    }
+    return TS_OK;
+}
+
+typedef struct {
+    const ts_run_flight *f;
+    const char *kind; /* "engagement" or "matrix" */
+    const char *name;
+    const char *missile;
+} traj_item;
+
+static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    int n = res->n_engagements;
+    for (int m = 0; m < res->n_matrices; m++)
+        n += res->matrices[m].spec->n_from * res->matrices[m].spec->n_to;
+    traj_item *items = calloc((size_t)n + 1, sizeof *items);
+    if (!items)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    int k = 0;
+    for (int e = 0; e < res->n_engagements; e++) {
+        items[k].f = &res->engagements[e].flight;
+        items[k].kind = "engagement";
+        items[k].name = res->engagements[e].slug;
+        items[k++].missile = sc->threats[res->engagements[e].spec->threat].missile.id;
+    }
+    for (int m = 0; m < res->n_matrices; m++)
+        for (int i = 0; i < res->matrices[m].spec->n_from * res->matrices[m].spec->n_to; i++) {
+            items[k].f = &res->matrices[m].flights[i];
+            items[k].kind = "matrix";
+            items[k].name = "";
+            items[k++].missile = sc->threats[res->matrices[m].spec->threat].missile.id;
+        }
+    FILE *fg = ts_out_open(ctx, dir, "layers/trajectories.geojson");
+    FILE *fk = fg ? ts_out_open(ctx, dir, "layers/trajectories.kml") : NULL;
+    if (!fg || !fk) {
+        if (fg)
+            fclose(fg);
+        free(items);
+        return TS_EIO;
+    }
+    geojson_head(fg);
+    kml_head(fk, "Trajectories",
+             "<Style id=\"engagement\"><LineStyle><color>ff1c1ce3</color><width>3</width></LineStyle></Style>\n"
+             "<Style id=\"matrix\"><LineStyle><color>ff7f7f7f</color><width>2</width></LineStyle></Style>\n");
+    int first = 1, st = TS_OK;
+    char a[32], b[32], c[32];
+    for (int i = 0; i < k && !st; i++) {
+        const ts_run_flight *f = items[i].f;
+        if (!f->ok)
+            continue;
+        ts_line line;
+        memset(&line, 0, sizeof line);
+        int np = 0;
+        ts_line *parts = NULL;
+        st = track(&res->earth, f->traj, &line);
+        if (!st)
+            st = ts_line_split(&line, &np, &parts);
+        if (st) {
+            ts_line_free(&line);
+            st = ts_error(ctx, TS_ENOMEM, "out of memory");
+            break;
+        }
+        char from[TS_NAME_LEN], to[TS_NAME_LEN];
+        ts_out_place_label(res, f->from_name, from, sizeof from);
+        ts_out_place_label(res, f->to_name, to, sizeof to);
+        fputs(first ? "" : ",\n", fg);
+        first = 0;
+        fprintf(fg, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"%s\",\"coordinates\":",
+                np > 1 ? "MultiLineString" : "LineString");
+        if (np > 1)
+            fputc('[', fg);
+        for (int p = 0; p < np; p++) {
+            fputs(p ? ",[" : "[", fg);
+            for (int q = 0; q < parts[p].n; q++)
+                fprintf(fg, "%s[%s,%s,%s]", q ? "," : "",
+                        ts_out_fmt(a, sizeof a, parts[p].p[3 * q], 5),
+                        ts_out_fmt(b, sizeof b, parts[p].p[3 * q + 1], 5),
+                        ts_out_fmt(c, sizeof c, parts[p].p[3 * q + 2], 0));
+            fputc(']', fg);
+        }
+        if (np > 1)
+            fputc(']', fg);
+        fputs("},\"properties\":{\"kind\":", fg);
+        json_str(fg, items[i].kind);
+        fputs(",\"name\":", fg);
+        json_str(fg, items[i].name);
+        fputs(",\"missile\":", fg);
+        json_str(fg, items[i].missile);
+        fputs(",\"from\":", fg);
+        json_str(fg, f->from_name);
+        fputs(",\"to\":", fg);
+        json_str(fg, f->to_name);
+        fprintf(fg, ",\"flight_time_s\":%s", ts_out_fmt(a, sizeof a, f->flight.flight_time_s, 1));
+        fprintf(fg, ",\"apogee_km\":%s}}", ts_out_fmt(a, sizeof a, f->flight.apogee_h_m / 1e3, 1));
+
+        fputs("<Placemark><name>", fk);
+        xml_str(fk, from);
+        fputs(" to ", fk);
+        xml_str(fk, to);
+        fprintf(fk, "</name><description>%s, flight time %s s, apogee %s km</description>"
+                    "<styleUrl>#%s</styleUrl><MultiGeometry>",
+                items[i].missile, ts_out_fmt(a, sizeof a, f->flight.flight_time_s, 0),
+                ts_out_fmt(b, sizeof b, f->flight.apogee_h_m / 1e3, 0), items[i].kind);
+        for (int p = 0; p < np; p++) {
+            fputs("<LineString><altitudeMode>absolute</altitudeMode><coordinates>", fk);
+            for (int q = 0; q < parts[p].n; q++)
+                fprintf(fk, "%s%s,%s,%s", q ? " " : "", ts_out_fmt(a, sizeof a, parts[p].p[3 * q], 5),
+                        ts_out_fmt(b, sizeof b, parts[p].p[3 * q + 1], 5),
+                        ts_out_fmt(c, sizeof c, parts[p].p[3 * q + 2], 0));
+            fputs("</coordinates></LineString>", fk);
+        }
+        fputs("</MultiGeometry></Placemark>\n", fk);
+        for (int p = 0; p < np; p++)
+            ts_line_free(&parts[p]);
+        free(parts);
+        ts_line_free(&line);
+    }
+    free(items);
+    geojson_tail(fg);
+    kml_tail(fk);
+    int s1 = ts_out_close(ctx, fg, "layers/trajectories.geojson");
+    int s2 = ts_out_close(ctx, fk, "layers/trajectories.kml");
+    return st ? st : (s1 ? s1 : s2);
+}
+
+/* ---- footprints ---------------------------------------------------------- */
+
+/* Fill colours of the footprint classes, KML aabbggrr: undefended (grey),
+ * then 1, 2, 3+ shots (light to dark green). */
+static const char *kml_class_color(int cls)
+{
+    static const char *c[] = {"80b0b0b0", "a0c0e8c7", "b074c476", "c0238b41", "d0005a24"};
+    return c[cls < 0 ? 0 : (cls > 4 ? 4 : cls)];
+}
+
+static int write_footprints(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        const ts_footprint *f0 = &rf->fp[0];
+        const int n = f0->n_lat * f0->n_lon;
+        unsigned char *mask = malloc((size_t)n + 1);
+        if (!mask)
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        for (int v = 0; v < res->n_variants; v++) {
+            const ts_footprint *fp = &rf->fp[v];
+            int max_shots = 0;
+            for (int c = 0; c < n; c++)
+                if (fp->cells[c].status == TS_CELL_DEFENDED && fp->cells[c].shots > max_shots)
+                    max_shots = fp->cells[c].shots;
+            char rel[200], relk[200], a[32];
+            snprintf(rel, sizeof rel, "layers/footprint-%s-%s.geojson", rf->slug, res->variant_slugs[v]);
+            snprintf(relk, sizeof relk, "layers/footprint-%s-%s.kml", rf->slug, res->variant_slugs[v]);
+            FILE *fg = ts_out_open(ctx, dir, rel);
+            FILE *fk = fg ? ts_out_open(ctx, dir, relk) : NULL;
+            if (!fg || !fk) {
+                if (fg)
+                    fclose(fg);
+                free(mask);
+                return TS_EIO;
+            }
+            geojson_head(fg);
+            char title[3 * TS_NAME_LEN];
+            snprintf(title, sizeof title, "Footprint %s, %s", rf->slug, sc->variants[v].name);
+            kml_head(fk, title, "");
+            for (int cls = 0; cls <= 4; cls++)
+                fprintf(fk, "<Style id=\"c%d\"><LineStyle><width>0</width></LineStyle>"
+                            "<PolyStyle><color>%s</color><outline>0</outline></PolyStyle></Style>\n",
+                        cls, kml_class_color(cls));
+            int first = 1, st = TS_OK;
+            /* class 0: reachable but undefended; k >= 1: defended with k shots */
+            for (int cls = 0; cls <= max_shots && !st; cls++) {
+                int any = 0;
+                for (int c = 0; c < n; c++) {
+                    const ts_footprint_cell *cl = &fp->cells[c];
+                    mask[c] = cls == 0 ? cl->status == TS_CELL_UNDEFENDED
+                                       : (cl->status == TS_CELL_DEFENDED && cl->shots == cls);
+                    any |= mask[c];
+                }
+                if (!any)
+                    continue;
+                ts_mpoly mp;
+                st = ts_grid_polygonize(mask, f0->n_lat, f0->n_lon, f0->lat_min_rad / TS_DEG,
+                                        f0->lon_min_rad / TS_DEG, f0->step_rad / TS_DEG, &mp);
+                if (st) {
+                    st = ts_error(ctx, TS_ENOMEM, "out of memory");
+                    break;
+                }
+                double area = 0.0;
+                for (int c = 0; c < n; c++)
+                    if (mask[c])
+                        area += rf->cell_area_m2[c / f0->n_lon];
+                fputs(first ? "" : ",\n", fg);
+                first = 0;
+                fputs("{\"type\":\"Feature\",\"geometry\":", fg);
+                mpoly_json(fg, &mp);
+                fprintf(fg, ",\"properties\":{\"status\":\"%s\",\"shots\":%d,\"area_km2\":%s,\"variant\":",
+                        cls ? "defended" : "undefended", cls, ts_out_fmt(a, sizeof a, area / 1e6, 0));
+                json_str(fg, sc->variants[v].name);
+                fputs(",\"threat\":", fg);
+                json_str(fg, sc->threats[rf->spec->threat].id);
+                fputs("}}", fg);
+                fprintf(fk, "<Placemark><name>%s</name><styleUrl>#c%d</styleUrl>",
+                        cls == 0 ? "undefended" : (cls == 1 ? "defended, 1 shot" : "defended"),
+                        cls > 4 ? 4 : cls);
+                if (cls > 1)
+                    fprintf(fk, "<description>%d shots</description>", cls);
+                mpoly_kml(fk, &mp);
+                fputs("</Placemark>\n", fk);
+                ts_mpoly_free(&mp);
+            }
+            geojson_tail(fg);
+            kml_tail(fk);
+            int s1 = ts_out_close(ctx, fg, rel), s2 = ts_out_close(ctx, fk, relk);
+            if (st || s1 || s2) {
+                free(mask);
+                return st ? st : (s1 ? s1 : s2);
+            }
+        }
+        free(mask);
+    }
+    return TS_OK;
+}
+
+/* Writes every layer of the run under dir/layers/. */
+int ts_out_layers(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    int st = write_sites(ctx, res, dir);
+    if (!st)
+        st = write_coverage(ctx, res, dir);
+    if (!st)
+        st = write_trajectories(ctx, res, dir);
+    if (!st)
+        st = write_footprints(ctx, res, dir);
+    return st;
+}

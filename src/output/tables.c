@@ -1,0 +1,278 @@
+/*
+ * the tables/ (CSV) of a run: engagements (one row per flight and variant),
+ * battery windows and shots, sensor detections, footprint summaries and
+ * cells, the matrix.  RFC 4180 CSV (comma separated, a header row, fields
+ * with commas or quotes quoted, CRLF-free: '\n' line ends as most tools
+ * accept); units in the column names; an empty field where a value does
+ * not apply (never NaN).  Layout of every table: docs/report-format.md.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "output/output.h"
+
+#include <string.h>
+
+#define F(x, d) ts_out_fmt(b, sizeof b, (x), (d))
+
+static void flight_cols(FILE *f, const ts_run_flight *fl)
+{
+    char b[64];
+    if (!fl->ok) {
+        fputs(",,,,", f);
+        return;
+    }
+    fprintf(f, ",%s", F(fl->flight.flight_time_s, 1));
+    fprintf(f, ",%s", F(fl->flight.burnout_t_s, 1));
+    fprintf(f, ",%s", F(fl->flight.apogee_h_m / 1e3, 1));
+    fprintf(f, ",%s", F(fl->flight.ground_range_m / 1e3, 1));
+}
+
+static int engagements_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    char b[64];
+    FILE *f = ts_out_open(ctx, dir, "tables/engagements.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("engagement,variant,threat,from,to,flown,flight_time_s,burnout_s,apogee_km,"
+          "range_km,defended,p_kill,commit_s,shots,interceptors_used\n", f);
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants; v++) {
+            ts_out_csv_str(f, re->slug);
+            fputc(',', f);
+            ts_out_csv_str(f, sc->variants[v].name);
+            fputc(',', f);
+            ts_out_csv_str(f, sc->threats[re->spec->threat].id);
+            fputc(',', f);
+            ts_out_csv_str(f, re->flight.from_name);
+            fputc(',', f);
+            ts_out_csv_str(f, re->flight.to_name);
+            fprintf(f, ",%d", re->flight.ok);
+            flight_cols(f, &re->flight);
+            if (re->flight.ok && re->eng_ok[v]) {
+                const ts_engagement *g = &re->eng[v];
+                int shots = 0, used = 0;
+                for (int k = 0; k < g->n_batteries; k++) {
+                    shots += g->batteries[k].shots;
+                    used += g->batteries[k].interceptors_used;
+                }
+                fprintf(f, ",%d,%s", g->defended, F(g->p_kill, 4));
+                fprintf(f, ",%s,%d,%d\n", g->commit_s >= 0.0 ? F(g->commit_s, 1) : "", shots, used);
+            } else {
+                fputs(",,,,,\n", f);
+            }
+        }
+    }
+    int st = ts_out_close(ctx, f, "tables/engagements.csv");
+    if (st)
+        return st;
+
+    f = ts_out_open(ctx, dir, "tables/engagement-batteries.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("engagement,variant,battery,interceptor,site,commit_s,launch_start_s,launch_end_s,"
+          "intercept_start_s,intercept_end_s,margin_s,shots,interceptors_used,p_kill\n", f);
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants; v++) {
+            if (!re->flight.ok || !re->eng_ok[v])
+                continue;
+            const ts_engagement *g = &re->eng[v];
+            const ts_defense *d = &sc->variants[v].defense;
+            for (int k = 0; k < g->n_batteries && k < d->n_batteries; k++) {
+                const ts_battery_result *br = &g->batteries[k];
+                ts_out_csv_str(f, re->slug);
+                fputc(',', f);
+                ts_out_csv_str(f, sc->variants[v].name);
+                fputc(',', f);
+                ts_out_csv_str(f, d->batteries[k].id);
+                fputc(',', f);
+                ts_out_csv_str(f, d->batteries[k].interceptor.id);
+                fputc(',', f);
+                ts_out_csv_str(f, d->batteries[k].site_id);
+                fprintf(f, ",%s", br->commit_s >= 0.0 ? F(br->commit_s, 1) : "");
+                if (br->has_launch_window) {
+                    fprintf(f, ",%s", F(br->launch_s[0], 1));
+                    fprintf(f, ",%s", F(br->launch_s[1], 1));
+                } else {
+                    fputs(",,", f);
+                }
+                if (br->has_intercept_window) {
+                    fprintf(f, ",%s", F(br->intercept_s[0], 1));
+                    fprintf(f, ",%s", F(br->intercept_s[1], 1));
+                } else {
+                    fputs(",,", f);
+                }
+                fprintf(f, ",%s", br->has_launch_window ? F(br->margin_s, 1) : "");
+                fprintf(f, ",%d,%d,%s\n", br->shots, br->interceptors_used, F(br->p_kill, 4));
+            }
+        }
+    }
+    st = ts_out_close(ctx, f, "tables/engagement-batteries.csv");
+    if (st)
+        return st;
+
+    f = ts_out_open(ctx, dir, "tables/detections.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("engagement,variant,sensor,detect_s,track_s\n", f);
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants; v++) {
+            if (!re->flight.ok || !re->eng_ok[v])
+                continue;
+            const ts_engagement *g = &re->eng[v];
+            const ts_defense *d = &sc->variants[v].defense;
+            for (int k = 0; k < g->n_sensors && k < d->n_sensors; k++) {
+                ts_out_csv_str(f, re->slug);
+                fputc(',', f);
+                ts_out_csv_str(f, sc->variants[v].name);
+                fputc(',', f);
+                ts_out_csv_str(f, d->sensors[k].id);
+                fprintf(f, ",%s", g->sensors[k].detect_s >= 0.0 ? F(g->sensors[k].detect_s, 1) : "");
+                fprintf(f, ",%s\n", g->sensors[k].track_s >= 0.0 ? F(g->sensors[k].track_s, 1) : "");
+            }
+        }
+    }
+    return ts_out_close(ctx, f, "tables/detections.csv");
+}
+
+static int footprints_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    char b[64];
+    FILE *f = ts_out_open(ctx, dir, "tables/footprints.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("footprint,variant,region,threat,step_deg,n_lat,n_lon,region_area_km2,"
+          "land_area_km2,defended_area_km2,defended_land_km2,defended_land_share,"
+          "reachable_land_km2,failed_cells", f);
+    for (int k = 0; k <= TS_MAX_SHOTS; k++)
+        fprintf(f, ",cells_%d_shots", k);
+    fputc('\n', f);
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        for (int v = 0; v < res->n_variants; v++) {
+            const ts_footprint *fp = &rf->fp[v];
+            ts_out_csv_str(f, rf->slug);
+            fputc(',', f);
+            ts_out_csv_str(f, sc->variants[v].name);
+            fputc(',', f);
+            ts_out_csv_str(f, rf->spec->region);
+            fputc(',', f);
+            ts_out_csv_str(f, sc->threats[rf->spec->threat].id);
+            fprintf(f, ",%s,%d,%d", F(fp->step_rad / TS_DEG, 4), fp->n_lat, fp->n_lon);
+            fprintf(f, ",%s", F(fp->region_area_m2 / 1e6, 0));
+            fprintf(f, ",%s", F(rf->land_area_m2 / 1e6, 0));
+            fprintf(f, ",%s", F(fp->defended_area_m2 / 1e6, 0));
+            fprintf(f, ",%s", F(rf->defended_land_m2[v] / 1e6, 0));
+            fprintf(f, ",%s", rf->land_area_m2 > 0.0 ? F(rf->defended_land_m2[v] / rf->land_area_m2, 4) : "");
+            fprintf(f, ",%s,%d", F(rf->reachable_land_m2[v] / 1e6, 0), fp->n_failed);
+            for (int k = 0; k <= TS_MAX_SHOTS; k++)
+                fprintf(f, ",%d", fp->shots_histogram[k]);
+            fputc('\n', f);
+        }
+    }
+    int st = ts_out_close(ctx, f, "tables/footprints.csv");
+    if (st)
+        return st;
+    /* the cells of each footprint, all variants side by side */
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        char rel[160];
+        snprintf(rel, sizeof rel, "tables/footprint-%s.csv", rf->slug);
+        f = ts_out_open(ctx, dir, rel);
+        if (!f)
+            return TS_EIO;
+        fputs("lat_deg,lon_deg,land", f);
+        for (int v = 0; v < res->n_variants; v++)
+            fprintf(f, ",%s_status,%s_shots,%s_p_kill,%s_margin_s", res->variant_slugs[v],
+                    res->variant_slugs[v], res->variant_slugs[v], res->variant_slugs[v]);
+        fputc('\n', f);
+        const ts_footprint *f0 = &rf->fp[0];
+        for (int il = 0; il < f0->n_lat; il++)
+            for (int jl = 0; jl < f0->n_lon; jl++) {
+                const int c = il * f0->n_lon + jl;
+                const double lat = (f0->lat_min_rad + (il + 0.5) * f0->step_rad) / TS_DEG;
+                const double lon = ts_wrap_lon_deg((f0->lon_min_rad + (jl + 0.5) * f0->step_rad) / TS_DEG);
+                fprintf(f, "%s", F(lat, 4));
+                fprintf(f, ",%s,%d", F(lon, 4), rf->land[c]);
+                for (int v = 0; v < res->n_variants; v++) {
+                    const ts_footprint_cell *cl = &rf->fp[v].cells[c];
+                    const char *status = cl->status == TS_CELL_DEFENDED     ? "defended"
+                                         : cl->status == TS_CELL_UNDEFENDED ? "undefended"
+                                                                            : "unreachable";
+                    if (cl->status == TS_CELL_UNREACHABLE) {
+                        fprintf(f, ",%s,,,", status);
+                        continue;
+                    }
+                    fprintf(f, ",%s,%d,%s", status, cl->shots, F(cl->p_kill, 4));
+                    fprintf(f, ",%s", F(cl->margin_s, 1));
+                }
+                fputc('\n', f);
+            }
+        st = ts_out_close(ctx, f, rel);
+        if (st)
+            return st;
+    }
+    return TS_OK;
+}
+
+static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    char b[64];
+    FILE *f = ts_out_open(ctx, dir, "tables/matrix.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("matrix,variant,missile,from,to,flown,flight_time_s,burnout_s,apogee_km,range_km,"
+          "engaged,defended,battery,launch_start_s,launch_end_s,intercept_start_s,"
+          "intercept_end_s,margin_s,p_kill,shots\n", f);
+    for (int m = 0; m < res->n_matrices; m++) {
+        const ts_run_matrix *rm = &res->matrices[m];
+        const int nf = rm->spec->n_from * rm->spec->n_to;
+        for (int v = 0; v < res->n_variants; v++)
+            for (int i = 0; i < nf; i++) {
+                const ts_run_flight *fl = &rm->flights[i];
+                const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
+                fprintf(f, "%d,", m + 1);
+                ts_out_csv_str(f, sc->variants[v].name);
+                fputc(',', f);
+                ts_out_csv_str(f, sc->threats[rm->spec->threat].missile.id);
+                fputc(',', f);
+                ts_out_csv_str(f, fl->from_name);
+                fputc(',', f);
+                ts_out_csv_str(f, fl->to_name);
+                fprintf(f, ",%d", fl->ok);
+                flight_cols(f, fl);
+                if (!fl->ok) {
+                    fputs(",,,,,,,,,,\n", f);
+                    continue;
+                }
+                fprintf(f, ",%d,%d,", c->engaged, c->defended);
+                if (c->battery >= 0) {
+                    ts_out_csv_str(f, sc->variants[v].defense.batteries[c->battery].id);
+                    fprintf(f, ",%s", F(c->launch_s[0], 1));
+                    fprintf(f, ",%s", F(c->launch_s[1], 1));
+                    fprintf(f, ",%s", F(c->intercept_s[0], 1));
+                    fprintf(f, ",%s", F(c->intercept_s[1], 1));
+                    fprintf(f, ",%s", F(c->margin_s, 1));
+                } else {
+                    fputs(",,,,,", f);
+                }
+                fprintf(f, ",%s,%d\n", F(c->p_kill, 4), c->shots);
+            }
+    }
+    return ts_out_close(ctx, f, "tables/matrix.csv");
+}
+
+/* Writes every table of the run under dir/tables/. */
+int ts_out_tables(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    int st = engagements_csv(ctx, res, dir);
+    if (!st)
+        st = footprints_csv(ctx, res, dir);
+    if (!st)
+        st = matrix_csv(ctx, res, dir);
+    return st;
+}

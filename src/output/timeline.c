@@ -1,0 +1,467 @@
+/*
+ * timelines/ of a run: one chart per listed engagement and variant, as SVG
+ * and PNG, drawn with cairo (the same drawing code for both surfaces).
+ *
+ * The chart reads top to bottom as the chain of an engagement: the threat's
+ * phases (boost to burnout, midcourse to reentry at 100 km, reentry to
+ * impact), each sensor's first detection and firm track, the commit of the
+ * defense (a dashed line across), then each interceptor battery's launch
+ * window, intercept window and shots (launch -> intercept).  The axis is
+ * time after the threat's launch, s.  Each battery's row ends with its
+ * result (shots, kill probability, margin).  Colours from ColorBrewer
+ * (Brewer, www.ColorBrewer.org) qualitative schemes, readable in grey.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "output/output.h"
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <string.h>
+
+#define W 1100.0         /* chart width, px (SVG user units) */
+#define LEFT 250.0       /* start of the time axis */
+#define RIGHT 200.0      /* room for the results at the right */
+#define ROW 34.0         /* height of a row */
+#define FONT "DejaVu Sans"
+
+typedef struct {
+    double r, g, b;
+} rgb;
+
+static const rgb C_TEXT = {0.13, 0.13, 0.13}, C_GREY = {0.45, 0.45, 0.45},
+                 C_GRID = {0.88, 0.88, 0.88}, C_BOOST = {0.851, 0.373, 0.008},
+                 C_MID = {0.992, 0.722, 0.388}, C_TERM = {0.698, 0.094, 0.169},
+                 C_SENSOR = {0.122, 0.471, 0.706}, C_LAUNCH = {0.651, 0.808, 0.890},
+                 C_INTER = {0.698, 0.875, 0.541}, C_SHOT = {0.0, 0.30, 0.55},
+                 C_KILL = {0.20, 0.627, 0.173}, C_COMMIT = {0.2, 0.2, 0.2};
+
+static void color(cairo_t *cr, rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* Text at (x, y baseline); align 0 left, 0.5 centre, 1 right.  Returns its width. */
+static double text(cairo_t *cr, double x, double y, const char *s, double size, int bold,
+                   rgb c, double align)
+{
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    color(cr, c);
+    cairo_move_to(cr, x - align * e.x_advance, y);
+    cairo_show_text(cr, s);
+    return e.x_advance;
+}
+
+static double text_width(cairo_t *cr, const char *s, double size, int bold)
+{
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    return e.x_advance;
+}
+
+static void rect(cairo_t *cr, double x0, double y0, double x1, double y1, rgb c)
+{
+    color(cr, c);
+    cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+    cairo_fill(cr);
+}
+
+static void diamond(cairo_t *cr, double x, double y, double r, rgb c)
+{
+    color(cr, c);
+    cairo_move_to(cr, x, y - r);
+    cairo_line_to(cr, x + r, y);
+    cairo_line_to(cr, x, y + r);
+    cairo_line_to(cr, x - r, y);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+}
+
+static void dot(cairo_t *cr, double x, double y, double r, rgb c)
+{
+    color(cr, c);
+    cairo_arc(cr, x, y, r, 0, 2 * TS_PI);
+    cairo_fill(cr);
+}
+
+static void cross(cairo_t *cr, double x, double y, double r, rgb c)
+{
+    color(cr, c);
+    cairo_set_line_width(cr, 2.5);
+    cairo_move_to(cr, x - r, y - r);
+    cairo_line_to(cr, x + r, y + r);
+    cairo_move_to(cr, x - r, y + r);
+    cairo_line_to(cr, x + r, y - r);
+    cairo_stroke(cr);
+}
+
+/* A "nice" tick step for a span (1, 2, 5 x 10^k, at least 6 ticks). */
+static double tick_step(double span)
+{
+    const double raw = span / 8.0;
+    const double p = pow(10.0, floor(log10(raw)));
+    const double m = raw / p;
+    return (m < 1.5 ? 1.0 : (m < 3.5 ? 2.0 : (m < 7.5 ? 5.0 : 10.0))) * p;
+}
+
+/* Thousands separated by a thin comma: 12345 -> "12,345". */
+static void thousands(char *buf, size_t size, double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
+    const size_t n = strlen(t);
+    size_t k = 0;
+    if (x <= -0.5 && k + 1 < size)
+        buf[k++] = '-';
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        buf[k++] = t[i];
+        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
+            buf[k++] = ',';
+    }
+    buf[k] = '\0';
+}
+
+typedef struct {
+    const ts_run_result *res;
+    int e, v;
+    double t_max;     /* axis end, s */
+    double height;
+} chart;
+
+static double tx(const chart *c, double t)
+{
+    return LEFT + (W - LEFT - RIGHT) * (t / c->t_max);
+}
+
+/* Number of rows: threat, sensors header + sensors, batteries header + batteries. */
+static double chart_height(const ts_run_result *res, int v)
+{
+    const ts_defense *d = &res->sc->variants[v].defense;
+    const double top = 92.0, bottom = 118.0;
+    return top + ROW * 1.3 + 26 + ROW * d->n_sensors + 26 + ROW * 1.5 * d->n_batteries + bottom;
+}
+
+static void draw(cairo_t *cr, const chart *c)
+{
+    const ts_run_result *res = c->res;
+    const ts_scenario *sc = res->sc;
+    const ts_run_engagement *re = &res->engagements[c->e];
+    const ts_run_flight *fl = &re->flight;
+    const ts_engagement *g = &re->eng[c->v];
+    const ts_defense *d = &sc->variants[c->v].defense;
+    const ts_threat *th = &sc->threats[re->spec->threat];
+    char from[TS_NAME_LEN], to[TS_NAME_LEN], buf[512], n1[32], n2[32], n3[32];
+    ts_out_place_label(res, fl->from_name, from, sizeof from);
+    ts_out_place_label(res, fl->to_name, to, sizeof to);
+
+    rect(cr, 0, 0, W, c->height, (rgb){1, 1, 1});
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+
+    /* title and subtitle */
+    if (g->defended)
+        snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: defended, kill probability %.0f%%", from, to,
+                 100.0 * g->p_kill);
+    else
+        snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: not defended", from, to);
+    text(cr, 24, 34, buf, 21, 1, C_TEXT, 0);
+    thousands(n1, sizeof n1, fl->flight.ground_range_m / 1e3);
+    thousands(n2, sizeof n2, fl->flight.apogee_h_m / 1e3);
+    snprintf(buf, sizeof buf, "%s (%s), %s km; apogee %s km; flight time %.0f s (%.1f min).  Defense: %s",
+             th->missile.name[0] ? th->missile.name : th->missile.id, ts_out_shape_name(th->shape), n1,
+             n2, fl->flight.flight_time_s, fl->flight.flight_time_s / 60.0, sc->variants[c->v].name);
+    text(cr, 24, 58, buf, 13, 0, C_GREY, 0);
+
+    double y = 92.0;
+    const double x0 = tx(c, 0.0), x1 = tx(c, c->t_max);
+    const double y_rows0 = y;
+
+    /* vertical grid (drawn first, under everything) */
+    const double step = tick_step(c->t_max);
+    const double y_axis = c->height - 96.0;
+    cairo_set_line_width(cr, 1.0);
+    for (double t = 0.0; t <= c->t_max + 1e-9; t += step) {
+        color(cr, C_GRID);
+        cairo_move_to(cr, floor(tx(c, t)) + 0.5, y_rows0 - 6);
+        cairo_line_to(cr, floor(tx(c, t)) + 0.5, y_axis);
+        cairo_stroke(cr);
+    }
+
+    /* threat row */
+    const double tb = fl->flight.burnout_t_s, ti = fl->flight.flight_time_s;
+    const double tr = fl->reentry_s > tb ? fl->reentry_s : ti;
+    text(cr, 24, y + 20, "Threat", 14, 1, C_TEXT, 0);
+    snprintf(buf, sizeof buf, "launch from %s", from);
+    text(cr, 24, y + 35, buf, 11, 0, C_GREY, 0);
+    const double bh = 18.0, by = y + 8;
+    rect(cr, tx(c, 0), by, tx(c, tb), by + bh, C_BOOST);
+    rect(cr, tx(c, tb), by, tx(c, tr), by + bh, C_MID);
+    rect(cr, tx(c, tr), by, tx(c, ti), by + bh, C_TERM);
+    if (tx(c, tb) - tx(c, 0) > 50)
+        text(cr, 0.5 * (tx(c, 0) + tx(c, tb)), by + 13.5, "boost", 11, 1, (rgb){1, 1, 1}, 0.5);
+    if (tx(c, tr) - tx(c, tb) > 80)
+        text(cr, 0.5 * (tx(c, tb) + tx(c, tr)), by + 13.5, "midcourse", 11, 1, C_TEXT, 0.5);
+    if (tx(c, ti) - tx(c, tr) > 60)
+        text(cr, 0.5 * (tx(c, tr) + tx(c, ti)), by + 13.5, "reentry", 11, 1, (rgb){1, 1, 1}, 0.5);
+    /* apogee and impact marks */
+    const double ta = fl->flight.apogee_t_s;
+    color(cr, C_TEXT);
+    cairo_move_to(cr, tx(c, ta), by + bh + 2);
+    cairo_line_to(cr, tx(c, ta) - 5, by + bh + 10);
+    cairo_line_to(cr, tx(c, ta) + 5, by + bh + 10);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+    snprintf(buf, sizeof buf, "apogee %s km at %.0f s", n2, ta);
+    text(cr, tx(c, ta), by + bh + 22, buf, 11, 0, C_TEXT, 0.5);
+    snprintf(buf, sizeof buf, "impact %.0f s", ti);
+    text(cr, tx(c, ti) + 6, by + 13.5, buf, 11, 0, C_TEXT, 0);
+    y += ROW * 1.3 + 6;
+
+    /* sensors */
+    text(cr, 24, y + 14, "Sensors", 12, 1, C_GREY, 0);
+    color(cr, C_GRID);
+    cairo_move_to(cr, 24, y + 20.5);
+    cairo_line_to(cr, W - 24, y + 20.5);
+    cairo_stroke(cr);
+    y += 26;
+    const double y_sensors = y;
+    for (int k = 0; k < d->n_sensors; k++) {
+        const ts_sensor *s = &d->sensors[k];
+        const ts_sensor_result *sr = k < g->n_sensors ? &g->sensors[k] : NULL;
+        const double yc = y + ROW / 2;
+        char site[TS_NAME_LEN];
+        ts_out_place_label(res, s->site_id[0] ? s->site_id : "", site, sizeof site);
+        text(cr, 24, yc - 1, s->name[0] ? s->name : s->id, 12.5, 1, C_TEXT, 0);
+        snprintf(buf, sizeof buf, "%s%s%s", s->kind == TS_SENSOR_INFRARED ? "space-based infrared"
+                                            : s->role == TS_ROLE_FIRE_CONTROL ? "fire-control radar"
+                                                                              : "early-warning radar",
+                 site[0] ? ", " : "", site);
+        text(cr, 24, yc + 13, buf, 10.5, 0, C_GREY, 0);
+        if (!sr || sr->detect_s < 0.0) {
+            text(cr, x0 + 6, yc + 4, "does not see this flight", 11.5, 0, C_GREY, 0);
+        } else {
+            const double xd = tx(c, sr->detect_s);
+            if (sr->track_s >= 0.0) {
+                const double xt = tx(c, sr->track_s);
+                color(cr, C_SENSOR);
+                cairo_set_line_width(cr, 3.0);
+                cairo_move_to(cr, xd, yc);
+                cairo_line_to(cr, xt, yc);
+                cairo_stroke(cr);
+                dot(cr, xt, yc, 5.5, C_SENSOR);
+                snprintf(buf, sizeof buf, "detect %.0f s, track %.0f s", sr->detect_s, sr->track_s);
+            } else {
+                snprintf(buf, sizeof buf, "detect %.0f s", sr->detect_s);
+            }
+            diamond(cr, xd, yc, 7, C_SENSOR);
+            const double xt = sr->track_s >= 0.0 ? tx(c, sr->track_s) : xd;
+            const double wlab = text_width(cr, buf, 11, 0);
+            if (xt + 10 + wlab < x1 + RIGHT - 20)
+                text(cr, xt + 10, yc + 4, buf, 11, 0, C_TEXT, 0);
+            else
+                text(cr, xd - 10, yc + 4, buf, 11, 0, C_TEXT, 1);
+        }
+        y += ROW;
+    }
+
+    /* interceptors */
+    y += 0;
+    text(cr, 24, y + 14, "Interceptors", 12, 1, C_GREY, 0);
+    color(cr, C_GRID);
+    cairo_set_line_width(cr, 1.0);
+    cairo_move_to(cr, 24, y + 20.5);
+    cairo_line_to(cr, W - 24, y + 20.5);
+    cairo_stroke(cr);
+    y += 26;
+    for (int k = 0; k < d->n_batteries; k++) {
+        const ts_battery *b = &d->batteries[k];
+        const ts_battery_result *br = k < g->n_batteries ? &g->batteries[k] : NULL;
+        const double rh = ROW * 1.5, yl = y + 10, yi = y + 30;
+        char site[TS_NAME_LEN];
+        ts_out_place_label(res, b->site_id[0] ? b->site_id : b->id, site, sizeof site);
+        snprintf(buf, sizeof buf, "%s, %s", b->interceptor.name[0] ? b->interceptor.name : b->interceptor.id,
+                 site);
+        text(cr, 24, y + 20, buf, 12.5, 1, C_TEXT, 0);
+        snprintf(buf, sizeof buf, "%d interceptors, ready %.0f s after commit", b->inventory,
+                 b->readiness_s);
+        text(cr, 24, y + 35, buf, 10.5, 0, C_GREY, 0);
+        if (!br || (!br->has_launch_window && !br->has_intercept_window)) {
+            text(cr, x0 + 6, y + 26, br && br->commit_s < 0.0 ? "never committed: no fire-control track"
+                                                              : "no launch window: cannot reach the threat in time",
+                 11.5, 0, C_GREY, 0);
+        } else {
+            if (br->has_launch_window) {
+                rect(cr, tx(c, br->launch_s[0]), yl - 7, fmax(tx(c, br->launch_s[1]), tx(c, br->launch_s[0]) + 2),
+                     yl + 7, C_LAUNCH);
+                if (tx(c, br->launch_s[1]) - tx(c, br->launch_s[0]) > 96)
+                    text(cr, tx(c, br->launch_s[0]) + 5, yl + 4, "launch window", 10, 0, C_SHOT, 0);
+            }
+            if (br->has_intercept_window) {
+                rect(cr, tx(c, br->intercept_s[0]), yi - 7,
+                     fmax(tx(c, br->intercept_s[1]), tx(c, br->intercept_s[0]) + 2), yi + 7, C_INTER);
+                if (tx(c, br->intercept_s[1]) - tx(c, br->intercept_s[0]) > 106)
+                    text(cr, tx(c, br->intercept_s[1]) - 5, yi + 4, "intercept window", 10, 0,
+                         (rgb){0.1, 0.35, 0.1}, 1);
+            }
+            for (int s = 0; s < br->shots && s < TS_MAX_SHOTS; s++) {
+                const double xa = tx(c, br->shot_launch_s[s]), xb = tx(c, br->shot_intercept_s[s]);
+                color(cr, C_SHOT);
+                cairo_set_line_width(cr, 2.0);
+                cairo_move_to(cr, xa, yl);
+                cairo_line_to(cr, xb, yi);
+                cairo_stroke(cr);
+                dot(cr, xa, yl, 4.0, C_SHOT);
+                cross(cr, xb, yi, 5.0, C_KILL);
+            }
+        }
+        /* result at the right */
+        if (br) {
+            const double xr = W - RIGHT + 20;
+            if (br->shots > 0) {
+                snprintf(buf, sizeof buf, "%d shot%s, P(kill) %.2f", br->shots, br->shots == 1 ? "" : "s",
+                         br->p_kill);
+                text(cr, xr, y + 20, buf, 12, 1, C_TEXT, 0);
+            } else {
+                text(cr, xr, y + 20, "no shot", 12, 1, C_TERM, 0);
+            }
+            if (br->has_launch_window) {
+                snprintf(buf, sizeof buf, "margin %.0f s", br->margin_s);
+                text(cr, xr, y + 35, buf, 10.5, 0, br->margin_s >= 0.0 ? C_GREY : C_TERM, 0);
+            }
+        }
+        y += rh;
+    }
+
+    /* commit line across sensors and batteries */
+    if (g->commit_s >= 0.0) {
+        const double xc = tx(c, g->commit_s);
+        color(cr, C_COMMIT);
+        cairo_set_line_width(cr, 1.5);
+        const double dash[2] = {5.0, 4.0};
+        cairo_set_dash(cr, dash, 2, 0.0);
+        cairo_move_to(cr, xc, y_sensors - 4);
+        cairo_line_to(cr, xc, y);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0.0);
+        snprintf(buf, sizeof buf, "commit %.0f s", g->commit_s);
+        text(cr, xc + 4, y_sensors - 8, buf, 11, 1, C_COMMIT, 0);
+    }
+
+    /* axis */
+    color(cr, C_TEXT);
+    cairo_set_line_width(cr, 1.0);
+    cairo_move_to(cr, x0, y_axis + 0.5);
+    cairo_line_to(cr, x1, y_axis + 0.5);
+    cairo_stroke(cr);
+    for (double t = 0.0; t <= c->t_max + 1e-9; t += step) {
+        const double xt = floor(tx(c, t)) + 0.5;
+        cairo_move_to(cr, xt, y_axis);
+        cairo_line_to(cr, xt, y_axis + 5);
+        cairo_stroke(cr);
+        thousands(n3, sizeof n3, t);
+        text(cr, xt, y_axis + 18, n3, 11, 0, C_TEXT, 0.5);
+    }
+    text(cr, 0.5 * (x0 + x1), y_axis + 36, "time after launch (s)", 11.5, 0, C_TEXT, 0.5);
+
+    /* legend */
+    double lx = 24;
+    const double ly = c->height - 34;
+    rect(cr, lx, ly - 9, lx + 14, ly + 1, C_BOOST);
+    lx += 18 + text(cr, lx + 18, ly, "boost", 10.5, 0, C_TEXT, 0) + 14;
+    rect(cr, lx, ly - 9, lx + 14, ly + 1, C_MID);
+    lx += 18 + text(cr, lx + 18, ly, "midcourse", 10.5, 0, C_TEXT, 0) + 14;
+    rect(cr, lx, ly - 9, lx + 14, ly + 1, C_TERM);
+    lx += 18 + text(cr, lx + 18, ly, "below 100 km", 10.5, 0, C_TEXT, 0) + 14;
+    diamond(cr, lx + 6, ly - 4, 6, C_SENSOR);
+    lx += 16 + text(cr, lx + 16, ly, "first detection", 10.5, 0, C_TEXT, 0) + 14;
+    dot(cr, lx + 6, ly - 4, 5, C_SENSOR);
+    lx += 16 + text(cr, lx + 16, ly, "firm track", 10.5, 0, C_TEXT, 0) + 14;
+    rect(cr, lx, ly - 9, lx + 14, ly + 1, C_LAUNCH);
+    lx += 18 + text(cr, lx + 18, ly, "launch window", 10.5, 0, C_TEXT, 0) + 14;
+    rect(cr, lx, ly - 9, lx + 14, ly + 1, C_INTER);
+    lx += 18 + text(cr, lx + 18, ly, "intercept window", 10.5, 0, C_TEXT, 0) + 14;
+    color(cr, C_SHOT);
+    cairo_set_line_width(cr, 2.0);
+    cairo_move_to(cr, lx, ly - 8);
+    cairo_line_to(cr, lx + 14, ly);
+    cairo_stroke(cr);
+    cross(cr, lx + 14, ly, 4, C_KILL);
+    text(cr, lx + 24, ly, "shot: launch to intercept", 10.5, 0, C_TEXT, 0);
+
+    snprintf(buf, sizeof buf,
+             "thirdsite %s \xc2\xb7 scenario %s \xc2\xb7 kinematic model from open sources; "
+             "parameters and their sources in report.json",
+             ts_version(), sc->name);
+    text(cr, 24, c->height - 12, buf, 9.5, 0, C_GREY, 0);
+}
+
+int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, const char *path_svg,
+                          const char *path_png)
+{
+    const ts_run_engagement *re = &res->engagements[e];
+    if (!re->flight.ok || !re->eng_ok[v])
+        return ts_error(ctx, TS_EINVAL, "timeline %s: no engagement to draw", re->slug);
+    chart c;
+    c.res = res;
+    c.e = e;
+    c.v = v;
+    const double tf = re->flight.flight.flight_time_s;
+    const double step = tick_step(tf * 1.04);
+    c.t_max = ceil(tf * 1.04 / step) * step;
+    c.height = chart_height(res, v);
+    if (path_svg) {
+        cairo_surface_t *s = cairo_svg_surface_create(path_svg, W, c.height);
+        cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
+        cairo_t *cr = cairo_create(s);
+        draw(cr, &c);
+        cairo_destroy(cr);
+        cairo_surface_finish(s);
+        const int bad = cairo_surface_status(s) != CAIRO_STATUS_SUCCESS;
+        cairo_surface_destroy(s);
+        if (bad)
+            return ts_error(ctx, TS_EIO, "%s: cannot write", path_svg);
+    }
+    if (path_png) {
+        const double scale = 2.0; /* print resolution: 2200 px wide */
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(W * scale),
+                                                        (int)ceil(c.height * scale));
+        cairo_t *cr = cairo_create(s);
+        cairo_scale(cr, scale, scale);
+        draw(cr, &c);
+        cairo_destroy(cr);
+        const int bad = cairo_surface_write_to_png(s, path_png) != CAIRO_STATUS_SUCCESS;
+        cairo_surface_destroy(s);
+        if (bad)
+            return ts_error(ctx, TS_EIO, "%s: cannot write", path_png);
+    }
+    return TS_OK;
+}
+
+/* Writes timelines/<engagement>-<variant>.svg and .png for each listed
+ * engagement that was flown. */
+int ts_out_timelines(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    for (int e = 0; e < res->n_engagements; e++)
+        for (int v = 0; v < res->n_variants; v++) {
+            const ts_run_engagement *re = &res->engagements[e];
+            if (!re->flight.ok || !re->eng_ok[v])
+                continue;
+            char rel[256], svg[4400], png[4400];
+            snprintf(rel, sizeof rel, "timelines/%s-%s.svg", re->slug, res->variant_slugs[v]);
+            FILE *f = ts_out_open(ctx, dir, rel); /* creates timelines/ */
+            if (!f)
+                return TS_EIO;
+            fclose(f);
+            snprintf(svg, sizeof svg, "%s/timelines/%s-%s.svg", dir, re->slug, res->variant_slugs[v]);
+            snprintf(png, sizeof png, "%s/timelines/%s-%s.png", dir, re->slug, res->variant_slugs[v]);
+            const int st = ts_out_timeline_chart(ctx, res, e, v, svg, png);
+            if (st)
+                return st;
+        }
+    return TS_OK;
+}

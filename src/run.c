@@ -1,0 +1,992 @@
+/*
+ * The main job: every analysis of a scenario, for every variant, into one
+ * run folder (docs/report-format.md).
+ *
+ * Flow: prepare each variant's defense (fly-out tables); fly each listed
+ * engagement and each base -> target flight of the matrix once (the
+ * defense does not change the missile's path) and engage it with every
+ * variant; compute each footprint for all variants at once (footprint.c);
+ * sensor coverage; then the writers (src/output/, run_maps.c) fill a
+ * temporary folder beside the target, which is renamed into place only when
+ * complete.  Flights and engagements run in parallel (OpenMP), each result
+ * at its own index, so the files do not depend on the thread count.
+ * Timings go to run.log only.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE /* renameat2 (atomic exchange of two folders), nftw */
+#include "output/output.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Target height and the default radar cross section of sensor coverage:
+ * a midcourse altitude typical of the flights studied (notional). */
+#define COVERAGE_H_M 300e3
+#define COVERAGE_RCS_M2 1.0
+/* Reentry: the threat descending through this geodetic height, m (the
+ * conventional 100 km boundary of the atmosphere's sensible drag). */
+#define REENTRY_H_M 100e3
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers shared with the writers                                     */
+/* ------------------------------------------------------------------------ */
+
+void ts_slug(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    int dash = 1; /* no leading dash */
+    for (const char *p = in; *p && n + 1 < size; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            out[n++] = c;
+            dash = 0;
+        } else if (!dash) {
+            out[n++] = '-';
+            dash = 1;
+        }
+    }
+    while (n > 0 && out[n - 1] == '-')
+        n--;
+    if (n == 0 && size > 1)
+        out[n++] = 'x';
+    out[n] = '\0';
+}
+
+const char *ts_out_fmt(char *buf, size_t size, double x, int decimals)
+{
+    if (!isfinite(x)) {
+        if (size)
+            buf[0] = '\0';
+        return buf;
+    }
+    snprintf(buf, size, "%.*f", decimals, x);
+    /* "-0.00" -> "0.00" */
+    if (buf[0] == '-') {
+        int zero = 1;
+        for (const char *p = buf + 1; *p && zero; p++)
+            zero = *p == '0' || *p == '.';
+        if (zero)
+            memmove(buf, buf + 1, strlen(buf));
+    }
+    return buf;
+}
+
+void ts_out_csv_str(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+const char *ts_out_doctrine_name(ts_doctrine_mode mode)
+{
+    return mode == TS_DOCTRINE_SHOOT_LOOK_SHOOT ? "shoot-look-shoot" : "salvo";
+}
+
+const char *ts_out_shape_name(ts_flight_shape shape)
+{
+    switch (shape) {
+    case TS_SHAPE_LOFTED:
+        return "lofted";
+    case TS_SHAPE_DEPRESSED:
+        return "depressed";
+    default:
+        return "min-energy";
+    }
+}
+
+void ts_out_place_label(const ts_run_result *res, const char *name, char *out, size_t size)
+{
+    for (int i = 0; res && i < res->n_sites; i++)
+        if (!strcmp(res->sites[i].id, name) && res->sites[i].name[0]) {
+            snprintf(out, size, "%s", res->sites[i].name);
+            return;
+        }
+    /* as written; an id "new-york" becomes "New York" */
+    size_t n = 0;
+    int word = 1, id = 1;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+            id = 0;
+    for (const char *p = name; *p && n + 1 < size; p++) {
+        char c = *p;
+        if (id && (c == '-' || c == '_')) {
+            c = ' ';
+            word = 1;
+        } else if (id && word && c >= 'a' && c <= 'z') {
+            c = (char)(c - 'a' + 'A');
+            word = 0;
+        } else {
+            word = 0;
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+}
+
+FILE *ts_out_open(ts_ctx *ctx, const char *dir, const char *rel)
+{
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/%s", dir, rel);
+    if (len < 0 || (size_t)len >= sizeof path) {
+        ts_error(ctx, TS_EIO, "%s/%s: path too long", dir, rel);
+        return NULL;
+    }
+    /* parent folders */
+    for (char *p = path + strlen(dir) + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0777) && errno != EEXIST) {
+                ts_error(ctx, TS_EIO, "%s: %s", path, strerror(errno));
+                return NULL;
+            }
+            *p = '/';
+        }
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        ts_error(ctx, TS_EIO, "%s: %s", path, strerror(errno));
+    return f;
+}
+
+int ts_out_close(ts_ctx *ctx, FILE *f, const char *rel)
+{
+    const int bad = ferror(f);
+    const int rc = fclose(f);
+    if (bad || rc)
+        return ts_error(ctx, TS_EIO, "%s: write failed", rel);
+    return TS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Flights                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Geodetic height of a trajectory at t (ECI state to ECEF). */
+static double height_at(const ts_earth *earth, const ts_traj *traj, double t)
+{
+    ts_state s, e;
+    if (ts_traj_state(traj, t, &s))
+        return NAN;
+    ts_eci_to_ecef(earth, t, &s, &e);
+    return ts_geodetic_height(earth, &e.r);
+}
+
+/* Time of the last descent through h_m before impact, by bisection on
+ * the dense output; < 0 when the flight never rises above h_m. */
+static double descent_time(const ts_earth *earth, const ts_traj *traj, double h_m)
+{
+    const ts_event *ap = ts_traj_find_event(traj, TS_EVENT_APOGEE);
+    const double t1 = ts_traj_t_end(traj);
+    double t0 = ap ? ap->t_s : ts_traj_t_begin(traj);
+    if (!(height_at(earth, traj, t0) > h_m))
+        return -1.0;
+    double lo = t0, hi = t1; /* h(lo) > h_m >= h(hi) */
+    for (int i = 0; i < 60 && hi - lo > 1e-3; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (height_at(earth, traj, mid) > h_m)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+static void flight_init(ts_run_flight *f, const ts_place *from, const ts_place *to)
+{
+    memset(f, 0, sizeof *f);
+    snprintf(f->from_name, sizeof f->from_name, "%s", from->name);
+    snprintf(f->to_name, sizeof f->to_name, "%s", to->name);
+    f->from_lat_rad = from->lat_rad;
+    f->from_lon_rad = from->lon_rad;
+    f->to_lat_rad = to->lat_rad;
+    f->to_lon_rad = to->lon_rad;
+    f->reentry_s = -1.0;
+}
+
+/* Flies one threat flight.  An impossible flight (out of range) is a
+ * result (ok = 0 with the reason), not an error.  Returns TS_OK or the
+ * status of a failure other than range. */
+static int flight_fly(ts_ctx *ctx, const ts_earth *earth, const ts_threat *th, ts_run_flight *f)
+{
+    f->traj = ts_traj_create();
+    if (!f->traj)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    int st = ts_fly(ctx, earth, &th->missile, f->from_lat_rad, f->from_lon_rad, f->to_lat_rad,
+                    f->to_lon_rad, th->shape, f->traj, &f->flight);
+    if (st < 0) {
+        snprintf(f->message, sizeof f->message, "%s", ts_ctx_message(ctx));
+        ts_traj_free(f->traj);
+        f->traj = NULL;
+        f->ok = 0;
+        return st == TS_EIMPOSSIBLE ? TS_OK : st;
+    }
+    f->ok = 1;
+    f->reentry_s = descent_time(earth, f->traj, REENTRY_H_M);
+    return TS_OK;
+}
+
+/* The matrix cell of one engagement. */
+static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
+{
+    memset(c, 0, sizeof *c);
+    c->battery = -1;
+    c->defended = eng->defended;
+    c->p_kill = eng->p_kill;
+    for (int b = 0; b < eng->n_batteries; b++) {
+        const ts_battery_result *br = &eng->batteries[b];
+        c->shots += br->shots;
+        if (!br->has_intercept_window)
+            continue;
+        c->engaged = 1;
+        if (c->battery < 0 || br->margin_s > c->margin_s) {
+            c->battery = b;
+            c->margin_s = br->margin_s;
+            c->launch_s[0] = br->launch_s[0];
+            c->launch_s[1] = br->launch_s[1];
+            c->intercept_s[0] = br->intercept_s[0];
+            c->intercept_s[1] = br->intercept_s[1];
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sensor coverage                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Whether sensor s sees a target at height h, range d along azimuth az. */
+static int sees_at(const ts_earth *earth, const ts_sensor *s, double az, double d, double h,
+                   double rcs)
+{
+    double lat, lon, a2;
+    ts_geodesic_direct(earth, s->lat_rad, s->lon_rad, az, d, &lat, &lon, &a2);
+    ts_vec3 r;
+    ts_geodetic_to_ecef(earth, lat, lon, h, &r);
+    return ts_sensor_sees(earth, s, &r, rcs);
+}
+
+/* The ring of farthest ground ranges at which a target at h is seen, per
+ * azimuth (2 deg steps): a coarse scan from the far end inward, then
+ * bisection to 1 km.  Vertices at the site where nothing is seen. */
+static int coverage_ring(const ts_earth *earth, const ts_sensor *s, double h, double rcs,
+                         ts_ring *ring)
+{
+    const double d_max = 8000e3, dd = 20e3;
+    for (int k = 0; k < 180; k++) {
+        const double az = k * 2.0 * TS_DEG;
+        double far = 0.0;
+        for (double d = d_max; d > 0.0; d -= dd)
+            if (sees_at(earth, s, az, d, h, rcs)) {
+                double lo = d, hi = d + dd;
+                while (hi - lo > 1e3) {
+                    const double mid = 0.5 * (lo + hi);
+                    if (sees_at(earth, s, az, mid, h, rcs))
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                far = lo;
+                break;
+            }
+        double lat = s->lat_rad, lon = s->lon_rad, a2;
+        if (far > 0.0)
+            ts_geodesic_direct(earth, s->lat_rad, s->lon_rad, az, far, &lat, &lon, &a2);
+        if (ts_ring_push(ring, lon / TS_DEG, lat / TS_DEG))
+            return TS_ENOMEM;
+    }
+    return TS_OK;
+}
+
+static int compute_coverage(ts_ctx *ctx, ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    double rcs = COVERAGE_RCS_M2;
+    if (sc->n_threats > 0 && sc->threats[0].rcs_m2 > 0.0)
+        rcs = sc->threats[0].rcs_m2;
+    int n = 0;
+    for (int v = 0; v < res->n_variants; v++)
+        n += sc->variants[v].defense.n_sensors;
+    res->coverage = calloc((size_t)(n > 0 ? n : 1), sizeof(ts_run_coverage));
+    if (!res->coverage)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    for (int v = 0; v < res->n_variants; v++) {
+        const ts_defense *d = &sc->variants[v].defense;
+        for (int s = 0; s < d->n_sensors; s++) {
+            const ts_sensor *sn = &d->sensors[s];
+            if (sn->kind != TS_SENSOR_RADAR)
+                continue;
+            int dup = 0; /* the same radar in an earlier variant */
+            for (int c = 0; c < res->n_coverage && !dup; c++) {
+                const ts_sensor *o = &sc->variants[res->coverage[c].variant]
+                                          .defense.sensors[res->coverage[c].sensor];
+                dup = !memcmp(o, sn, sizeof *sn);
+            }
+            if (dup)
+                continue;
+            ts_run_coverage *cv = &res->coverage[res->n_coverage++];
+            cv->variant = v;
+            cv->sensor = s;
+            cv->h_m = COVERAGE_H_M;
+            cv->rcs_m2 = rcs;
+            int st = coverage_ring(&res->earth, sn, cv->h_m, rcs, &cv->ring);
+            if (!st)
+                st = ts_ring_to_mpoly(&cv->ring, &cv->area);
+            if (st)
+                return ts_error(ctx, st, "coverage of %s: out of memory", sn->id);
+        }
+    }
+    return TS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The result                                                                */
+/* ------------------------------------------------------------------------ */
+
+static void result_free(ts_run_result *res)
+{
+    for (int e = 0; e < res->n_engagements; e++) {
+        ts_run_engagement *re = &res->engagements[e];
+        ts_traj_free(re->flight.traj);
+        if (re->eng)
+            for (int v = 0; v < res->n_variants; v++)
+                ts_engagement_free(&re->eng[v]);
+        free(re->eng);
+        free(re->eng_ok);
+    }
+    free(res->engagements);
+    for (int f = 0; f < res->n_footprints; f++) {
+        ts_run_footprint *rf = &res->footprints[f];
+        if (rf->fp)
+            for (int v = 0; v < res->n_variants; v++)
+                ts_footprint_free(&rf->fp[v]);
+        free(rf->fp);
+        free(rf->land);
+        free(rf->cell_area_m2);
+        free(rf->defended_land_m2);
+        free(rf->reachable_land_m2);
+    }
+    free(res->footprints);
+    for (int m = 0; m < res->n_matrices; m++) {
+        ts_run_matrix *rm = &res->matrices[m];
+        if (rm->flights)
+            for (int i = 0; i < rm->spec->n_from * rm->spec->n_to; i++)
+                ts_traj_free(rm->flights[i].traj);
+        free(rm->flights);
+        free(rm->cells);
+    }
+    free(res->matrices);
+    for (int c = 0; c < res->n_coverage; c++) {
+        ts_mpoly_free(&res->coverage[c].area);
+        ts_ring_free(&res->coverage[c].ring);
+    }
+    free(res->coverage);
+    if (res->plans)
+        for (int v = 0; v < res->n_variants; v++)
+            ts_engage_plan_free(res->plans[v]);
+    free(res->plans);
+    if (res->variant_slugs)
+        for (int v = 0; v < res->n_variants; v++)
+            free(res->variant_slugs[v]);
+    free(res->variant_slugs);
+    ts_geo_free(&res->geo);
+    ts_free(res->sites);
+    memset(res, 0, sizeof *res);
+}
+
+/* Makes slugs unique within a list by appending -2, -3... */
+static void uniquify(char (*slug)[TS_NAME_LEN], int stride_bytes, int n)
+{
+    for (int i = 1; i < n; i++) {
+        char *si = (char *)slug + (size_t)i * stride_bytes;
+        for (int k = 2;; k++) {
+            int clash = 0;
+            for (int j = 0; j < i && !clash; j++)
+                clash = !strcmp(si, (char *)slug + (size_t)j * stride_bytes);
+            if (!clash)
+                break;
+            char base[TS_NAME_LEN];
+            snprintf(base, sizeof base, "%.50s", si);
+            char *dash = strrchr(base, '-');
+            if (k > 2 && dash)
+                *dash = '\0';
+            snprintf(si, TS_NAME_LEN, "%.50s-%d", base, k);
+        }
+    }
+}
+
+/* Everything a run computes, before any file is written. */
+typedef struct {
+    const ts_run_opts *opts;
+    double t_start;
+    FILE *log;        /* memory stream: run.log's text */
+    char *log_text;
+    size_t log_len;
+    const char *step;
+    double step_start;
+} run_state;
+
+static void logf_(run_state *rs, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void logf_(run_state *rs, const char *fmt, ...)
+{
+    if (!rs->log)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(rs->log, fmt, ap);
+    va_end(ap);
+}
+
+static void step_begin(run_state *rs, const char *step)
+{
+    rs->step = step;
+    rs->step_start = now_s();
+    if (rs->opts->progress)
+        rs->opts->progress(rs->opts->progress_arg, step, 0.0);
+}
+
+static void step_end(run_state *rs)
+{
+    const double t = now_s();
+    logf_(rs, "%-40s %8.3f s\n", rs->step, t - rs->step_start);
+    if (rs->opts->progress)
+        rs->opts->progress(rs->opts->progress_arg, rs->step, 1.0);
+}
+
+static int cancelled(const run_state *rs)
+{
+    return rs->opts->cancel && *rs->opts->cancel;
+}
+
+typedef struct {
+    run_state *rs;
+} prog_arg;
+
+static void fp_progress(void *arg, double fraction)
+{
+    run_state *rs = arg;
+    if (rs->opts->progress)
+        rs->opts->progress(rs->opts->progress_arg, rs->step, fraction);
+}
+
+/* A flight of the run: the engagement or matrix flight it fills. */
+typedef struct {
+    const ts_threat *threat;
+    ts_run_flight *f;
+} flight_job;
+
+static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
+{
+    const ts_scenario *sc = res->sc;
+    const int nv = res->n_variants, threads = res->threads;
+    int st;
+    char step[128];
+
+    /* 1. the defenses */
+    step_begin(rs, "defense (fly-out tables)");
+    res->plans = calloc((size_t)nv, sizeof *res->plans);
+    res->variant_slugs = calloc((size_t)nv, sizeof *res->variant_slugs);
+    if (!res->plans || !res->variant_slugs)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    for (int v = 0; v < nv; v++) {
+        res->variant_slugs[v] = calloc(1, TS_NAME_LEN);
+        if (!res->variant_slugs[v])
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        ts_slug(sc->variants[v].name, res->variant_slugs[v], TS_NAME_LEN);
+        for (int w = 0; w < v; w++)
+            if (!strcmp(res->variant_slugs[w], res->variant_slugs[v]))
+                snprintf(res->variant_slugs[v], TS_NAME_LEN, "variant-%d", v + 1);
+        st = ts_engage_plan_create(ctx, &res->earth, &sc->variants[v].defense, &res->plans[v]);
+        if (st < 0)
+            return st;
+        if (cancelled(rs))
+            return ts_error(ctx, TS_EIO, "interrupted");
+    }
+    step_end(rs);
+
+    /* 2. flights of the engagements and the matrix, in parallel */
+    step_begin(rs, "flights");
+    res->n_engagements = sc->n_engagements;
+    res->engagements = calloc((size_t)(sc->n_engagements + 1), sizeof *res->engagements);
+    res->n_matrices = sc->n_matrices;
+    res->matrices = calloc((size_t)(sc->n_matrices + 1), sizeof *res->matrices);
+    if (!res->engagements || !res->matrices)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    int n_jobs = sc->n_engagements;
+    for (int m = 0; m < sc->n_matrices; m++)
+        n_jobs += sc->matrices[m].n_from * sc->matrices[m].n_to;
+    flight_job *jobs = calloc((size_t)(n_jobs + 1), sizeof *jobs);
+    if (!jobs)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    int j = 0;
+    for (int e = 0; e < sc->n_engagements; e++) {
+        ts_run_engagement *re = &res->engagements[e];
+        const ts_engagement_spec *sp = &sc->engagements[e];
+        re->spec = sp;
+        if (sp->name[0])
+            ts_slug(sp->name, re->slug, sizeof re->slug);
+        else {
+            char buf[2 * TS_NAME_LEN + 8];
+            snprintf(buf, sizeof buf, "%s-%s", sp->from.name, sp->to.name);
+            ts_slug(buf, re->slug, sizeof re->slug);
+        }
+        flight_init(&re->flight, &sp->from, &sp->to);
+        re->eng = calloc((size_t)nv, sizeof *re->eng);
+        re->eng_ok = calloc((size_t)nv, sizeof *re->eng_ok);
+        if (!re->eng || !re->eng_ok) {
+            free(jobs);
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        }
+        jobs[j].threat = &sc->threats[sp->threat];
+        jobs[j++].f = &re->flight;
+    }
+    uniquify(&res->engagements[0].slug, (int)sizeof(ts_run_engagement), res->n_engagements);
+    for (int m = 0; m < sc->n_matrices; m++) {
+        ts_run_matrix *rm = &res->matrices[m];
+        const ts_matrix_spec *sp = &sc->matrices[m];
+        rm->spec = sp;
+        const int nf = sp->n_from * sp->n_to;
+        rm->flights = calloc((size_t)(nf + 1), sizeof *rm->flights);
+        rm->cells = calloc((size_t)(nf * nv + 1), sizeof *rm->cells);
+        if (!rm->flights || !rm->cells) {
+            free(jobs);
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        }
+        for (int a = 0; a < sp->n_from; a++)
+            for (int b = 0; b < sp->n_to; b++) {
+                ts_run_flight *f = &rm->flights[a * sp->n_to + b];
+                flight_init(f, &sp->from[a], &sp->to[b]);
+                jobs[j].threat = &sc->threats[sp->threat];
+                jobs[j++].f = f;
+            }
+    }
+    int first_err = -1, done = 0;
+    char err_msg[TS_MSG_LEN] = "";
+#pragma omp parallel num_threads(threads)
+    {
+        ts_ctx *tctx = ts_ctx_create();
+        const int master = omp_get_thread_num() == 0;
+#pragma omp for schedule(dynamic, 1)
+        for (int k = 0; k < n_jobs; k++) {
+            if (!tctx || (rs->opts->cancel && *rs->opts->cancel))
+                continue;
+            const int s = flight_fly(tctx, &res->earth, jobs[k].threat, jobs[k].f);
+            if (s < 0) {
+#pragma omp critical(run_err)
+                if (first_err < 0 || k < first_err) {
+                    first_err = k;
+                    snprintf(err_msg, sizeof err_msg, "%s", ts_ctx_message(tctx));
+                }
+            }
+            int d;
+#pragma omp atomic capture
+            d = ++done;
+            if (master && rs->opts->progress)
+                rs->opts->progress(rs->opts->progress_arg, rs->step, (double)d / n_jobs);
+        }
+        ts_ctx_free(tctx);
+    }
+    if (cancelled(rs)) {
+        free(jobs);
+        return ts_error(ctx, TS_EIO, "interrupted");
+    }
+    if (first_err >= 0) {
+        free(jobs);
+        return ts_error(ctx, TS_EINVAL, "%s", err_msg);
+    }
+    step_end(rs);
+
+    /* 3. engage every flight with every variant */
+    step_begin(rs, "engagements");
+    first_err = -1;
+    done = 0;
+    const int n_eng = n_jobs * nv;
+#pragma omp parallel num_threads(threads)
+    {
+        ts_ctx *tctx = ts_ctx_create();
+        const int master = omp_get_thread_num() == 0;
+#pragma omp for schedule(dynamic, 1)
+        for (int k = 0; k < n_eng; k++) {
+            const int job = k / nv, v = k % nv;
+            const ts_run_flight *f = jobs[job].f;
+            if (!tctx || !f->ok || (rs->opts->cancel && *rs->opts->cancel))
+                continue;
+            ts_engagement eng;
+            memset(&eng, 0, sizeof eng);
+            const int s = ts_engage(tctx, res->plans[v], f->traj, jobs[job].threat->rcs_m2, &eng);
+            if (s < 0) {
+                ts_engagement_free(&eng);
+#pragma omp critical(run_err)
+                if (first_err < 0 || k < first_err) {
+                    first_err = k;
+                    snprintf(err_msg, sizeof err_msg, "%s", ts_ctx_message(tctx));
+                }
+                continue;
+            }
+            if (job < sc->n_engagements) {
+                res->engagements[job].eng[v] = eng;
+                res->engagements[job].eng_ok[v] = 1;
+            } else {
+                /* which matrix and cell */
+                int idx = job - sc->n_engagements, m = 0;
+                while (idx >= sc->matrices[m].n_from * sc->matrices[m].n_to) {
+                    idx -= sc->matrices[m].n_from * sc->matrices[m].n_to;
+                    m++;
+                }
+                const int nf = sc->matrices[m].n_from * sc->matrices[m].n_to;
+                matrix_cell(&eng, &res->matrices[m].cells[v * nf + idx]);
+                ts_engagement_free(&eng);
+            }
+            int d;
+#pragma omp atomic capture
+            d = ++done;
+            if (master && rs->opts->progress)
+                rs->opts->progress(rs->opts->progress_arg, rs->step, (double)d / n_eng);
+        }
+        ts_ctx_free(tctx);
+    }
+    free(jobs);
+    if (cancelled(rs))
+        return ts_error(ctx, TS_EIO, "interrupted");
+    if (first_err >= 0)
+        return ts_error(ctx, TS_EINVAL, "%s", err_msg);
+    step_end(rs);
+
+    /* 4. footprints: every variant at once per footprint */
+    st = ts_geo_load_scale(ctx, 50, &res->geo);
+    if (st < 0)
+        return st;
+    res->n_footprints = sc->n_footprints;
+    res->footprints = calloc((size_t)(sc->n_footprints + 1), sizeof *res->footprints);
+    if (!res->footprints)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    for (int k = 0; k < sc->n_footprints; k++) {
+        ts_run_footprint *rf = &res->footprints[k];
+        const ts_footprint_spec *sp = &sc->footprints[k];
+        rf->spec = sp;
+        char buf[2 * TS_NAME_LEN + 8];
+        snprintf(buf, sizeof buf, "%s-%s", sp->region, sc->threats[sp->threat].id);
+        ts_slug(buf, rf->slug, sizeof rf->slug);
+    }
+    uniquify(&res->footprints[0].slug, (int)sizeof(ts_run_footprint), res->n_footprints);
+    for (int k = 0; k < sc->n_footprints; k++) {
+        ts_run_footprint *rf = &res->footprints[k];
+        const ts_footprint_spec *sp = rf->spec;
+        snprintf(step, sizeof step, "footprint %s", rf->slug);
+        step_begin(rs, step);
+        rf->fp = calloc((size_t)nv, sizeof *rf->fp);
+        rf->defended_land_m2 = calloc((size_t)nv, sizeof(double));
+        rf->reachable_land_m2 = calloc((size_t)nv, sizeof(double));
+        if (!rf->fp || !rf->defended_land_m2 || !rf->reachable_land_m2)
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        st = ts_footprint_compute_multi(ctx, &res->earth, nv,
+                                        (const ts_engage_plan *const *)res->plans,
+                                        &sc->threats[sp->threat], sp, threads, 1, fp_progress, rs,
+                                        rs->opts->cancel, rf->fp);
+        if (st < 0)
+            return st;
+        const ts_footprint *f0 = &rf->fp[0];
+        const int n = f0->n_lat * f0->n_lon;
+        rf->land = calloc((size_t)n + 1, 1);
+        rf->cell_area_m2 = calloc((size_t)f0->n_lat + 1, sizeof(double));
+        if (!rf->land || !rf->cell_area_m2)
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        st = ts_land_mask(&res->geo, f0->n_lat, f0->n_lon, f0->lat_min_rad / TS_DEG,
+                          f0->lon_min_rad / TS_DEG, f0->step_rad / TS_DEG, rf->land);
+        if (st)
+            return ts_error(ctx, st, "out of memory");
+        for (int il = 0; il < f0->n_lat; il++) {
+            const double lo = f0->lat_min_rad + il * f0->step_rad;
+            rf->cell_area_m2[il] = ts_cell_area(&res->earth, lo, lo + f0->step_rad, f0->step_rad);
+        }
+        for (int i = 0; i < n; i++)
+            if (rf->land[i])
+                rf->land_area_m2 += rf->cell_area_m2[i / f0->n_lon];
+        for (int v = 0; v < nv; v++)
+            for (int i = 0; i < n; i++) {
+                if (!rf->land[i])
+                    continue;
+                const double a = rf->cell_area_m2[i / f0->n_lon];
+                if (rf->fp[v].cells[i].status == TS_CELL_DEFENDED)
+                    rf->defended_land_m2[v] += a;
+                if (rf->fp[v].cells[i].status != TS_CELL_UNREACHABLE)
+                    rf->reachable_land_m2[v] += a;
+            }
+        logf_(rs, "  %d x %d cells, %d variants, failed cells %d\n", f0->n_lat, f0->n_lon, nv,
+              f0->n_failed);
+        step_end(rs);
+        if (cancelled(rs))
+            return ts_error(ctx, TS_EIO, "interrupted");
+    }
+
+    /* 5. sensor coverage */
+    step_begin(rs, "sensor coverage");
+    st = compute_coverage(ctx, res);
+    if (st < 0)
+        return st;
+    step_end(rs);
+    return TS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The folder                                                                */
+/* ------------------------------------------------------------------------ */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* rm -rf path (no symlinks followed). */
+static void remove_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* 1 when dir is a folder written by an earlier run (report.json and
+ * run.log present) or empty: one a run may replace. */
+static int replaceable(const char *dir)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/report.json", dir);
+    const int has_report = access(p, F_OK) == 0;
+    snprintf(p, sizeof p, "%s/run.log", dir);
+    const int has_log = access(p, F_OK) == 0;
+    if (has_report && has_log)
+        return 1;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int empty = 1;
+    for (struct dirent *e; empty && (e = readdir(d));)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* Removes the (empty) parent folders of dir up to and including made. */
+static void remove_parents(const char *dir, const char *made)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s", dir);
+    const size_t lm = strlen(made);
+    for (char *slash; (slash = strrchr(p, '/')) && slash > p;) {
+        *slash = '\0';
+        if (strlen(p) < lm)
+            break;
+        rmdir(p);
+    }
+}
+
+/* mkdir -p of dir's parent; *made receives the first folder created (to
+ * remove on failure), "" when none. */
+static int make_parents(ts_ctx *ctx, const char *dir, char *made, size_t size)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s", dir);
+    made[0] = '\0';
+    char *slash = strrchr(p, '/');
+    if (!slash || slash == p)
+        return TS_OK;
+    *slash = '\0';
+    for (char *q = p + 1; ; q++) {
+        const int end = *q == '\0';
+        if (*q == '/' || end) {
+            const char c = *q;
+            *q = '\0';
+            if (mkdir(p, 0777) == 0) {
+                if (!made[0])
+                    snprintf(made, size, "%s", p);
+            } else if (errno != EEXIST) {
+                return ts_error(ctx, TS_EIO, "%s: %s", p, strerror(errno));
+            }
+            *q = c;
+        }
+        if (end)
+            break;
+    }
+    return TS_OK;
+}
+
+static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const char *dir)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(ts_ctx *, const ts_run_result *, const char *);
+    } writers[] = {
+        {"report.json", ts_out_report}, {"tables", ts_out_tables},
+        {"layers", ts_out_layers},      {"timelines", ts_out_timelines},
+        {"maps", ts_out_maps},          {"index.html", ts_out_html},
+    };
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+        char step[64];
+        snprintf(step, sizeof step, "write %s", writers[i].name);
+        step_begin(rs, step);
+        const int st = writers[i].fn(ctx, res, dir);
+        if (st < 0)
+            return st;
+        step_end(rs);
+        if (cancelled(rs))
+            return ts_error(ctx, TS_EIO, "interrupted");
+    }
+    return TS_OK;
+}
+
+int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
+{
+    ts_run_opts defaults;
+    memset(&defaults, 0, sizeof defaults);
+    if (!opts)
+        opts = &defaults;
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.opts = opts;
+    rs.t_start = now_s();
+    rs.log = open_memstream(&rs.log_text, &rs.log_len);
+
+    char out_dir[4096];
+    if (opts->out_dir && opts->out_dir[0])
+        snprintf(out_dir, sizeof out_dir, "%s", opts->out_dir);
+    else {
+        char slug[TS_NAME_LEN];
+        ts_slug(scenario->name, slug, sizeof slug);
+        snprintf(out_dir, sizeof out_dir, "out/%s", slug);
+    }
+    size_t ol = strlen(out_dir);
+    while (ol > 1 && out_dir[ol - 1] == '/')
+        out_dir[--ol] = '\0';
+    struct stat sb;
+    const int exists = stat(out_dir, &sb) == 0;
+    int st = TS_OK;
+    if (exists && !S_ISDIR(sb.st_mode))
+        st = ts_error(ctx, TS_EIO, "%s exists and is not a folder", out_dir);
+    else if (exists && !replaceable(out_dir))
+        st = ts_error(ctx, TS_EIO,
+                      "%s exists and is not a thirdsite run folder (no report.json and "
+                      "run.log): refusing to replace it; choose another -o",
+                      out_dir);
+    if (st) {
+        if (rs.log)
+            fclose(rs.log);
+        free(rs.log_text);
+        return st;
+    }
+
+    ts_run_result res;
+    memset(&res, 0, sizeof res);
+    res.sc = scenario;
+    res.earth = scenario->earth;
+    res.threads = opts->threads >= 1 ? opts->threads : 1;
+    res.n_variants = scenario->n_variants;
+
+    /* display names of sites (optional: labels fall back to the ids) */
+    {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/sites.yaml", ts_data_dir());
+        ts_ctx *c2 = ts_ctx_create();
+        if (c2 && ts_sites_load(c2, path, &res.n_sites, &res.sites) < 0) {
+            res.n_sites = 0;
+            res.sites = NULL;
+        }
+        ts_ctx_free(c2);
+    }
+
+    logf_(&rs, "thirdsite %s run of %s\nthreads %d\n\n", ts_version(), scenario->path,
+          res.threads);
+    if (res.n_variants < 1)
+        st = ts_error(ctx, TS_EINVAL, "%s: no defense to run", scenario->path);
+    if (!st)
+        st = compute(ctx, &res, &rs);
+
+    char made[4096] = "", tmp[4096] = "";
+    if (!st)
+        st = make_parents(ctx, out_dir, made, sizeof made);
+    if (!st) {
+        /* the temporary folder beside the target */
+        const char *slash = strrchr(out_dir, '/');
+        if (slash)
+            snprintf(tmp, sizeof tmp, "%.*s/.%s.tmp-XXXXXX", (int)(slash - out_dir), out_dir,
+                     slash + 1);
+        else
+            snprintf(tmp, sizeof tmp, ".%s.tmp-XXXXXX", out_dir);
+        if (!mkdtemp(tmp)) {
+            st = ts_error(ctx, TS_EIO, "%s: %s", tmp, strerror(errno));
+            tmp[0] = '\0';
+        }
+    }
+    if (!st)
+        st = write_all(ctx, &res, &rs, tmp);
+    if (!st) {
+        const double total = now_s() - rs.t_start;
+        logf_(&rs, "%-40s %8.3f s\n", "total", total);
+        if (rs.log)
+            fflush(rs.log);
+        FILE *f = ts_out_open(ctx, tmp, "run.log");
+        if (!f)
+            st = TS_EIO;
+        else {
+            fwrite(rs.log_text ? rs.log_text : "", 1, rs.log_len, f);
+            st = ts_out_close(ctx, f, "run.log");
+        }
+    }
+    if (!st && cancelled(&rs))
+        st = ts_error(ctx, TS_EIO, "interrupted");
+    if (!st) {
+        /* into place: exchange with an earlier run atomically, then drop it */
+        if (stat(out_dir, &sb) == 0) {
+            if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) == 0) {
+                remove_tree(tmp);
+            } else {
+                char old[4200];
+                snprintf(old, sizeof old, "%s.old", tmp);
+                if (rename(out_dir, old) || rename(tmp, out_dir))
+                    st = ts_error(ctx, TS_EIO, "%s: %s", out_dir, strerror(errno));
+                remove_tree(old);
+            }
+        } else if (rename(tmp, out_dir)) {
+            st = ts_error(ctx, TS_EIO, "%s: %s", out_dir, strerror(errno));
+        }
+        if (!st)
+            tmp[0] = '\0';
+    }
+    if (tmp[0])
+        remove_tree(tmp);
+    if (st && made[0])
+        remove_parents(out_dir, made); /* folders this run created, now empty */
+    result_free(&res);
+    if (rs.log)
+        fclose(rs.log);
+    free(rs.log_text);
+    return st;
+}

@@ -1,0 +1,397 @@
+/*
+ * maps/ of a run, drawn by the map renderer (src/output/map.h: Natural
+ * Earth land and borders, PROJ projections, cairo to PNG and SVG):
+ *  - footprint-<footprint>-<variant>: the defended area, cells coloured by
+ *    the shot opportunities against the worst launch site, with the launch
+ *    sites, the defense's radars and interceptor sites;
+ *  - matrix-<variant>: the ground tracks of the base -> target flights of
+ *    the matrix on a north-polar map, red where some battery has an
+ *    intercept window, grey dashed where none has;
+ *  - coverage: each radar's coverage against a target at the coverage
+ *    height, with the ground tracks of the listed engagements.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "output/map.h"
+#include "output/output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const ts_rgba C_LAUNCH = {0.84, 0.15, 0.16, 1.0}, C_RADAR = {0.12, 0.47, 0.71, 1.0},
+                     C_BATTERY = {0.10, 0.50, 0.15, 1.0}, C_TARGET = {0.15, 0.15, 0.15, 1.0},
+                     C_WHITE = {1, 1, 1, 1}, C_NONE = {0, 0, 0, 0};
+
+/* Markers of the defense of variant v (radars, then batteries) and of the
+ * given launch places. */
+static void defense_markers(ts_map *map, const ts_run_result *res, int v)
+{
+    const ts_defense *d = &res->sc->variants[v].defense;
+    ts_map_style rs = {C_RADAR, C_WHITE, 1.2, TS_MAP_SOLID, "radar"};
+    ts_map_style bs = {C_BATTERY, C_WHITE, 1.2, TS_MAP_SOLID, "interceptor site"};
+    char label[TS_NAME_LEN];
+    for (int k = 0; k < d->n_sensors; k++) {
+        const ts_sensor *s = &d->sensors[k];
+        if (s->kind != TS_SENSOR_RADAR)
+            continue;
+        ts_out_place_label(res, s->site_id[0] ? s->site_id : s->id, label, sizeof label);
+        ts_map_marker(map, s->lat_rad / TS_DEG, s->lon_rad / TS_DEG, TS_MARK_SQUARE, 13, &rs, label);
+    }
+    for (int k = 0; k < d->n_batteries; k++) {
+        const ts_battery *b = &d->batteries[k];
+        ts_out_place_label(res, b->site_id[0] ? b->site_id : b->id, label, sizeof label);
+        ts_map_marker(map, b->lat_rad / TS_DEG, b->lon_rad / TS_DEG, TS_MARK_TRIANGLE, 16, &bs, label);
+    }
+}
+
+static void place_marker(ts_map *map, const ts_run_result *res, const ts_place *p, int launch)
+{
+    ts_map_style ls = {C_LAUNCH, C_WHITE, 1.2, TS_MAP_SOLID, "launch site"};
+    ts_map_style ts = {C_TARGET, C_WHITE, 1.2, TS_MAP_SOLID, "target"};
+    char label[TS_NAME_LEN];
+    ts_out_place_label(res, p->name, label, sizeof label);
+    ts_map_marker(map, p->lat_rad / TS_DEG, p->lon_rad / TS_DEG, launch ? TS_MARK_DIAMOND : TS_MARK_CIRCLE,
+                  launch ? 14 : 11, launch ? &ls : &ts, label);
+}
+
+/* The ground track of a flight, drawn as a polyline. */
+static void track_line(ts_map *map, const ts_earth *earth, const ts_traj *traj,
+                       const ts_map_style *st)
+{
+    enum { N = 120 };
+    double lat[N + 1], lon[N + 1];
+    const double t0 = ts_traj_t_begin(traj), t1 = ts_traj_t_end(traj);
+    int n = 0;
+    for (int i = 0; i <= N; i++) {
+        const double t = i == N ? t1 : t0 + (t1 - t0) * i / N;
+        ts_state s, e;
+        if (ts_traj_state(traj, t, &s))
+            continue;
+        ts_eci_to_ecef(earth, t, &s, &e);
+        double la, lo, h;
+        ts_ecef_to_geodetic(earth, &e.r, &la, &lo, &h);
+        lat[n] = la / TS_DEG;
+        lon[n++] = lo / TS_DEG;
+    }
+    if (n >= 2)
+        ts_map_polyline(map, n, lat, lon, st);
+}
+
+static void thousands(char *buf, size_t size, double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
+    const size_t n = strlen(t);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        buf[k++] = t[i];
+        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
+            buf[k++] = ',';
+    }
+    buf[k] = '\0';
+}
+
+/* Writes map to dir/maps/<stem>.png and .svg. */
+static int write_map(ts_ctx *ctx, ts_map *map, const char *dir, const char *stem)
+{
+    char rel[300], path[4400];
+    snprintf(rel, sizeof rel, "maps/%s.png", stem);
+    FILE *f = ts_out_open(ctx, dir, rel); /* creates maps/ */
+    if (!f)
+        return TS_EIO;
+    fclose(f);
+    snprintf(path, sizeof path, "%s/maps/%s.png", dir, stem);
+    int st = ts_map_write_png(map, path);
+    if (!st) {
+        snprintf(path, sizeof path, "%s/maps/%s.svg", dir, stem);
+        st = ts_map_write_svg(map, path);
+    }
+    return st;
+}
+
+/* The map frame for a lat/lon box: the presets for their regions, else a
+ * Lambert azimuthal equal-area map centred on the box. */
+static int frame_for(ts_ctx *ctx, const char *region, double lat0, double lat1, double lon0,
+                     double lon1, ts_map_spec *spec)
+{
+    if (!strcmp(region, "europe") || !strcmp(region, "north-america"))
+        return ts_map_preset(ctx, region, spec);
+    memset(spec, 0, sizeof *spec);
+    spec->projection = TS_MAP_LAEA;
+    spec->width_px = 1600;
+    spec->height_px = 1200;
+    spec->detail = 50;
+    const double pad = 0.08 * fmax(lat1 - lat0, 4.0);
+    spec->lat_min_deg = fmax(lat0 - pad, -89.0);
+    spec->lat_max_deg = fmin(lat1 + pad, 89.0);
+    spec->lon_min_deg = ts_wrap_lon_deg(lon0 - pad);
+    spec->lon_max_deg = ts_wrap_lon_deg(lon1 + pad);
+    if (spec->lon_max_deg == -180.0)
+        spec->lon_max_deg = 180.0;
+    spec->lat0_deg = 0.5 * (lat0 + lat1);
+    double dl = lon1 - lon0;
+    if (dl < 0.0)
+        dl += 360.0;
+    spec->lon0_deg = ts_wrap_lon_deg(lon0 + 0.5 * dl);
+    return TS_OK;
+}
+
+static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        const ts_footprint *f0 = &rf->fp[0];
+        const ts_threat *th = &sc->threats[rf->spec->threat];
+        const int n = f0->n_lat * f0->n_lon;
+        const double lat0 = f0->lat_min_rad / TS_DEG, lon0 = f0->lon_min_rad / TS_DEG;
+        const double step = f0->step_rad / TS_DEG;
+        double *values = malloc((size_t)n * sizeof *values + 1);
+        if (!values)
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        for (int v = 0; v < res->n_variants; v++) {
+            const ts_footprint *fp = &rf->fp[v];
+            int max_shots = 0;
+            for (int c = 0; c < n; c++) {
+                const ts_footprint_cell *cl = &fp->cells[c];
+                values[c] = cl->status == TS_CELL_UNREACHABLE ? -1.0
+                            : cl->status == TS_CELL_UNDEFENDED ? 0.0
+                                                               : (double)(cl->shots > 4 ? 4 : cl->shots);
+                if (cl->status == TS_CELL_DEFENDED && cl->shots > max_shots)
+                    max_shots = cl->shots;
+            }
+            ts_map_spec spec;
+            int st = frame_for(ctx, rf->spec->region, lat0, lat0 + f0->n_lat * step, lon0,
+                               lon0 + f0->n_lon * step, &spec);
+            ts_map *map = NULL;
+            if (!st)
+                st = ts_map_create(ctx, &spec, &map);
+            if (st) {
+                free(values);
+                return st;
+            }
+            /* title: what the reader needs in one line */
+            char region[TS_NAME_LEN], title[512], sub[512], src[512], area[32], share[32];
+            ts_out_place_label(res, rf->spec->region, region, sizeof region);
+            char sites[256] = "";
+            for (int k = 0; k < th->n_from; k++) {
+                char l[TS_NAME_LEN];
+                ts_out_place_label(res, th->from[k].name, l, sizeof l);
+                snprintf(sites + strlen(sites), sizeof sites - strlen(sites), "%s%s",
+                         k == 0 ? "" : (k == th->n_from - 1 ? " and " : ", "), l);
+            }
+            snprintf(title, sizeof title, "Defended area, %s: %s from %s", region,
+                     th->missile.name[0] ? th->missile.name : th->missile.id, sites);
+            thousands(area, sizeof area, rf->defended_land_m2[v] / 1e6);
+            if (rf->land_area_m2 > 0.0)
+                snprintf(share, sizeof share, "%.0f%%", 100.0 * rf->defended_land_m2[v] / rf->land_area_m2);
+            else
+                snprintf(share, sizeof share, "none");
+            snprintf(sub, sizeof sub,
+                     "Defense \"%s\": %s of the land in the box defended (%s km\xc2\xb2), "
+                     "worst case over the launch sites",
+                     sc->variants[v].name, share, area);
+            ts_map_set_title(map, title, sub);
+            snprintf(src, sizeof src, "scenario %s; aim points every %.2g\xc2\xb0", sc->name, step);
+            ts_map_set_source(map, src);
+            static const double breaks[] = {-0.5, 0.5, 1.5, 2.5, 3.5};
+            static const ts_rgba colours[] = {{0.55, 0.55, 0.55, 0.22}, {0.94, 0.42, 0.33, 0.55},
+                                              {0.78, 0.91, 0.75, 0.85}, {0.45, 0.77, 0.46, 0.85},
+                                              {0.19, 0.64, 0.33, 0.85}, {0.0, 0.43, 0.17, 0.85}};
+            static const char *const labels_all[] = {"beyond the missile's reach", "not defended",
+                                                     "1 shot", "2 shots", "3 shots", "4 or more shots"};
+            const char *labels[6];
+            for (int k = 0; k < 6; k++)
+                labels[k] = k < 2 + (max_shots > 4 ? 4 : max_shots) ? labels_all[k] : NULL;
+            int any_unreach = 0;
+            for (int c = 0; c < n && !any_unreach; c++)
+                any_unreach = values[c] < -0.5;
+            if (!any_unreach)
+                labels[0] = NULL;
+            ts_map_classes cls = {6, breaks, colours, labels, "Defended, by shot opportunities"};
+            ts_map_grid grid = {lat0, lon0, step, step, f0->n_lat, f0->n_lon};
+            ts_map_grid_cells(map, &grid, values, &cls);
+            for (int k = 0; k < th->n_from; k++)
+                place_marker(map, res, &th->from[k], 1);
+            defense_markers(map, res, v);
+            char stem[200];
+            snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
+            st = write_map(ctx, map, dir, stem);
+            ts_map_free(map);
+            if (st) {
+                free(values);
+                return st;
+            }
+        }
+        free(values);
+    }
+    return TS_OK;
+}
+
+static int matrix_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    for (int m = 0; m < res->n_matrices; m++) {
+        const ts_run_matrix *rm = &res->matrices[m];
+        const ts_matrix_spec *sp = rm->spec;
+        const int nf = sp->n_from * sp->n_to;
+        const ts_threat *th = &sc->threats[sp->threat];
+        for (int v = 0; v < res->n_variants; v++) {
+            ts_map_spec spec;
+            ts_map *map = NULL;
+            int st = ts_map_preset(ctx, "arctic", &spec);
+            if (!st)
+                st = ts_map_create(ctx, &spec, &map);
+            if (st)
+                return st;
+            int n_flown = 0, n_eng = 0;
+            for (int i = 0; i < nf; i++)
+                if (rm->flights[i].ok) {
+                    n_flown++;
+                    n_eng += rm->cells[v * nf + i].engaged;
+                }
+            char title[512], sub[512], src[512];
+            snprintf(title, sizeof title, "Could the interceptors engage %s flights to these targets?",
+                     th->missile.name[0] ? th->missile.name : th->missile.id);
+            snprintf(sub, sizeof sub,
+                     "Defense \"%s\": %d of %d base-to-target flights have an intercept window",
+                     sc->variants[v].name, n_eng, n_flown);
+            ts_map_set_title(map, title, sub);
+            snprintf(src, sizeof src, "scenario %s; ground tracks of %s flights", sc->name,
+                     ts_out_shape_name(th->shape));
+            ts_map_set_source(map, src);
+            ts_map_style eng = {C_NONE, {0.80, 0.10, 0.10, 0.9}, 2.6, TS_MAP_SOLID,
+                                "intercept window: can engage"};
+            ts_map_style no = {C_NONE, {0.35, 0.35, 0.35, 0.75}, 1.6, TS_MAP_DASHED,
+                               "no intercept window"};
+            /* not engaged first, so the engaged lines lie on top */
+            for (int pass = 0; pass < 2; pass++)
+                for (int i = 0; i < nf; i++) {
+                    if (!rm->flights[i].ok)
+                        continue;
+                    const int e = rm->cells[v * nf + i].engaged;
+                    if (e != pass)
+                        continue;
+                    track_line(map, &res->earth, rm->flights[i].traj, e ? &eng : &no);
+                }
+            for (int k = 0; k < sp->n_from; k++)
+                place_marker(map, res, &sp->from[k], 1);
+            for (int k = 0; k < sp->n_to; k++)
+                place_marker(map, res, &sp->to[k], 0);
+            defense_markers(map, res, v);
+            char stem[200];
+            if (res->n_matrices > 1)
+                snprintf(stem, sizeof stem, "matrix-%d-%s", m + 1, res->variant_slugs[v]);
+            else
+                snprintf(stem, sizeof stem, "matrix-%s", res->variant_slugs[v]);
+            st = write_map(ctx, map, dir, stem);
+            ts_map_free(map);
+            if (st)
+                return st;
+        }
+    }
+    return TS_OK;
+}
+
+static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    if (res->n_coverage == 0)
+        return TS_OK;
+    /* the box holding every coverage ring and listed flight, continuous
+     * longitudes about the first radar */
+    double lat0 = 90, lat1 = -90, lo0 = 1e9, lo1 = -1e9;
+    const double ref = sc->variants[res->coverage[0].variant].defense.sensors[res->coverage[0].sensor].lon_rad / TS_DEG;
+    for (int c = 0; c < res->n_coverage; c++) {
+        const ts_ring *r = &res->coverage[c].ring;
+        for (int i = 0; i < r->n; i++) {
+            double lon = r->xy[2 * i];
+            while (lon - ref > 180.0)
+                lon -= 360.0;
+            while (lon - ref < -180.0)
+                lon += 360.0;
+            lat0 = fmin(lat0, r->xy[2 * i + 1]);
+            lat1 = fmax(lat1, r->xy[2 * i + 1]);
+            lo0 = fmin(lo0, lon);
+            lo1 = fmax(lo1, lon);
+        }
+    }
+    ts_map_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.projection = TS_MAP_LAEA;
+    spec.width_px = 1600;
+    spec.height_px = 1200;
+    spec.detail = 50;
+    spec.lat_min_deg = fmax(lat0 - 2.0, -88.0);
+    spec.lat_max_deg = fmin(lat1 + 2.0, 88.0);
+    if (lo1 - lo0 > 150.0) { /* too wide for one azimuthal frame: centre on the radars */
+        const double mid = 0.5 * (lo0 + lo1);
+        lo0 = mid - 75.0;
+        lo1 = mid + 75.0;
+    }
+    if (spec.lat_max_deg - spec.lat_min_deg > 75.0)
+        spec.lat_min_deg = spec.lat_max_deg - 75.0;
+    spec.lon_min_deg = ts_wrap_lon_deg(lo0 - 2.0);
+    spec.lon_max_deg = ts_wrap_lon_deg(lo1 + 2.0);
+    spec.lat0_deg = 0.5 * (spec.lat_min_deg + spec.lat_max_deg);
+    spec.lon0_deg = ts_wrap_lon_deg(0.5 * (lo0 + lo1));
+    ts_map *map = NULL;
+    int st = ts_map_create(ctx, &spec, &map);
+    if (st)
+        return st;
+    char sub[512], src[256], a[32];
+    double rcs = res->coverage[0].rcs_m2;
+    snprintf(sub, sizeof sub,
+             "Where each radar sees a target %.0f km up with a radar cross section of %s m\xc2\xb2 "
+             "(line of sight, pointing limits, detection range)",
+             res->coverage[0].h_m / 1e3, ts_out_fmt(a, sizeof a, rcs, rcs < 1 ? 2 : 0));
+    ts_map_set_title(map, "Radar coverage and the flights studied", sub);
+    snprintf(src, sizeof src, "scenario %s", sc->name);
+    ts_map_set_source(map, src);
+    static const ts_rgba fills[] = {{0.12, 0.47, 0.71, 0.16}, {0.42, 0.24, 0.60, 0.16},
+                                    {0.89, 0.47, 0.76, 0.16}, {0.55, 0.34, 0.29, 0.16},
+                                    {0.09, 0.75, 0.81, 0.16}, {0.74, 0.74, 0.13, 0.16}};
+    for (int c = 0; c < res->n_coverage; c++) {
+        const ts_run_coverage *cv = &res->coverage[c];
+        const ts_sensor *s = &sc->variants[cv->variant].defense.sensors[cv->sensor];
+        const ts_rgba fill = fills[c % 6];
+        char legend[2 * TS_NAME_LEN + 32];
+        snprintf(legend, sizeof legend, "%s", s->name[0] ? s->name : s->id);
+        ts_map_style st_c = {fill, {fill.r, fill.g, fill.b, 0.9}, 1.6, TS_MAP_SOLID, legend};
+        const int n = cv->ring.n;
+        double *lat = malloc(2 * (size_t)n * sizeof *lat + 1);
+        if (!lat) {
+            ts_map_free(map);
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        }
+        double *lon = lat + n;
+        for (int i = 0; i < n; i++) {
+            lon[i] = cv->ring.xy[2 * i];
+            lat[i] = cv->ring.xy[2 * i + 1];
+        }
+        ts_map_polygon(map, n, lat, lon, &st_c);
+        free(lat);
+    }
+    ts_map_style tr = {C_NONE, {0.84, 0.15, 0.16, 0.9}, 2.2, TS_MAP_SOLID, "flight studied (ground track)"};
+    for (int e = 0; e < res->n_engagements; e++)
+        if (res->engagements[e].flight.ok)
+            track_line(map, &res->earth, res->engagements[e].flight.traj, &tr);
+    for (int e = 0; e < res->n_engagements; e++) {
+        place_marker(map, res, &res->engagements[e].spec->from, 1);
+        place_marker(map, res, &res->engagements[e].spec->to, 0);
+    }
+    defense_markers(map, res, 0);
+    st = write_map(ctx, map, dir, "coverage");
+    ts_map_free(map);
+    return st;
+}
+
+/* Writes every map of the run under dir/maps/. */
+int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    int st = footprint_maps(ctx, res, dir);
+    if (!st)
+        st = matrix_maps(ctx, res, dir);
+    if (!st)
+        st = coverage_map(ctx, res, dir);
+    return st;
+}

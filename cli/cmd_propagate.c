@@ -85,10 +85,11 @@ static void chunk_error(chunk *c, int err, int line, int col, const char *msg)
     snprintf(c->msg, sizeof c->msg, "%s", msg);
 }
 
-/* Parses one non-blank row p..le (no newline).  Returns 0, or sets the
- * chunk's error and returns -1. */
-static int parse_row(chunk *c, int line, const char *p, const char *le, long long *id,
-                     ts_state *s)
+/* Parses one non-blank row p..le (no newline); the numbers may be read
+ * ahead up to lim (csvio's eight-digit path), the row's end is checked
+ * here.  Returns 0, or sets the chunk's error and returns -1. */
+static int parse_row(chunk *c, int line, const char *p, const char *le, const char *lim,
+                     long long *id, ts_state *s)
 {
     double v[6];
     const char *q = ts_csv_parse_long(p, le, id);
@@ -105,8 +106,8 @@ static int parse_row(chunk *c, int line, const char *p, const char *le, long lon
         }
         q++; /* the comma */
         const char *f = q;
-        q = ts_csv_parse_double(f, le, &v[k]);
-        if (!q || (q < le && *q != ',')) {
+        q = ts_csv_parse_double(f, lim, &v[k]);
+        if (!q || q > le || (q < le && *q != ',')) {
             char m[80];
             snprintf(m, sizeof m, "field '%s': not a number", FIELD[k + 1]);
             chunk_error(c, CLI_USAGE, line, (int)(f - p) + 1, m);
@@ -156,7 +157,7 @@ static void run_chunk(const ts_earth *earth, chunk *c)
             eol = c->end;
         const char *le = (eol > p && eol[-1] == '\r') ? eol - 1 : eol;
         if (le > p) {
-            if (parse_row(c, line, p, le, &id[n], &s[n]))
+            if (parse_row(c, line, p, le, c->end, &id[n], &s[n]))
                 goto done;
             row_line[n++] = line;
         }

@@ -7,9 +7,10 @@
 #ifndef TS_CSVIO_H
 #define TS_CSVIO_H
 
-/* Longest text ts_csv_format_double writes (sign, 15 digits, point,
- * exponent), plus room to spare. */
-#define TS_CSV_NUMBER_MAX 32
+/* Bytes ts_csv_format_double may write from buf: the text (at most 22:
+ * sign, 15 digits, point, exponent) and scratch after it (fixed-size
+ * copies), which later output overwrites. */
+#define TS_CSV_NUMBER_MAX 40
 
 /* Parses a decimal number [+|-]digits[.digits][(e|E)[+|-]digits] (at least
  * one digit; no spaces, no inf or nan) at p, reading no further than end.
@@ -30,7 +31,8 @@ const char *ts_csv_parse_long(const char *p, const char *end, long long *out);
  * no terminating NUL.  Returned: the end of the text (at most
  * TS_CSV_NUMBER_MAX bytes).  Reading the text back gives x to within
  * 6.3e-15 relative (0.5 unit in the 15th digit plus the scaling's rounding).
- * Non-finite values (which callers never print) come out as "nan"/"inf". */
+ * buf must have TS_CSV_NUMBER_MAX bytes of room.  Non-finite values (which
+ * callers never print) come out as "nan"/"inf". */
 char *ts_csv_format_double(char *buf, double x);
 
 /* Writes a decimal integer; returns the end (at most 21 bytes). */

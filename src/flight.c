@@ -697,33 +697,31 @@ static int cut_for_range(fly_search *sr, double kick, double *t_cut, double *ful
 }
 
 /*
- * Kick angle in [klo, khi] at which f (a range, m) equals the target, the
- * bracket's ends on either side (rlo, rhi their ranges): Illinois regula
- * falsi (Dowell & Jarratt 1971), to 20 m in range or 1e-9 rad in kick.
- * *kick: the end of the final bracket closer to the target; *range its range.
+ * Narrows a bracket [*klo, *khi] of kick angles whose ranges (*rlo, *rhi)
+ * lie on either side of the target until f (a range, m) is within 20 m of
+ * it or the bracket is 1e-9 rad wide: Illinois regula falsi (Dowell &
+ * Jarratt 1971).  On return the ends hold their true ranges.
  */
-static int kick_for_range(fly_search *sr, kick_fn f, double klo, double rlo, double khi,
-                          double rhi, double *kick, double *range)
+static int kick_for_range(fly_search *sr, kick_fn f, double *klo, double *rlo, double *khi,
+                          double *rhi)
 {
-    double ga = rlo - sr->target_m, gb = rhi - sr->target_m;
-    int side = 0;
-    for (int it = 0; it < 80 && khi - klo > 1e-9 && fabs(ga) > 20.0 && fabs(gb) > 20.0;
-         it++) {
-        double c = (klo * gb - khi * ga) / (gb - ga), r;
-        if (!(c > klo && c < khi))
-            c = 0.5 * (klo + khi);
-        int st = f(sr, c, &r);
-        if (st)
+    double a = *klo, b = *khi, ga = *rlo - sr->target_m, gb = *rhi - sr->target_m;
+    int side = 0, st;
+    for (int it = 0; it < 80 && b - a > 1e-9 && fabs(ga) > 20.0 && fabs(gb) > 20.0; it++) {
+        double c = (a * gb - b * ga) / (gb - ga), r;
+        if (!(c > a && c < b))
+            c = 0.5 * (a + b);
+        if ((st = f(sr, c, &r)) != TS_OK)
             return st;
         double gc = r - sr->target_m;
         if ((gc < 0.0) == (ga < 0.0)) {
-            klo = c;
+            a = c;
             ga = gc;
             if (side == -1)
                 gb *= 0.5;
             side = -1;
         } else {
-            khi = c;
+            b = c;
             gb = gc;
             if (side == 1)
                 ga *= 0.5;
@@ -731,16 +729,20 @@ static int kick_for_range(fly_search *sr, kick_fn f, double klo, double rlo, dou
         }
     }
     /* the ends' true ranges (the Illinois weights scale the stored ones) */
-    double r_lo, r_hi;
-    int st = f(sr, klo, &r_lo);
-    if (!st)
-        st = f(sr, khi, &r_hi);
-    if (st)
+    *klo = a;
+    *khi = b;
+    if ((st = f(sr, a, rlo)) != TS_OK)
         return st;
-    int use_lo = fabs(r_lo - sr->target_m) <= fabs(r_hi - sr->target_m);
-    *kick = use_lo ? klo : khi;
-    *range = use_lo ? r_lo : r_hi;
-    return TS_OK;
+    return f(sr, b, rhi);
+}
+
+/* The end of a bracket whose range is closer to the target. */
+static double closer(const fly_search *sr, double ka, double ra, double kb, double rb,
+                     double *r)
+{
+    int use_a = fabs(ra - sr->target_m) <= fabs(rb - sr->target_m);
+    *r = use_a ? ra : rb;
+    return use_a ? ka : kb;
 }
 
 /* Objective of the min-energy search (to maximise): minus the cut-off time,
@@ -1007,9 +1009,10 @@ int ts_fly(ts_ctx *ctx, const ts_earth *earth, const ts_missile *missile, double
                                 "%.0f km (the shortest reaches %.0f km)",
                                 missile->id, aim.range_m / 1e3, r / 1e3);
             }
-            if ((st = kick_for_range(&sr, range_full_burn, klo, r, khi, rmax, &sr.pg.kick,
-                                     &r)) != TS_OK)
+            double rlo = r, rhi = rmax;
+            if ((st = kick_for_range(&sr, range_full_burn, &klo, &rlo, &khi, &rhi)) != TS_OK)
                 goto fail;
+            sr.pg.kick = closer(&sr, klo, rlo, khi, rhi, &r);
         } else if (reach) { /* depressed: range falls as the kick grows past kmax */
             double klo = kmax, khi = kmax, r = rmax;
             while (r > aim.range_m && khi < 85.0 * TS_DEG) {
@@ -1025,18 +1028,19 @@ int ts_fly(ts_ctx *ctx, const ts_earth *earth, const ts_missile *missile, double
                                 "%.0f km",
                                 missile->id, aim.range_m / 1e3);
             }
-            double rlo;
+            double rlo, rhi = r;
             if ((st = range_depressed(&sr, klo, &rlo)) != TS_OK ||
-                (st = kick_for_range(&sr, range_depressed, klo, rlo, khi, r, &sr.pg.kick,
-                                     &r)) != TS_OK)
+                (st = kick_for_range(&sr, range_depressed, &klo, &rlo, &khi, &rhi)) != TS_OK)
                 goto fail;
+            sr.pg.kick = closer(&sr, klo, rlo, khi, rhi, &r);
             if (fabs(r - aim.range_m) > 10e3) {
+                /* the root is the edge of the family: rhi is 0 there */
                 free(nodes);
                 return ts_error(ctx, TS_EIMPOSSIBLE,
-                                "'%s' cannot fly a depressed full burn as short as "
-                                "%.0f km: the flattest that is not descending at burnout "
-                                "reaches %.0f km",
-                                missile->id, aim.range_m / 1e3, r / 1e3);
+                                "'%s' cannot fly a depressed full burn as short as %.0f km: "
+                                "the flattest that neither hits the ground nor descends at "
+                                "burnout reaches %.0f km",
+                                missile->id, aim.range_m / 1e3, rlo / 1e3);
             }
         }
         if ((st = fly_once(&fs, &sr.pg, &res)) != TS_OK)

@@ -48,10 +48,11 @@
  *  ts_flyout_time_direct computes the same least time without the table: a
  *  scan of the family in TS_FO_DIRECT_STEP steps, for each change of sign of
  *  (height at the range - target height) a bisection on the parameter to
- *  1e-10 rad (a member that strikes the ground before the range counts as
+ *  1e-8 rad (a member that strikes the ground before the range counts as
  *  below), golden section on each local maximum of that height (two roots
- *  hidden between scan points), a finer integration step, and the range
- *  crossing solved inside the step by regula falsi.
+ *  hidden between scan points), a finer integration step in powered flight,
+ *  and the range crossing solved inside the step by regula falsi (the table
+ *  uses cubic Hermite interpolation of range and height within its steps).
  *  tests/unit/test_interceptor.c bounds the table's error against it.
  *  Not modelled: Earth rotation (the site's eastward speed, up to 465 m/s,
  *  and the Coriolis bending over the fly-out: a few percent of the time at
@@ -65,10 +66,13 @@
 /* Integration steps, s: table members (powered, coasting), and the direct
  * reference (RK4 error at these steps is far below a millisecond). */
 #ifndef TS_FO_DT_TABLE
-#define TS_FO_DT_TABLE 0.5
+#define TS_FO_DT_TABLE 1.0
+#endif
+#ifndef TS_FO_DT_TABLE_COAST
+#define TS_FO_DT_TABLE_COAST 2.0
 #endif
 #define TS_FO_DT_DIRECT_POWERED 0.1
-#define TS_FO_DT_DIRECT_COAST 0.25
+#define TS_FO_DT_DIRECT_COAST 0.5
 /* No fly-out lasts longer than this, s (GBI fly-outs are 200-900 s). */
 #define TS_FO_T_CAP 2400.0
 /* Vertical rise before the kick of a staged booster, s (notional). */
@@ -104,7 +108,7 @@
 #define TS_FO_SPLIT_T 5.0  /* s */
 #endif
 #ifndef TS_FO_SPLIT_TOL
-#define TS_FO_SPLIT_TOL 0.02 /* s */
+#define TS_FO_SPLIT_TOL 0.05 /* s */
 #endif
 #define TS_FO_DIRECT_STEP (0.2 * TS_DEG)
 
@@ -122,6 +126,8 @@ struct ts_flyout {
     int n_h, n_r;
     double h_min, h_max, range_max; /* intercept limits, m */
     double *t;             /* owned: t[i * n_r + j], s; < 0 not reached */
+    double *coarse;        /* while building: the table from the base
+                              members alone, to judge refinements */
     int n_members;         /* fly-outs flown to build it */
 };
 
@@ -146,7 +152,8 @@ typedef struct {
  * derived ground range and height. */
 typedef struct {
     double t, x, y, vx, vy;
-    double rho, h;
+    double rho, h;         /* m */
+    double rho_dot, h_dot; /* m/s */
     int phase;     /* stage index while powered, n when coasting (staged);
                       0 burning / 1 coasting (burnout-speed) */
     int vertical;  /* staged: thrust along the local vertical */
@@ -173,7 +180,8 @@ static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *
     memset(m, 0, sizeof *m);
     m->re = (2.0 * earth->a_m + earth->b_m) / 3.0;
     m->gm = earth->gm_m3s2;
-    m->dt_powered = m->dt_coast = TS_FO_DT_TABLE;
+    m->dt_powered = TS_FO_DT_TABLE;
+    m->dt_coast = TS_FO_DT_TABLE_COAST;
     if (ic->n_stages <= 0) {
         if (!(ic->burnout_speed_mps > 0.0) || !(ic->burn_s >= 0.0))
             return ts_error(ctx, TS_EINVAL,
@@ -262,9 +270,40 @@ static void staged_acc(const fo_model *m, int phase, int vertical, double t,
 
 static void derive(const fo_model *m, fo_pt *p)
 {
-    double r = sqrt(p->x * p->x + p->y * p->y);
+    double r2 = p->x * p->x + p->y * p->y, r = sqrt(r2);
     p->h = r - m->re;
     p->rho = m->re * atan2(p->x, p->y);
+    p->h_dot = (p->x * p->vx + p->y * p->vy) / r;
+    p->rho_dot = m->re * (p->y * p->vx - p->x * p->vy) / r2;
+}
+
+/* Cubic Hermite interpolation on the step a -> b at fraction s of it:
+ * value from the two end values and rates (dt: the step length, s). */
+static double hermite(double s, double dt, double fa, double da, double fb, double db)
+{
+    double s2 = s * s, s3 = s2 * s;
+    return (2.0 * s3 - 3.0 * s2 + 1.0) * fa + (s3 - 2.0 * s2 + s) * dt * da +
+           (-2.0 * s3 + 3.0 * s2) * fb + (s3 - s2) * dt * db;
+}
+
+/* Fraction s of the step a -> b where the Hermite cubic of the range
+ * reaches rho (a->rho < rho <= b->rho): the linear guess and three Newton
+ * steps, kept inside [0, 1]. */
+static double hermite_cross(const fo_pt *a, const fo_pt *b, double rho)
+{
+    double dt = b->t - a->t;
+    double s = (rho - a->rho) / (b->rho - a->rho);
+    for (int it = 0; it < 3; it++) {
+        double s2 = s * s;
+        double f = hermite(s, dt, a->rho, a->rho_dot, b->rho, b->rho_dot) - rho;
+        double d = (6.0 * s2 - 6.0 * s) * a->rho + (3.0 * s2 - 4.0 * s + 1.0) * dt * a->rho_dot +
+                   (-6.0 * s2 + 6.0 * s) * b->rho + (3.0 * s2 - 2.0 * s) * dt * b->rho_dot;
+        if (!(d > 0.0))
+            break;
+        double sn = s - f / d;
+        s = sn < 0.0 ? 0.0 : sn > 1.0 ? 1.0 : sn;
+    }
+    return s;
 }
 
 /* One RK4 step of length dt from a (same phase throughout). */
@@ -391,6 +430,7 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
                 double v = sqrt(b.vx * b.vx + b.vy * b.vy);
                 b.vx = v * (sin(p) * hx + cos(p) * ux);
                 b.vy = v * (sin(p) * hy + cos(p) * uy);
+                derive(m, &b);
             }
         }
         if (visit(arg, &a, &b, p))
@@ -453,12 +493,13 @@ static int table_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
                 break;
             if (ta->c.t[j] >= 0.0)
                 continue;
-            double u = (rn - a->rho) / (b->rho - a->rho);
-            double h = a->h + u * (b->h - a->h);
+            double dt = b->t - a->t;
+            double u = hermite_cross(a, b, rn);
+            double h = hermite(u, dt, a->h, a->h_dot, b->h, b->h_dot);
             if (h < 0.0)
                 continue;
             ta->c.h[j] = h;
-            ta->c.t[j] = a->t + u * (b->t - a->t);
+            ta->c.t[j] = a->t + u * dt;
         }
     }
     /* Past the table; a member is otherwise flown to the ground, so that
@@ -476,10 +517,45 @@ static void fly_member(const fo_model *m, ts_flyout *f, double p, crossings c)
     f->n_members++;
 }
 
+/* Whether column j of the pair a, b can still lower a node: some node
+ * between their heights (from the lowest table height up to the one that
+ * reaches, when only one does) is unreached or slower than the faster of
+ * the two by less than TS_FO_SPLIT_T.  Refining elsewhere (a lofted branch
+ * far slower than the flat one) cannot change the least times. */
+static int column_matters(const ts_flyout *f, crossings a, crossings b, int j)
+{
+    int va = a.t[j] >= 0.0, vb = b.t[j] >= 0.0;
+    double lo, hi, t;
+    if (va && vb) {
+        lo = a.h[j] < b.h[j] ? a.h[j] : b.h[j];
+        hi = a.h[j] < b.h[j] ? b.h[j] : a.h[j];
+        t = a.t[j] < b.t[j] ? a.t[j] : b.t[j];
+    } else if (va || vb) {
+        lo = f->h_lo;
+        hi = va ? a.h[j] : b.h[j];
+        t = va ? a.t[j] : b.t[j];
+    } else {
+        return 0;
+    }
+    if (hi < f->h_lo)
+        return 0;
+    int i0 = (int)floor((lo - f->h_lo) / f->dh), i1 = (int)ceil((hi - f->h_lo) / f->dh);
+    if (i0 < 0)
+        i0 = 0;
+    if (i1 > f->n_h - 1)
+        i1 = f->n_h - 1;
+    for (int i = i0; i <= i1; i++) {
+        double node = f->coarse[(size_t)i * f->n_r + j];
+        if (node < 0.0 || t - TS_FO_SPLIT_T <= node)
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether the pair of members a, b is a candidate for a split: at some
- * column inside the table their heights differ by more than TS_FO_SPLIT_H
- * or their times by more than TS_FO_SPLIT_T, or only one reaches it (above
- * the lowest table height). */
+ * column inside the table that matters their heights differ by more than
+ * TS_FO_SPLIT_H or their times by more than TS_FO_SPLIT_T, or only one
+ * reaches it (above the lowest table height). */
 static int split_candidate(const ts_flyout *f, crossings a, crossings b)
 {
     for (int j = 1; j < f->n_r; j++) {
@@ -487,10 +563,11 @@ static int split_candidate(const ts_flyout *f, crossings a, crossings b)
         if (va && vb) {
             double hi = a.h[j] > b.h[j] ? a.h[j] : b.h[j];
             if (hi >= f->h_lo && (fabs(a.h[j] - b.h[j]) > TS_FO_SPLIT_H ||
-                                  fabs(a.t[j] - b.t[j]) > TS_FO_SPLIT_T))
+                                  fabs(a.t[j] - b.t[j]) > TS_FO_SPLIT_T) &&
+                column_matters(f, a, b, j))
                 return 1;
         } else if (va != vb) {
-            if ((va ? a.h[j] : b.h[j]) >= f->h_lo)
+            if ((va ? a.h[j] : b.h[j]) >= f->h_lo && column_matters(f, a, b, j))
                 return 1;
         }
     }
@@ -513,7 +590,7 @@ static int pair_predicts(const ts_flyout *f, crossings a, crossings b, crossings
             hi = b.h[j];
         if (vc && c.h[j] > hi)
             hi = c.h[j];
-        if (hi < f->h_lo)
+        if (hi < f->h_lo || !column_matters(f, a, b, j))
             continue;
         if (!(va && vb && vc))
             return 0;
@@ -532,8 +609,9 @@ static int pair_predicts(const ts_flyout *f, crossings a, crossings b, crossings
     return 1;
 }
 
-/* Nodes reached between the pair a, b: least time over the family. */
-static void fill_pair(ts_flyout *f, crossings a, crossings b)
+/* Nodes reached between the pair a, b: least time over the family, into
+ * tab (the table, or the coarse table). */
+static void fill_pair(const ts_flyout *f, double *tab, crossings a, crossings b)
 {
     for (int j = 1; j < f->n_r; j++) {
         double t1 = a.t[j], t2 = b.t[j];
@@ -550,7 +628,7 @@ static void fill_pair(ts_flyout *f, crossings a, crossings b)
                 break;
             double t = hi > lo ? t1 + (t2 - t1) * (hn - h1) / (h2 - h1)
                                : (t1 < t2 ? t1 : t2);
-            double *node = &f->t[(size_t)i * f->n_r + j];
+            double *node = &tab[(size_t)i * f->n_r + j];
             if (*node < 0.0 || t < *node)
                 *node = t;
         }
@@ -564,15 +642,15 @@ static void build_pair(const fo_model *m, ts_flyout *f, double pa, crossings a,
                        double pb, crossings b, int depth, crossings *pool)
 {
     if (depth >= TS_FO_MAX_DEPTH || !split_candidate(f, a, b)) {
-        fill_pair(f, a, b);
+        fill_pair(f, f->t, a, b);
         return;
     }
     double pm = 0.5 * (pa + pb);
     crossings c = pool[depth];
     fly_member(m, f, pm, c);
     if (pair_predicts(f, a, b, c)) {
-        fill_pair(f, a, c);
-        fill_pair(f, c, b);
+        fill_pair(f, f->t, a, c);
+        fill_pair(f, f->t, c, b);
         return;
     }
     build_pair(m, f, pa, a, pm, c, depth + 1, pool);
@@ -653,23 +731,39 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
         f->t[(size_t)i * f->n_r] = col0[i];
     free(col0);
 
-    /* The family, by neighbouring pairs, refined where needed. */
+    /* The family: the base members and their pairs first (a coarse table),
+     * then each base pair refined where it can still lower a node. */
     double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST;
     double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
     int nk = (int)ceil((last - first) / TS_FO_BASE_STEP) + 1;
-    crossings prev = cb[0], cur = cb[1];
-    double pprev = first;
-    fly_member(&m, f, first, prev);
-    for (int k = 1; k < nk; k++) {
-        double p = k == nk - 1 ? last : first + k * TS_FO_BASE_STEP;
-        fly_member(&m, f, p, cur);
-        build_pair(&m, f, pprev, prev, p, cur, 0, cb + 2);
-        crossings tmp = prev;
-        prev = cur;
-        cur = tmp;
-        pprev = p;
+    double *base = malloc((size_t)nk * 2 * (size_t)f->n_r * sizeof *base);
+    f->coarse = malloc(nn * sizeof *f->coarse);
+    if (!base || !f->coarse) {
+        free(base);
+        free(buf);
+        ts_flyout_free(f);
+        return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
     }
+    memcpy(f->coarse, f->t, nn * sizeof *f->t);
+    for (int k = 0; k < nk; k++) {
+        crossings c = {base + (size_t)(2 * k) * f->n_r, base + (size_t)(2 * k + 1) * f->n_r};
+        fly_member(&m, f, k == nk - 1 ? last : first + k * TS_FO_BASE_STEP, c);
+        if (k > 0) {
+            crossings pc = {c.h - 2 * (size_t)f->n_r, c.t - 2 * (size_t)f->n_r};
+            fill_pair(f, f->coarse, pc, c);
+        }
+    }
+    for (int k = 1; k < nk; k++) {
+        crossings a = {base + (size_t)(2 * k - 2) * f->n_r, base + (size_t)(2 * k - 1) * f->n_r};
+        crossings c = {base + (size_t)(2 * k) * f->n_r, base + (size_t)(2 * k + 1) * f->n_r};
+        double pa = first + (k - 1) * TS_FO_BASE_STEP;
+        double pc = k == nk - 1 ? last : first + k * TS_FO_BASE_STEP;
+        build_pair(&m, f, pa, a, pc, c, 0, cb + 2);
+    }
+    free(base);
     free(buf);
+    free(f->coarse);
+    f->coarse = NULL;
     *out = f;
     return TS_OK;
 }
@@ -679,6 +773,7 @@ void ts_flyout_free(ts_flyout *flyout)
     if (!flyout)
         return;
     free(flyout->t);
+    free(flyout->coarse);
     free(flyout);
 }
 
@@ -817,7 +912,7 @@ static double root_time(const fo_model *m, double pa, double pb, double rho, dou
     int sa = member_at(m, pa, rho, &ha, &ta), sb = member_at(m, pb, rho, &hb, &tb);
     if (sa < 0 || sb < 0 || (ha - h) * (hb - h) > 0.0)
         return -1.0;
-    for (int it = 0; it < 64 && pb - pa > 1e-10; it++) {
+    for (int it = 0; it < 64 && pb - pa > 1e-8; it++) {
         double pm = 0.5 * (pa + pb), hm, tm;
         if (member_at(m, pm, rho, &hm, &tm) < 0)
             return -1.0;

@@ -246,15 +246,22 @@ static inline vlane vsplat(double x)
 
 static inline vlane vsqrt(vlane x)
 {
-#if defined(__AVX512F__) && LANES == 8
-    return (vlane)_mm512_sqrt_pd((__m512d)x);
-#elif defined(__AVX__) && LANES == 8
-    const __m256d lo = _mm256_sqrt_pd(_mm256_set_pd(x[3], x[2], x[1], x[0]));
-    const __m256d hi = _mm256_sqrt_pd(_mm256_set_pd(x[7], x[6], x[5], x[4]));
-    vlane r;
-    memcpy(&r, &lo, sizeof lo);
-    memcpy((char *)&r + sizeof lo, &hi, sizeof hi);
-    return r;
+#if defined(__AVX512F__) && LANES % 8 == 0
+    for (int l = 0; l < LANES; l += 8) {
+        __m512d p;
+        memcpy(&p, (char *)&x + 8 * l, sizeof p);
+        p = _mm512_sqrt_pd(p);
+        memcpy((char *)&x + 8 * l, &p, sizeof p);
+    }
+    return x;
+#elif defined(__AVX__) && LANES % 4 == 0
+    for (int l = 0; l < LANES; l += 4) {
+        __m256d p;
+        memcpy(&p, (char *)&x + 8 * l, sizeof p);
+        p = _mm256_sqrt_pd(p);
+        memcpy((char *)&x + 8 * l, &p, sizeof p);
+    }
+    return x;
 #else
     for (int l = 0; l < LANES; l++)
         x[l] = sqrt(x[l]);

@@ -183,6 +183,9 @@ int ts_boost_cache_create(ts_ctx *ctx, const ts_earth *earth,
                           const ts_threat *threat, const ts_footprint_spec *spec,
                           int threads, ts_boost_cache **out);
 void ts_boost_cache_free(ts_boost_cache *cache);
+/* Largest azimuth (rad) and range (m) steps of the boost table (<= 0: keep);
+ * for tests, before any footprint. */
+void ts_boost_table_steps(double az_step_rad, double range_step_m);
 int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site,
                  double aim_lat_rad, double aim_lon_rad, ts_traj *traj,
                  ts_flight_summary *summary);

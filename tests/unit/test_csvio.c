@@ -25,7 +25,8 @@ static const char *good[] = {
     "123456789012345678", "1234567890123456789012345", /* more than 19 digits */
     "0.1234567890123456789012", "9007199254740993",    /* 2^53 + 1: strtod path */
     "1e-300", "4.9406564584124654e-324", "1.7976931348623157e308", "3.14159265358979323846",
-    "00012.50", "7.2e0",
+    "00012.50", "7.2e0", "1234567.1234567", "12345678.5", "1.12345678", "9999999.9999999",
+    "0.0000001", "5.", "-0.0", "1234567e3",
 };
 
 Test(csvio, parse_matches_strtod)
@@ -38,6 +39,13 @@ Test(csvio, parse_matches_strtod)
                   end ? (int)(end - good[i]) : -1);
         cr_assert(memcmp(&got, &want, sizeof got) == 0 || (got == 0.0 && want == 0.0),
                   "'%s': want %.17g got %.17g (diff %g)", good[i], want, got, got - want);
+        char row[128];
+        const int len = snprintf(row, sizeof row, "%s\r\n0000000000000000000000", good[i]);
+        end = ts_csv_parse_double(row, row + len, &got);
+        cr_assert(end == row + strlen(good[i]), "'%s' in a row: stopped at %d", good[i],
+                  end ? (int)(end - row) : -1);
+        cr_assert(memcmp(&got, &want, sizeof got) == 0 || (got == 0.0 && want == 0.0),
+                  "'%s' in a row: want %.17g got %.17g", good[i], want, got);
     }
 }
 
@@ -64,6 +72,14 @@ Test(csvio, parse_random_matches_strtod)
         cr_assert(end == text + strlen(text), "'%s': incomplete parse", text);
         cr_assert(memcmp(&got, &want, sizeof got) == 0 || (got == 0.0 && want == 0.0),
                   "'%s': want %.17g got %.17g", text, want, got);
+        /* the same text inside a row, where the eight-digit path applies */
+        char row[128];
+        const int len = snprintf(row, sizeof row, "%s,1234.5678,-0.25\n", text);
+        end = ts_csv_parse_double(row, row + len, &got);
+        cr_assert(end == row + strlen(text), "'%s' in a row: stopped at %d", text,
+                  end ? (int)(end - row) : -1);
+        cr_assert(memcmp(&got, &want, sizeof got) == 0 || (got == 0.0 && want == 0.0),
+                  "'%s' in a row: want %.17g got %.17g", text, want, got);
     }
 }
 

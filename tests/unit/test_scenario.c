@@ -3,11 +3,11 @@
  *
  * Truth for the error cases: the line and column of each fault, counted by
  * hand in the file (1-based, characters), written beside it as
- * "# expect: LINE:COL: MESSAGE" (tests/scenarios/bad/*.yaml) or in the
+ * "# expect: LINE:COL: MESSAGE" (the files of tests/scenarios/bad) or in the
  * tables below; libfyaml's own syntax messages are its words.  Truth for
  * the resolved values: unit definitions (NIST SP 811 appendix B: 1 min =
  * 60 s, 1 t = 1000 kg, 1 deg = pi/180 rad), the catalogue entries the
- * scenarios name (data/*.yaml, whose values SOURCES.md gives), and the
+ * scenarios name (the YAML files of data/, whose values SOURCES.md gives), and the
  * constant-thrust relation F = (m_prop / t_burn) g0 Isp (Sutton & Biblarz,
  * Rocket Propulsion Elements, 8th ed., eq. 2-5).
  */

@@ -1,0 +1,936 @@
+/*
+ * Defended-area footprints: a grid of aim points over a region; for each aim
+ * point and each launch site of the threat, fly the missile, engage it with
+ * the defense and keep the worst case over launch sites.
+ *
+ * Method.
+ *  - Grid: cell centres at lat_min + (i + 1/2) step, lon_min + (j + 1/2) step.
+ *    Cell areas on the ellipsoid from the area of a zone between the equator
+ *    and latitude phi, per radian of longitude,
+ *        F(phi) = (b^2 / 2) [sin(phi) / (1 - e^2 sin^2 phi)
+ *                            + ln((1 + e sin phi) / (1 - e sin phi)) / (2e)],
+ *    i.e. (a^2 / 2) q(phi) with Snyder's q (J. P. Snyder, "Map Projections -
+ *    A Working Manual", USGS Professional Paper 1395, 1987, eq. 3-12 and the
+ *    authalic-sphere relation of eq. 3-13); on the sphere F = R^2 sin(phi).
+ *  - Slow path (the reference): ts_fly for every aim point and launch site.
+ *  - Fast path, "boost once, aim many times" (DESIGN.md, "Performance
+ *    notes"): per launch site, ts_fly is flown once to each node of a polar
+ *    grid of aim points (azimuth x ground range) around the site.  Each
+ *    node's boost (launch to burnout) is resampled at fixed fractions of each
+ *    stage's burn and stored in a frame turned about the site's geocentric
+ *    vertical by the node's azimuth, in which boosts toward any azimuth
+ *    nearly coincide (exactly so on a non-rotating sphere), so that
+ *    interpolating between azimuths is accurate.  An aim point then needs
+ *    only a bilinear interpolation of the boost in (azimuth, range) plus the
+ *    free flight (ts_propagate_ballistic) from the interpolated burnout
+ *    state; the table's parameters are corrected by Newton steps (the
+ *    Jacobian taken from the table's own impact points) until the impact
+ *    lies within AIM_TOL_M of the aim point.  Any aim point the table cannot
+ *    serve (outside it, next to a node ts_fly could not fly, no convergence)
+ *    takes the slow path, which also decides reachability there.
+ *  - Parallel over cells with OpenMP; each thread has its own context,
+ *    trajectory and engagement; every cell is computed independently and
+ *    written at its own index, and the sums (areas, histogram) are made
+ *    afterwards in grid order, so the bytes do not depend on the number of
+ *    threads or the schedule.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "output/output.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fast path parameters.  Largest azimuth and range steps of the boost
+ * table (the grid of ts_fly nodes about each launch site) and the boost
+ * samples kept per node; their interpolation error against ts_fly is
+ * measured in tests/unit/test_footprint.c (figures there). */
+static double table_az_step_rad = 8.0 * TS_DEG;
+static double table_range_step_m = 800e3;
+#define TABLE_SAMPLES 48           /* boost samples, evenly in time to burnout */
+#define AIM_TOL_M 250.0            /* impact to aim point, m (ts_fly: < 1 km) */
+#define AIM_MAX_ITER 8
+
+/* Sets the table steps (tests; <= 0 keeps a value).  Not thread-safe:
+ * call before any footprint. */
+void ts_boost_table_steps(double az_step_rad, double range_step_m)
+{
+    if (az_step_rad > 0.0)
+        table_az_step_rad = az_step_rad;
+    if (range_step_m > 0.0)
+        table_range_step_m = range_step_m;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cells                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Area of one grid cell between two latitudes, dlon wide, on earth's
+ * ellipsoid, m^2 (Snyder 1987 eq. 3-12; see the file header). */
+static double zone(const ts_earth *earth, double phi)
+{
+    const double s = sin(phi);
+    if (earth->e2 <= 0.0)
+        return earth->a_m * earth->a_m * s;
+    const double e = sqrt(earth->e2);
+    return 0.5 * earth->b_m * earth->b_m *
+           (s / (1.0 - earth->e2 * s * s) + log((1.0 + e * s) / (1.0 - e * s)) / (2.0 * e));
+}
+
+/*
+ * Given: earth, the cell's latitude limits (rad; clamped to +-pi/2) and its
+ * longitude width dlon_rad.  Returned: its area, m^2.
+ */
+double ts_cell_area(const ts_earth *earth, double lat_lo_rad, double lat_hi_rad,
+                    double dlon_rad)
+{
+    const double h = 0.5 * TS_PI;
+    lat_lo_rad = lat_lo_rad < -h ? -h : (lat_lo_rad > h ? h : lat_lo_rad);
+    lat_hi_rad = lat_hi_rad < -h ? -h : (lat_hi_rad > h ? h : lat_hi_rad);
+    return dlon_rad * (zone(earth, lat_hi_rad) - zone(earth, lat_lo_rad));
+}
+
+/* The cell of one engagement: status, shots summed over batteries (capped
+ * at TS_MAX_SHOTS), the engagement's kill probability, and the largest
+ * launch-window margin of any battery (NAN when none has a window). */
+void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
+{
+    int shots = 0;
+    double margin = NAN;
+    for (int b = 0; b < eng->n_batteries; b++) {
+        const ts_battery_result *br = &eng->batteries[b];
+        shots += br->shots > 0 ? br->shots : 0;
+        if (br->has_launch_window && isfinite(br->margin_s) &&
+            (isnan(margin) || br->margin_s > margin))
+            margin = br->margin_s;
+    }
+    if (shots > TS_MAX_SHOTS)
+        shots = TS_MAX_SHOTS;
+    cell->status = eng->defended ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED;
+    cell->shots = (unsigned char)shots;
+    cell->p_kill = (float)(eng->p_kill >= 0.0 ? eng->p_kill : 0.0);
+    cell->margin_s = (float)margin;
+}
+
+/* Orders the engagements from one aim point for the defense's worst case:
+ * undefended before defended, then fewer shots, a lower kill probability, a
+ * smaller margin (no margin counts as the smallest).  Returns 1 when a is
+ * strictly worse than b. */
+int ts_footprint_cell_worse(const ts_footprint_cell *a, const ts_footprint_cell *b)
+{
+    if (a->status != b->status)
+        return a->status < b->status;
+    if (a->shots != b->shots)
+        return a->shots < b->shots;
+    if (a->p_kill != b->p_kill)
+        return a->p_kill < b->p_kill;
+    if (isnan(a->margin_s) != isnan(b->margin_s))
+        return isnan(a->margin_s);
+    return a->margin_s < b->margin_s;
+}
+
+void ts_footprint_free(ts_footprint *footprint)
+{
+    if (!footprint)
+        return;
+    free(footprint->cells);
+    footprint->cells = NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The grid                                                                  */
+/* ------------------------------------------------------------------------ */
+typedef struct {
+    int n_lat, n_lon;
+    double lat0, lon0, step; /* rad: south-west corner, step */
+} grid;
+
+static int grid_from_spec(ts_ctx *ctx, const ts_footprint_spec *spec, grid *g)
+{
+    if (!(spec->step_rad > 0.0) || !isfinite(spec->step_rad) ||
+        spec->step_rad > 30.0 * TS_DEG)
+        return ts_error(ctx, TS_EINVAL, "footprint %s: step must be above 0 and at most 30 deg",
+                        spec->region);
+    double dlat = spec->lat_max_rad - spec->lat_min_rad;
+    double dlon = spec->lon_max_rad - spec->lon_min_rad;
+    if (dlon <= 0.0)
+        dlon += 2.0 * TS_PI; /* a region across the antimeridian */
+    if (!(dlat > 0.0) || !(dlon > 0.0) || dlon > 2.0 * TS_PI + 1e-9 ||
+        spec->lat_min_rad < -0.5 * TS_PI - 1e-12 || spec->lat_max_rad > 0.5 * TS_PI + 1e-12)
+        return ts_error(ctx, TS_EINVAL, "footprint %s: empty or invalid region", spec->region);
+    /* A span that is a whole number of steps up to rounding counts as one. */
+    const double nl = ceil(dlat / spec->step_rad - 1e-6), nn = ceil(dlon / spec->step_rad - 1e-6);
+    if (nl * nn > 4e6)
+        return ts_error(ctx, TS_EINVAL,
+                        "footprint %s: %.0f x %.0f cells is too many (at most 4 million)",
+                        spec->region, nl, nn);
+    g->n_lat = (int)nl;
+    g->n_lon = (int)nn;
+    g->lat0 = spec->lat_min_rad;
+    g->lon0 = spec->lon_min_rad;
+    g->step = spec->step_rad;
+    return TS_OK;
+}
+
+static void cell_centre(const grid *g, int i, double *lat, double *lon)
+{
+    const int il = i / g->n_lon, jl = i % g->n_lon;
+    *lat = g->lat0 + (il + 0.5) * g->step;
+    double x = g->lon0 + (jl + 0.5) * g->step;
+    if (x > TS_PI)
+        x -= 2.0 * TS_PI;
+    *lon = x;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fast path: the boost table                                                */
+/* ------------------------------------------------------------------------ */
+
+/* One node of a site's table: a flight to (az, range). */
+typedef struct {
+    int ok;
+    int n_seg;                 /* boost segments (one per stage) */
+    double t_seg[TS_MAX_STAGES + 1]; /* segment limits, s: 0, staging..., burnout */
+    double imp_az, imp_range;  /* the flight's actual impact, polar about the site */
+    double *x;                 /* [TABLE_SAMPLES * 9]: r, v, a at t_bo j / (N - 1)
+                                  in the turned frame (into the table's block) */
+} node;
+
+typedef struct {
+    double lat, lon;           /* launch site, rad */
+    ts_vec3 up;                /* geocentric unit vector of the site (ECEF = ECI at t = 0) */
+    double az_ref;             /* azimuths are stored relative to this, rad */
+    int n_az, n_rg;
+    double az0, rg0;           /* first node: relative azimuth (rad), range (m) */
+    double daz, drg;
+    node *nodes;               /* [n_az * n_rg], index ia * n_rg + ir */
+    double *block;             /* samples of all nodes, owned */
+} site_table;
+
+struct ts_boost_cache {
+    const ts_earth *earth;
+    const ts_threat *threat;   /* not owned */
+    int n_sites;
+    site_table *sites;         /* owned */
+};
+
+static double wrap_pi(double x)
+{
+    while (x > TS_PI)
+        x -= 2.0 * TS_PI;
+    while (x <= -TS_PI)
+        x += 2.0 * TS_PI;
+    return x;
+}
+
+/* Rotation of v by angle th about the unit vector u (Rodrigues' formula). */
+static ts_vec3 rotate(ts_vec3 v, ts_vec3 u, double th)
+{
+    const double c = cos(th), s = sin(th);
+    const ts_vec3 uxv = ts_v3_cross(u, v);
+    const double ud = ts_v3_dot(u, v) * (1.0 - c);
+    return ts_v3(v.x * c + uxv.x * s + u.x * ud, v.y * c + uxv.y * s + u.y * ud,
+                 v.z * c + uxv.z * s + u.z * ud);
+}
+
+/* Position, velocity and acceleration of a trajectory at t, from its nodes
+ * (the quintic Hermite of traj.c, differentiated twice).  side < 0: the
+ * limit from the left at a node time shared by two nodes (before a staging
+ * or burnout), side > 0: from the right. */
+static int traj_eval(const ts_traj *traj, double t, int side, ts_vec3 *r, ts_vec3 *v, ts_vec3 *a)
+{
+    if (traj->n < 2 || t < traj->node[0].t || t > traj->node[traj->n - 1].t)
+        return TS_EINVAL;
+    /* segment i: node[i].t <= t <= node[i + 1].t with node[i].t < node[i+1].t,
+     * the left-limit segment ending at t or the right-limit one starting at t */
+    int lo = 0, hi = traj->n - 1;
+    if (side < 0) { /* last i with node[i].t < t, or 0 */
+        while (lo < hi) {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (traj->node[mid].t < t)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+    } else { /* last i with node[i].t <= t */
+        while (lo < hi) {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (traj->node[mid].t <= t)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+    }
+    int i = lo;
+    if (i >= traj->n - 1)
+        i = traj->n - 2;
+    while (i > 0 && traj->node[i + 1].t <= traj->node[i].t)
+        i--;
+    const ts_traj_node *n0 = &traj->node[i], *n1 = &traj->node[i + 1];
+    const double h = n1->t - n0->t;
+    if (!(h > 0.0)) {
+        *r = n0->r;
+        *v = n0->v;
+        *a = n0->a;
+        return TS_OK;
+    }
+    const double s = (t - n0->t) / h, hh = h * h;
+    const double p0[3] = {n0->r.x, n0->r.y, n0->r.z}, p1[3] = {n1->r.x, n1->r.y, n1->r.z};
+    const double v0[3] = {n0->v.x, n0->v.y, n0->v.z}, v1[3] = {n1->v.x, n1->v.y, n1->v.z};
+    const double a0[3] = {n0->a.x, n0->a.y, n0->a.z}, a1[3] = {n1->a.x, n1->a.y, n1->a.z};
+    double rr[3], vv[3], aa[3];
+    for (int k = 0; k < 3; k++) {
+        const double d = (p1[k] - p0[k]) - h * v0[k] - 0.5 * hh * a0[k];
+        const double dv = h * (v1[k] - v0[k]) - hh * a0[k];
+        const double da = hh * (a1[k] - a0[k]);
+        const double c3 = 10.0 * d - 4.0 * dv + 0.5 * da;
+        const double c4 = -15.0 * d + 7.0 * dv - da;
+        const double c5 = 6.0 * d - 3.0 * dv + 0.5 * da;
+        const double q = s * s * s * (c3 + s * (c4 + s * c5));
+        const double dq = s * s * (3.0 * c3 + s * (4.0 * c4 + s * 5.0 * c5));
+        const double ddq = s * (6.0 * c3 + s * (12.0 * c4 + s * 20.0 * c5));
+        rr[k] = p0[k] + s * h * (v0[k] + 0.5 * s * h * a0[k]) + q;
+        vv[k] = v0[k] + s * h * a0[k] + dq / h;
+        aa[k] = a0[k] + ddq / hh;
+    }
+    *r = ts_v3(rr[0], rr[1], rr[2]);
+    *v = ts_v3(vv[0], vv[1], vv[2]);
+    *a = ts_v3(aa[0], aa[1], aa[2]);
+    return TS_OK;
+}
+
+/* Boost segment limits of a flown trajectory: launch, each staging, burnout.
+ * Returns the number of segments, 0 when the events are missing. */
+static int boost_segments(const ts_traj *traj, double *t_seg)
+{
+    const ts_event *bo = ts_traj_find_event(traj, TS_EVENT_BURNOUT);
+    if (!bo || !(bo->t_s > 0.0))
+        return 0;
+    int n = 0;
+    t_seg[n++] = ts_traj_t_begin(traj);
+    for (int i = 0; i < ts_traj_n_events(traj); i++) {
+        const ts_event *ev = ts_traj_event(traj, i);
+        if (ev->kind == TS_EVENT_STAGING && ev->t_s > t_seg[n - 1] && ev->t_s < bo->t_s) {
+            if (n >= TS_MAX_STAGES)
+                return 0;
+            t_seg[n++] = ev->t_s;
+        }
+    }
+    t_seg[n] = bo->t_s;
+    return n;
+}
+
+/* Polar coordinates (azimuth rad, geodesic range m) of a point about a site. */
+static void polar(const ts_earth *earth, double lat0, double lon0, double lat, double lon,
+                  double *az, double *rg)
+{
+    double a2;
+    ts_geodesic_inverse(earth, lat0, lon0, lat, lon, rg, az, &a2);
+}
+
+/* Flies one node with ts_fly and stores its resampled boost. */
+static int fly_node(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                    const site_table *st, double az, double rg, ts_traj *traj, node *nd)
+{
+    double alat, alon, a2;
+    nd->ok = 0;
+    ts_geodesic_direct(earth, st->lat, st->lon, az, rg, &alat, &alon, &a2);
+    ts_flight_summary fs;
+    ts_traj_clear(traj);
+    int st_fly = ts_fly(ctx, earth, &threat->missile, st->lat, st->lon, alat, alon,
+                        threat->shape, traj, &fs);
+    if (st_fly < 0)
+        return st_fly;
+    nd->n_seg = boost_segments(traj, nd->t_seg);
+    if (nd->n_seg == 0)
+        return TS_EINVAL;
+    polar(earth, st->lat, st->lon, fs.impact_lat_rad, fs.impact_lon_rad, &nd->imp_az, &nd->imp_range);
+    nd->imp_az = wrap_pi(nd->imp_az - st->az_ref);
+    const double th = az; /* turn the heading az to north */
+    const double t_bo = nd->t_seg[nd->n_seg];
+    for (int k = 0; k < TABLE_SAMPLES; k++) {
+        const double t = k == TABLE_SAMPLES - 1 ? t_bo : t_bo * k / (TABLE_SAMPLES - 1.0);
+        ts_vec3 r, v, a;
+        /* the last sample: the thrusting side of burnout */
+        if (traj_eval(traj, t, k == TABLE_SAMPLES - 1 ? -1 : 1, &r, &v, &a))
+            return TS_EINVAL;
+        double *x = nd->x + (size_t)k * 9;
+        const ts_vec3 rr = rotate(r, st->up, th), vr = rotate(v, st->up, th),
+                      ar = rotate(a, st->up, th);
+        x[0] = rr.x; x[1] = rr.y; x[2] = rr.z;
+        x[3] = vr.x; x[4] = vr.y; x[5] = vr.z;
+        x[6] = ar.x; x[7] = ar.y; x[8] = ar.z;
+    }
+    nd->ok = 1;
+    return TS_OK;
+}
+
+/* Builds one site's table over the azimuths and ranges the grid needs. */
+static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                      const grid *g, int site, int threads, site_table *st)
+{
+    st->lat = threat->from[site].lat_rad;
+    st->lon = threat->from[site].lon_rad;
+    ts_vec3 r0;
+    ts_geodetic_to_ecef(earth, st->lat, st->lon, 0.0, &r0);
+    st->up = ts_v3_unit(r0);
+    /* reference azimuth: toward the grid's centre */
+    const double clat = g->lat0 + 0.5 * g->n_lat * g->step;
+    const double clon = wrap_pi(g->lon0 + 0.5 * g->n_lon * g->step);
+    double az, rg;
+    polar(earth, st->lat, st->lon, clat, clon, &st->az_ref, &rg);
+    double azmin = 1e9, azmax = -1e9, rgmin = 1e30, rgmax = 0.0;
+    const int n = g->n_lat * g->n_lon;
+    /* Corners and edges suffice for the extremes only on small grids; scan
+     * every cell (cheap next to one flight). */
+    for (int i = 0; i < n; i++) {
+        double lat, lon;
+        cell_centre(g, i, &lat, &lon);
+        polar(earth, st->lat, st->lon, lat, lon, &az, &rg);
+        az = wrap_pi(az - st->az_ref);
+        azmin = fmin(azmin, az);
+        azmax = fmax(azmax, az);
+        rgmin = fmin(rgmin, rg);
+        rgmax = fmax(rgmax, rg);
+    }
+    /* Too close to the site (azimuth ill defined) or a grid around it: the
+     * table serves only ranges from 300 km and azimuth spans below 300 deg. */
+    rgmin = fmax(rgmin, 300e3);
+    if (azmax - azmin > 300.0 * TS_DEG || rgmax <= rgmin) {
+        st->n_az = st->n_rg = 0;
+        return TS_OK;
+    }
+    /* nodes on [min, max] in equal steps no larger than the table steps */
+    st->n_az = (int)ceil((azmax - azmin) / table_az_step_rad - 1e-9) + 1;
+    if (st->n_az < 2)
+        st->n_az = 2;
+    st->daz = (azmax - azmin) / (st->n_az - 1);
+    if (!(st->daz > 1e-6)) { /* a grid seen along one azimuth */
+        st->daz = 1e-3;
+        azmin -= 0.5e-3;
+    }
+    st->az0 = azmin;
+    st->n_rg = (int)ceil((rgmax - rgmin) / table_range_step_m - 1e-9) + 1;
+    if (st->n_rg < 2)
+        st->n_rg = 2;
+    st->drg = (rgmax - rgmin) / (st->n_rg - 1);
+    if (!(st->drg > 1.0)) {
+        st->drg = 1e3;
+        rgmin -= 0.5e3;
+    }
+    st->rg0 = rgmin;
+    const int nn = st->n_az * st->n_rg;
+    const size_t per = (size_t)TABLE_SAMPLES * 9;
+    st->nodes = calloc((size_t)nn, sizeof(node));
+    st->block = calloc((size_t)nn * per, sizeof(double));
+    if (!st->nodes || !st->block)
+        return ts_error(ctx, TS_ENOMEM, "footprint: out of memory for the boost table");
+    for (int k = 0; k < nn; k++)
+        st->nodes[k].x = st->block + (size_t)k * per;
+    int fail = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        ts_ctx *tctx = ts_ctx_create();
+        ts_traj *traj = ts_traj_create();
+        if (!tctx || !traj) {
+#pragma omp atomic write
+            fail = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int k = 0; k < nn; k++) {
+            if (!tctx || !traj)
+                continue;
+            const int ia = k / st->n_rg, ir = k % st->n_rg;
+            fly_node(tctx, earth, threat, st, st->az_ref + st->az0 + ia * st->daz,
+                     st->rg0 + ir * st->drg, traj, &st->nodes[k]);
+        }
+        ts_traj_free(traj);
+        ts_ctx_free(tctx);
+    }
+    if (fail)
+        return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+    return TS_OK;
+}
+
+/* Builds the table of every launch site of the threat for the grid of spec. */
+int ts_boost_cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                          const ts_footprint_spec *spec, int threads, ts_boost_cache **out)
+{
+    *out = NULL;
+    grid g;
+    int st = grid_from_spec(ctx, spec, &g);
+    if (st)
+        return st;
+    ts_boost_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+    c->earth = earth;
+    c->threat = threat;
+    c->n_sites = threat->n_from;
+    c->sites = calloc((size_t)(c->n_sites > 0 ? c->n_sites : 1), sizeof(site_table));
+    if (!c->sites) {
+        free(c);
+        return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+    }
+    for (int s = 0; s < c->n_sites; s++) {
+        st = build_site(ctx, earth, threat, &g, s, threads < 1 ? 1 : threads, &c->sites[s]);
+        if (st) {
+            ts_boost_cache_free(c);
+            return st;
+        }
+    }
+    *out = c;
+    return TS_OK;
+}
+
+void ts_boost_cache_free(ts_boost_cache *cache)
+{
+    if (!cache)
+        return;
+    for (int s = 0; s < cache->n_sites; s++) {
+        free(cache->sites[s].nodes);
+        free(cache->sites[s].block);
+    }
+    free(cache->sites);
+    free(cache);
+}
+
+/* Bilinear weights w of the four nodes k around table coordinates (a, r).
+ * Returns 0 when a node is missing (ts_fly could not fly it). */
+static int corners(const site_table *st, double a, double r, int *k, double *w)
+{
+    const double fa = (a - st->az0) / st->daz, fr = (r - st->rg0) / st->drg;
+    if (!(fa >= 0.0) || !(fr >= 0.0) || fa > st->n_az - 1 || fr > st->n_rg - 1)
+        return 0;
+    int ia = (int)fa, ir = (int)fr;
+    if (ia > st->n_az - 2)
+        ia = st->n_az - 2;
+    if (ir > st->n_rg - 2)
+        ir = st->n_rg - 2;
+    const double u = fa - ia, v = fr - ir;
+    k[0] = ia * st->n_rg + ir;
+    k[1] = k[0] + 1;
+    k[2] = k[0] + st->n_rg;
+    k[3] = k[2] + 1;
+    w[0] = (1 - u) * (1 - v);
+    w[1] = (1 - u) * v;
+    w[2] = u * (1 - v);
+    w[3] = u * v;
+    for (int i = 0; i < 4; i++)
+        if (!st->nodes[k[i]].ok)
+            return 0;
+    return 1;
+}
+
+/* Interpolated sample j at table coordinates, turned back to the azimuth
+ * az_ref + a: r, v, a ECI. */
+static void sample(const site_table *st, const int *k, const double *w, int j, double a,
+                   ts_vec3 *r, ts_vec3 *v, ts_vec3 *acc)
+{
+    double x[9] = {0};
+    for (int c = 0; c < 4; c++) {
+        const double *y = st->nodes[k[c]].x + (size_t)j * 9;
+        for (int m = 0; m < 9; m++)
+            x[m] += w[c] * y[m];
+    }
+    const double th = -(st->az_ref + a);
+    *r = rotate(ts_v3(x[0], x[1], x[2]), st->up, th);
+    *v = rotate(ts_v3(x[3], x[4], x[5]), st->up, th);
+    *acc = rotate(ts_v3(x[6], x[7], x[8]), st->up, th);
+}
+
+/* Interpolated impact offset of the table (node impact minus node
+ * parameters) at (a, r): what the table predicts the flight does. */
+static int predict(const site_table *st, double a, double r, double *pa, double *pr)
+{
+    int k[4];
+    double w[4];
+    if (!corners(st, a, r, k, w))
+        return 0;
+    double da = 0.0, dr = 0.0;
+    for (int c = 0; c < 4; c++) {
+        const int ia = k[c] / st->n_rg, ir = k[c] % st->n_rg;
+        da += w[c] * wrap_pi(st->nodes[k[c]].imp_az - (st->az0 + ia * st->daz));
+        dr += w[c] * (st->nodes[k[c]].imp_range - (st->rg0 + ir * st->drg));
+    }
+    *pa = a + da;
+    *pr = r + dr;
+    return 1;
+}
+
+/* Burnout state and time at table coordinates; the staging times too
+ * (*n_seg segments) when the four nodes share their stages, else
+ * *n_seg = 0.  Returns 0 outside the table. */
+static int burnout_at(const site_table *st, double a, double r, ts_state *s0, double *t_bo,
+                      double *t_seg, int *n_seg)
+{
+    int k[4];
+    double w[4];
+    if (!corners(st, a, r, k, w))
+        return 0;
+    *t_bo = 0.0;
+    for (int c = 0; c < 4; c++)
+        *t_bo += w[c] * st->nodes[k[c]].t_seg[st->nodes[k[c]].n_seg];
+    *n_seg = st->nodes[k[0]].n_seg;
+    for (int c = 1; c < 4; c++)
+        if (st->nodes[k[c]].n_seg != *n_seg)
+            *n_seg = 0;
+    for (int s = 0; s < *n_seg; s++) {
+        t_seg[s] = 0.0;
+        for (int c = 0; c < 4; c++)
+            t_seg[s] += w[c] * st->nodes[k[c]].t_seg[s];
+    }
+    ts_vec3 acc;
+    sample(st, k, w, TABLE_SAMPLES - 1, a, &s0->r, &s0->v, &acc);
+    return 1;
+}
+
+/* Geodetic impact point of a free flight from s0 (ECI at t0). */
+static int free_impact(const ts_earth *earth, double t0, const ts_state *s0, double *lat,
+                       double *lon, ts_event *imp)
+{
+    ts_flight_opts o;
+    memset(&o, 0, sizeof o);
+    int st = ts_propagate_ballistic(earth, t0, s0, &o, NULL, imp);
+    if (st != TS_OK)
+        return st < 0 ? st : TS_EIMPOSSIBLE;
+    ts_state e;
+    ts_eci_to_ecef(earth, imp->t_s, &imp->s_eci, &e);
+    double h;
+    ts_ecef_to_geodetic(earth, &e.r, lat, lon, &h);
+    return TS_OK;
+}
+
+/*
+ * The flight from launch site `site` to the aim point by the table.
+ * Given: cache, site index, aim point (rad).  Returned: *traj (cleared,
+ * then launch to impact with the launch, staging, burnout, apogee and
+ * impact events), *summary (may be NULL).
+ * Status: TS_OK; TS_EINVAL when the table does not cover the aim point or
+ * the aim did not converge (the caller then takes the slow path).
+ */
+int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_lat_rad,
+                 double aim_lon_rad, ts_traj *traj, ts_flight_summary *summary)
+{
+    const ts_earth *earth = cache->earth;
+    if (site < 0 || site >= cache->n_sites)
+        return ts_error(ctx, TS_EINVAL, "boost table: no site %d", site);
+    const site_table *st = &cache->sites[site];
+    if (st->n_az < 2 || st->n_rg < 2)
+        return ts_error(ctx, TS_EINVAL, "boost table: empty");
+    double taz, trg;
+    polar(earth, st->lat, st->lon, aim_lat_rad, aim_lon_rad, &taz, &trg);
+    taz = wrap_pi(taz - st->az_ref);
+    /* initial guess: invert the table's predicted offset (one fixed-point step) */
+    double a = taz, r = trg, pa, pr;
+    if (!predict(st, a, r, &pa, &pr))
+        return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
+    a -= pa - taz;
+    r -= pr - trg;
+    ts_state s0;
+    double t_seg[TS_MAX_STAGES + 1];
+    ts_event imp;
+    int ok = 0, n_seg = 0;
+    double t_bo = 0.0;
+    for (int it = 0; it < AIM_MAX_ITER; it++) {
+        if (!burnout_at(st, a, r, &s0, &t_bo, t_seg, &n_seg))
+            return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
+        double ilat, ilon, iaz, irg;
+        if (free_impact(earth, t_bo, &s0, &ilat, &ilon, &imp))
+            return ts_error(ctx, TS_EINVAL, "boost table: free flight failed");
+        polar(earth, st->lat, st->lon, ilat, ilon, &iaz, &irg);
+        iaz = wrap_pi(iaz - st->az_ref);
+        double miss_m, a1, a2;
+        ts_geodesic_inverse(earth, ilat, ilon, aim_lat_rad, aim_lon_rad, &miss_m, &a1, &a2);
+        if (miss_m <= AIM_TOL_M) {
+            ok = 1;
+            break;
+        }
+        /* Newton step with the table's Jacobian d(impact polar)/d(a, r),
+         * by central differences of the prediction over a quarter step. */
+        double j[4], qa0, qr0, qa1, qr1;
+        const double ha = 0.25 * st->daz, hr = 0.25 * st->drg;
+        if (!predict(st, a - ha, r, &qa0, &qr0) || !predict(st, a + ha, r, &qa1, &qr1)) {
+            j[0] = 1.0; j[2] = 0.0;
+        } else {
+            j[0] = wrap_pi(qa1 - qa0) / (2 * ha);
+            j[2] = (qr1 - qr0) / (2 * ha);
+        }
+        if (!predict(st, a, r - hr, &qa0, &qr0) || !predict(st, a, r + hr, &qa1, &qr1)) {
+            j[1] = 0.0; j[3] = 1.0;
+        } else {
+            j[1] = wrap_pi(qa1 - qa0) / (2 * hr);
+            j[3] = (qr1 - qr0) / (2 * hr);
+        }
+        const double ea = wrap_pi(taz - iaz), er = trg - irg;
+        const double det = j[0] * j[3] - j[1] * j[2];
+        if (!(fabs(det) > 1e-12))
+            return ts_error(ctx, TS_EINVAL, "boost table: singular aim");
+        a += (j[3] * ea - j[1] * er) / det;
+        r += (-j[2] * ea + j[0] * er) / det;
+    }
+    if (!ok)
+        return ts_error(ctx, TS_EINVAL, "boost table: aim did not converge");
+    /* the whole flight: boost samples, then the free flight */
+    int k[4];
+    double w[4];
+    corners(st, a, r, k, w);
+    ts_traj_clear(traj);
+    ts_event ev;
+    memset(&ev, 0, sizeof ev);
+    for (int jj = 0; jj < TABLE_SAMPLES; jj++) {
+        ts_vec3 rr, vv, aa;
+        sample(st, k, w, jj, a, &rr, &vv, &aa);
+        const double t = jj == TABLE_SAMPLES - 1 ? t_bo : t_bo * jj / (TABLE_SAMPLES - 1.0);
+        if (ts_traj_push_node(traj, t, &rr, &vv, &aa))
+            return ts_error(ctx, TS_ENOMEM, "boost table: out of memory");
+        if (jj == 0 || jj == TABLE_SAMPLES - 1) {
+            ev.kind = jj == 0 ? TS_EVENT_LAUNCH : TS_EVENT_BURNOUT;
+            ev.t_s = t;
+            ev.s_eci.r = rr;
+            ev.s_eci.v = vv;
+            ts_state se;
+            ts_eci_to_ecef(earth, t, &ev.s_eci, &se);
+            ev.h_m = jj == 0 ? 0.0 : ts_geodetic_height(earth, &se.r);
+            if (ts_traj_push_event(traj, &ev))
+                return ts_error(ctx, TS_ENOMEM, "boost table: out of memory");
+        }
+    }
+    for (int sg = 1; sg < n_seg; sg++) { /* staging, when the nodes agree on it */
+        ev.kind = TS_EVENT_STAGING;
+        ev.t_s = t_seg[sg];
+        if (ts_traj_state(traj, ev.t_s, &ev.s_eci))
+            continue;
+        ts_state se;
+        ts_eci_to_ecef(earth, ev.t_s, &ev.s_eci, &se);
+        ev.h_m = ts_geodetic_height(earth, &se.r);
+        if (ts_traj_push_event(traj, &ev))
+            return ts_error(ctx, TS_ENOMEM, "boost table: out of memory");
+    }
+    const ts_event *bo = ts_traj_find_event(traj, TS_EVENT_BURNOUT);
+    const ts_state sb = bo->s_eci;
+    const double tb = bo->t_s, hb = bo->h_m;
+    ts_flight_opts o;
+    memset(&o, 0, sizeof o);
+    int stp = ts_propagate_ballistic(earth, tb, &sb, &o, traj, &imp);
+    if (stp != TS_OK)
+        return ts_error(ctx, TS_EINVAL, "boost table: free flight failed");
+    if (summary) {
+        memset(summary, 0, sizeof *summary);
+        ts_state se;
+        ts_eci_to_ecef(earth, tb, &sb, &se);
+        double blat, blon, bh;
+        ts_ecef_to_geodetic(earth, &se.r, &blat, &blon, &bh);
+        summary->burnout_t_s = tb;
+        summary->burnout_h_m = hb;
+        summary->burnout_speed_mps = ts_v3_norm(sb.v);
+        summary->burnout_speed_relative_mps = ts_v3_norm(se.v);
+        ts_vec3 e, nn, u;
+        ts_enu_basis(blat, blon, &e, &nn, &u);
+        /* inertial velocity in the ECEF axes at tb: turn ECI by -omega tb */
+        ts_state vi = sb;
+        const double th = earth->omega_rads * tb;
+        const ts_vec3 vin = ts_v3(cos(th) * vi.v.x + sin(th) * vi.v.y,
+                                  -sin(th) * vi.v.x + cos(th) * vi.v.y, vi.v.z);
+        summary->burnout_gamma_rad = asin(ts_v3_dot(vin, u) / ts_v3_norm(vin));
+        summary->burnout_lat_rad = blat;
+        summary->burnout_lon_rad = blon;
+        summary->burnout_eci = sb;
+        const ts_event *ap = ts_traj_find_event(traj, TS_EVENT_APOGEE);
+        summary->apogee_t_s = ap ? ap->t_s : tb;
+        summary->apogee_h_m = ap ? ap->h_m : hb;
+        summary->flight_time_s = imp.t_s;
+        ts_state ie;
+        ts_eci_to_ecef(earth, imp.t_s, &imp.s_eci, &ie);
+        double ilat, ilon, ih, a1, a2;
+        ts_ecef_to_geodetic(earth, &ie.r, &ilat, &ilon, &ih);
+        summary->impact_lat_rad = ilat;
+        summary->impact_lon_rad = ilon;
+        ts_geodesic_inverse(earth, st->lat, st->lon, ilat, ilon, &summary->ground_range_m, &a1, &a2);
+        ts_geodesic_inverse(earth, ilat, ilon, aim_lat_rad, aim_lon_rad, &summary->miss_m, &a1, &a2);
+    }
+    return TS_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The footprint                                                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Given: earth; n_plans prepared defenses; the threat (missile, launch
+ * sites, shape, RCS); the grid; threads >= 1; fast (1: boost table); an
+ * optional progress callback (master thread only) and cancel flag.
+ * Returned: outs[k] for each plan (cells allocated; free with
+ * ts_footprint_free).  Status: TS_OK; TS_EINVAL for a bad grid; TS_ENOMEM;
+ * TS_EIO "interrupted" when *cancel became non-zero (outs then hold
+ * nothing).
+ */
+int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
+                               const ts_engage_plan *const *plans, const ts_threat *threat,
+                               const ts_footprint_spec *spec, int threads, int fast,
+                               ts_progress_fn progress, void *progress_arg,
+                               const volatile int *cancel, ts_footprint *outs)
+{
+    for (int k = 0; k < n_plans; k++)
+        memset(&outs[k], 0, sizeof outs[k]);
+    if (n_plans < 1 || !threat || threat->n_from < 1)
+        return ts_error(ctx, TS_EINVAL, "footprint: needs a defense and a threat with a launch site");
+    if (threads < 1)
+        threads = 1;
+    grid g;
+    int st = grid_from_spec(ctx, spec, &g);
+    if (st)
+        return st;
+    const int n = g.n_lat * g.n_lon;
+    for (int k = 0; k < n_plans; k++) {
+        outs[k].n_lat = g.n_lat;
+        outs[k].n_lon = g.n_lon;
+        outs[k].lat_min_rad = g.lat0;
+        outs[k].lon_min_rad = g.lon0;
+        outs[k].step_rad = g.step;
+        outs[k].cells = calloc((size_t)n, sizeof(ts_footprint_cell));
+        if (!outs[k].cells) {
+            for (int m = 0; m <= k; m++)
+                ts_footprint_free(&outs[m]);
+            return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+        }
+    }
+    ts_boost_cache *cache = NULL;
+    if (fast) {
+        st = ts_boost_cache_create(ctx, earth, threat, spec, threads, &cache);
+        if (st) {
+            for (int m = 0; m < n_plans; m++)
+                ts_footprint_free(&outs[m]);
+            return st;
+        }
+    }
+    int done = 0, stop = 0, fail_mem = 0, n_failed = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        ts_ctx *tctx = ts_ctx_create();
+        ts_traj *traj = ts_traj_create();
+        ts_engagement eng;
+        memset(&eng, 0, sizeof eng);
+        /* worst[k] over the sites so far, cand[k] of the current site */
+        ts_footprint_cell *worst = malloc(2 * (size_t)n_plans * sizeof *worst);
+        ts_footprint_cell *cand = worst ? worst + n_plans : NULL;
+        if (!tctx || !traj || !worst) {
+#pragma omp atomic write
+            fail_mem = 1;
+        }
+        const int master = omp_get_thread_num() == 0;
+        int last = 0;
+#pragma omp for schedule(dynamic, 8)
+        for (int i = 0; i < n; i++) {
+            int halt;
+#pragma omp atomic read
+            halt = stop;
+            if (halt || !tctx || !traj || !worst)
+                continue;
+            if (cancel && *cancel) {
+#pragma omp atomic write
+                stop = 1;
+                continue;
+            }
+            double lat, lon;
+            cell_centre(&g, i, &lat, &lon);
+            int reached = 0, failed = 0;
+            for (int s = 0; s < threat->n_from; s++) {
+                int fst = -1;
+                if (cache)
+                    fst = ts_boost_fly(tctx, cache, s, lat, lon, traj, NULL);
+                if (fst != TS_OK)
+                    fst = ts_fly(tctx, earth, &threat->missile, threat->from[s].lat_rad,
+                                 threat->from[s].lon_rad, lat, lon, threat->shape, traj, NULL);
+                if (fst == TS_EIMPOSSIBLE)
+                    continue; /* out of range from this site */
+                if (fst < 0) {
+                    failed = 1;
+                    continue;
+                }
+                int k;
+                for (k = 0; k < n_plans; k++) {
+                    const int est = ts_engage(tctx, plans[k], traj, threat->rcs_m2, &eng);
+                    if (est >= 0)
+                        ts_footprint_cell_from(&eng, &cand[k]);
+                    ts_engagement_free(&eng);
+                    memset(&eng, 0, sizeof eng);
+                    if (est < 0)
+                        break;
+                }
+                if (k < n_plans) {
+                    failed = 1;
+                    continue;
+                }
+                for (k = 0; k < n_plans; k++)
+                    if (!reached || ts_footprint_cell_worse(&cand[k], &worst[k]))
+                        worst[k] = cand[k];
+                reached = 1;
+            }
+            for (int k = 0; k < n_plans; k++) {
+                ts_footprint_cell *out = &outs[k].cells[i];
+                if (reached) {
+                    *out = worst[k];
+                } else {
+                    out->status = TS_CELL_UNREACHABLE;
+                    out->shots = 0;
+                    out->p_kill = 0.0f;
+                    out->margin_s = NAN;
+                }
+            }
+            if (failed) {
+#pragma omp atomic update
+                n_failed++;
+            }
+            int d;
+#pragma omp atomic capture
+            d = ++done;
+            if (master && progress && d - last >= 1 + n / 256) {
+                last = d;
+                progress(progress_arg, (double)d / n);
+            }
+        }
+        free(worst);
+        ts_engagement_free(&eng);
+        ts_traj_free(traj);
+        ts_ctx_free(tctx);
+    }
+    ts_boost_cache_free(cache);
+    if (fail_mem || stop) {
+        for (int k = 0; k < n_plans; k++)
+            ts_footprint_free(&outs[k]);
+        if (fail_mem)
+            return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+        return ts_error(ctx, TS_EIO, "interrupted");
+    }
+    if (progress)
+        progress(progress_arg, 1.0);
+    /* sums in grid order: the same bytes whatever the schedule */
+    for (int k = 0; k < n_plans; k++) {
+        ts_footprint *fp = &outs[k];
+        fp->n_failed = n_failed;
+        for (int il = 0; il < g.n_lat; il++) {
+            const double lo = g.lat0 + il * g.step;
+            const double area = ts_cell_area(earth, lo, lo + g.step, g.step);
+            for (int jl = 0; jl < g.n_lon; jl++) {
+                const ts_footprint_cell *c = &fp->cells[il * g.n_lon + jl];
+                fp->region_area_m2 += area;
+                if (c->status == TS_CELL_DEFENDED)
+                    fp->defended_area_m2 += area;
+                if (c->status != TS_CELL_UNREACHABLE)
+                    fp->shots_histogram[c->shots <= TS_MAX_SHOTS ? c->shots : TS_MAX_SHOTS]++;
+            }
+        }
+    }
+    return TS_OK;
+}
+
+/* The public entry: one defense, the fast path (slow where it cannot serve). */
+int ts_footprint_compute(ts_ctx *ctx, const ts_earth *earth, const ts_engage_plan *plan,
+                         const ts_threat *threat, const ts_footprint_spec *spec, int threads,
+                         ts_progress_fn progress, void *progress_arg, ts_footprint *out)
+{
+    const ts_engage_plan *plans[1] = {plan};
+    return ts_footprint_compute_multi(ctx, earth, 1, plans, threat, spec, threads, 1, progress,
+                                      progress_arg, NULL, out);
+}

@@ -76,8 +76,6 @@
 
 #include <float.h>
 #include <string.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 /* Shooting stops when the extrapolated end point is this close to the aim
  * point, m (the requirement is 1 m). */
@@ -88,7 +86,7 @@
  * latitude -89.9 deg).  A micrometre changes nothing else. */
 #define ARC_H_FLOOR_M 1e-6
 /* Fixed-point steps of the target offset before giving up. */
-#define ARC_MAX_FIX 12
+#define ARC_MAX_FIX 20
 /* Local error tolerance passed to the propagator (canonical units; its
  * default is 1e-6).  Tighter than the default so that the impact moves
  * smoothly with v0 (no jumps from changes in the step sequence larger than
@@ -133,11 +131,11 @@ typedef struct {
     double v_esc;              /* escape speed at burnout, m/s */
     ts_flight_opts opts;
     ts_vec3 offset;            /* Lambert target offset, warm start, m */
+    double m[9];               /* Broyden step matrix, warm start (row-major) */
     int n_prop;                /* propagations so far */
     /* Model domain (valid after find_domain). */
     double t_lo, t_hi;         /* feasible flight times, s */
     int why_lo, why_hi;        /* F_* just outside each end */
-    double t_model_me;         /* model's least-speed time on the grid, s */
 } arc_work;
 
 /* One true arc for a flight time. */
@@ -177,10 +175,13 @@ static int model_arc(const arc_work *w, double t_s, ts_vec3 offset, ts_vec3 *v0)
     if (t_s > ARC_T_CAP_S)
         return F_CAP;
     ts_vec3 p = ts_v3_add(aim_eci(w, t_s), offset);
-    /* Transfer angle measured along the ground path. */
+    /* Transfer angle (Lambert's plane is r0 x p, so the arc may run either
+     * way about the ground path's normal: the continuation of the family
+     * when the turning Earth carries the aim point back past the burnout
+     * point; find_domain keeps the branch continuous). */
     ts_vec3 u0 = ts_v3_unit(w->r0), up = ts_v3_unit(p);
-    double ang = atan2(ts_v3_dot(ts_v3_cross(u0, up), w->h_path), ts_v3_dot(u0, up));
-    if (!(ang > 0.0 && ang < ARC_MAX_ANGLE))
+    double ang = atan2(ts_v3_norm(ts_v3_cross(u0, up)), ts_v3_dot(u0, up));
+    if (!(ang < ARC_MAX_ANGLE))
         return F_GEOMETRY;
     ts_vec3 v2;
     if (ts_lambert(NULL, w->earth->gm_m3s2, &w->r0, &p, t_s, 0, v0, &v2) != TS_OK)
@@ -230,20 +231,43 @@ static double refine_edge(const arc_work *w, double t_bad, double t_good, int *w
     return t_good;
 }
 
+/* Transfer angle from r0 to the aim point at t_s, measured about the ground
+ * path's normal, rad in (-pi, pi]. */
+static double transfer_angle(const arc_work *w, double t_s)
+{
+    ts_vec3 u0 = ts_v3_unit(w->r0), up = ts_v3_unit(aim_eci(w, t_s));
+    return atan2(ts_v3_dot(ts_v3_cross(u0, up), w->h_path), ts_v3_dot(u0, up));
+}
+
 /*
  * Scans the model over flight times and fills the domain of w and the grid.
+ * The transfer angle is followed continuously along the grid (unwrapped),
+ * so that an aim point carried by the Earth past 180 deg, or back past 0,
+ * ends the domain instead of opening a second, wrapped one.
  * Status: TS_OK, or TS_EIMPOSSIBLE when no flight time gives a feasible arc.
  */
 static int find_domain(arc_work *w, arc_grid *g)
 {
     double chord = ts_v3_norm(ts_v3_sub(w->aim_ecef, w->r0));
     double t = fmax(0.5, chord / (4.0 * w->v_esc));
+    /* Unwrapped from the ground angle at t = 0 (the aim point ahead along
+     * the path, so positive unless the points are antipodal). */
+    double ang_prev = transfer_angle(w, 0.0), unwrapped = ang_prev;
     g->n = 0;
     g->kbest = -1;
     while (g->n < ARC_GRID_MAX) {
         int k = g->n++;
         g->t[k] = fmin(t, ARC_T_CAP_S);
+        double ang = transfer_angle(w, g->t[k]);
+        double d = ang - ang_prev;
+        d -= 2.0 * TS_PI * floor((d + TS_PI) / (2.0 * TS_PI));
+        unwrapped += d;
+        ang_prev = ang;
         g->why[k] = model_speed(w, g->t[k], &g->speed[k], &g->gamma[k]);
+        if (!(fabs(unwrapped) < ARC_MAX_ANGLE)) {
+            g->why[k] = F_GEOMETRY;
+            g->speed[k] = HUGE_VAL;
+        }
         if (g->why[k] == F_OK && (g->kbest < 0 || g->speed[k] < g->speed[g->kbest]))
             g->kbest = k;
         if (g->t[k] >= ARC_T_CAP_S)
@@ -253,13 +277,13 @@ static int find_domain(arc_work *w, arc_grid *g)
     if (g->kbest < 0)
         return ts_error(w->ctx, TS_EIMPOSSIBLE,
                         "no elliptic arc from the burnout point lands on the aim point "
-                        "within one revolution of the Earth");
+                        "within one revolution of the Earth with a transfer angle below "
+                        "179 deg");
     g->ka = g->kb = g->kbest;
     while (g->ka > 0 && g->why[g->ka - 1] == F_OK)
         g->ka--;
     while (g->kb < g->n - 1 && g->why[g->kb + 1] == F_OK)
         g->kb++;
-    w->t_model_me = g->t[g->kbest];
     if (g->ka > 0) {
         w->why_lo = g->why[g->ka - 1];
         w->t_lo = refine_edge(w, g->t[g->ka - 1], g->t[g->ka], &w->why_lo);
@@ -277,22 +301,60 @@ static int find_domain(arc_work *w, arc_grid *g)
     return TS_OK;
 }
 
-/* What an edge of the domain is, for messages. */
-static const char *why_text(int why)
+/* Why the domain ends on one side (lo: short flights), for messages. */
+static const char *edge_text(int why, int lo)
 {
     switch (why) {
     case F_HYPERBOLIC:
-        return "is elliptic (below escape speed)";
+        return lo ? "shorter flights would need escape speed"
+                  : "longer flights would need escape speed";
     case F_GROUND:
-        return "stays above the ground";
+        return lo ? "shorter flights would pass under the ground"
+                  : "longer flights would pass under the ground";
     case F_CAP:
-        return "lands within one revolution of the Earth (86164 s)";
+        return "longer flights would take more than one revolution of the Earth, 86164 s";
     default:
-        return "runs along the ground path through less than 179 deg";
+        return lo ? "shorter flights would turn through 179 deg or more"
+                  : "longer flights would turn through 179 deg or more as the aim point "
+                    "turns with the Earth";
     }
 }
 
 /* ---- true arcs ---------------------------------------------------------- */
+
+/* 3x3 matrix (row-major) times vector. */
+static ts_vec3 mat_vec(const double *m, ts_vec3 v)
+{
+    return ts_v3(m[0] * v.x + m[1] * v.y + m[2] * v.z, m[3] * v.x + m[4] * v.y + m[5] * v.z,
+                 m[6] * v.x + m[7] * v.y + m[8] * v.z);
+}
+
+/*
+ * Broyden's update of the step matrix of the offset iteration (method,
+ * step 2).  The iteration takes step = M e towards a zero of
+ * e(d) = A(T) - X(T; d); M estimates -(de/dd)^-1 (the identity for the
+ * plain fixed point).  After a step s that changed e by y, M gets the
+ * rank-one correction that makes M y = -s, in the "good" Broyden form
+ * M += -(s + M y)(s^T M) / (s^T M y) (C. G. Broyden 1965, Math. Comp.
+ * 19:577, eq. 4.5 in inverse form by Sherman-Morrison; Dennis & Schnabel,
+ * "Numerical Methods for Unconstrained Optimization", 1983, sec. 8.3).
+ * Skipped when s^T M y vanishes.
+ */
+static void broyden_update(double *m, ts_vec3 s, ts_vec3 y)
+{
+    ts_vec3 my = mat_vec(m, y);
+    /* s^T M, a row vector. */
+    ts_vec3 sm = ts_v3(s.x * m[0] + s.y * m[3] + s.z * m[6], s.x * m[1] + s.y * m[4] + s.z * m[7],
+                       s.x * m[2] + s.y * m[5] + s.z * m[8]);
+    double den = ts_v3_dot(sm, y);
+    if (!(fabs(den) > 1e-30 * ts_v3_norm(s) * ts_v3_norm(y)) || !isfinite(den))
+        return;
+    ts_vec3 u = ts_v3_add(s, my);
+    double c[3] = {u.x / den, u.y / den, u.z / den}, r[3] = {sm.x, sm.y, sm.z};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            m[3 * i + j] -= c[i] * r[j];
+}
 
 /*
  * The true arc of flight time t_s (method, step 2).
@@ -303,8 +365,10 @@ static const char *why_text(int why)
 static int solve_time(arc_work *w, double t_s, arc_eval *ev)
 {
     ts_vec3 aim = aim_eci(w, t_s);
-    ts_vec3 off = w->offset;
+    ts_vec3 off = w->offset, e_prev = {0, 0, 0}, step = {0, 0, 0};
+    double *m = w->m; /* step = M e; M starts as the identity (fixed point) */
     double prev = HUGE_VAL;
+    int worse = 0;
     for (int it = 0; it < ARC_MAX_FIX; it++) {
         ts_vec3 v0, v2, p = ts_v3_add(aim, off);
         int st = ts_lambert(NULL, w->earth->gm_m3s2, &w->r0, &p, t_s, 0, &v0, &v2);
@@ -323,26 +387,39 @@ static int solve_time(arc_work *w, double t_s, arc_eval *ev)
                               ts_v3_add(ts_v3_scale(imp.s_eci.v, dt), ts_v3_scale(g, 0.5 * dt * dt)));
         ts_vec3 e = ts_v3_sub(aim, x);
         double en = ts_v3_norm(e);
-        if (en <= ARC_TOL_M) {
-            ts_state si = imp.s_eci, sf;
-            ts_eci_to_ecef(w->earth, imp.t_s, &si, &sf);
+        ts_state si = imp.s_eci, sf;
+        ts_eci_to_ecef(w->earth, imp.t_s, &si, &sf);
+        double miss = ts_v3_norm(ts_v3_sub(sf.r, w->aim_ecef));
+        /* The miss can exceed en by 1/sin(impact angle) on flat arrivals.
+         * Flights of hours reach a noise floor of ~1e-3 m in en (the
+         * propagator's impact time to ~1e-9 s at ~10 km/s): the tolerance
+         * grows with the flight time beyond an hour. */
+        double tol = ARC_TOL_M * fmax(1.0, t_s / 3600.0);
+        if (en <= tol && miss <= 10.0 * tol) {
             ev->t = t_s;
             ev->v0 = v0;
             ev->impact = imp;
-            ev->miss_m = ts_v3_norm(ts_v3_sub(sf.r, w->aim_ecef));
+            ev->miss_m = miss;
             ev->speed = ts_v3_norm(v0);
             ev->gamma = gamma_of(w, v0);
             w->offset = off;
             return TS_OK;
         }
-        if (!(en < 0.5 * prev))
-            break; /* not contracting: early impact, grazing, no landing */
+        /* Not contracting (twice running): early impact, grazing, no landing. */
+        worse = en >= prev ? worse + 1 : 0;
+        if (worse >= 2)
+            break;
         prev = en;
-        off = ts_v3_add(off, e);
+        if (it > 0)
+            broyden_update(m, step, ts_v3_sub(e, e_prev));
+        step = mat_vec(m, e);
+        off = ts_v3_add(off, step);
+        e_prev = e;
     }
     return ts_error(w->ctx, TS_ENOCONVERGE,
-                    "no arc of flight time %.1f s lands on the aim point (the flight "
-                    "hits the ground early or does not come down)",
+                    "no arc of flight time %.1f s lands on the aim point: the shooting "
+                    "on the propagated flight did not converge (the flight hits the "
+                    "ground first, or runs for many hours)",
                     t_s);
 }
 
@@ -592,10 +669,10 @@ static int solve_gamma(arc_work *w, const arc_grid *g, double gam, arc_eval *bes
         k1 = g->kb + 1; /* between the last grid point and t_hi */
     if (gam < glo || k1 < 0)
         return ts_error(w->ctx, TS_EIMPOSSIBLE,
-                        "flight-path angle %.2f deg cannot reach the aim point: arcs that "
-                        "%s span %.2f to %.2f deg",
-                        gam / TS_DEG, gam < glo ? why_text(w->why_lo) : why_text(w->why_hi),
-                        glo / TS_DEG, gmax / TS_DEG);
+                        "flight-path angle %.2f deg cannot reach the aim point: the arcs "
+                        "that do span %.2f to %.2f deg (%s)",
+                        gam / TS_DEG, glo / TS_DEG, gmax / TS_DEG,
+                        gam < glo ? edge_text(w->why_lo, 1) : edge_text(w->why_hi, 0));
     double t0 = k1 > g->ka ? g->t[k1 - 1] : w->t_lo;
     double t1 = k1 <= g->kb ? g->t[k1] : w->t_hi;
     if (k1 == g->ka)
@@ -661,11 +738,11 @@ static int solve_speed(arc_work *w, const arc_grid *g, double speed, int lofted,
                 &gdummy);
     if (!(s_end > speed))
         return ts_error(w->ctx, TS_EIMPOSSIBLE,
-                        "no %s arc at %.3f km/s: the %s arc that %s needs at most "
-                        "%.3f km/s",
+                        "no %s arc at %.3f km/s: %s arcs to this aim point need at most "
+                        "%.3f km/s (%s)",
                         lofted ? "lofted" : "depressed", speed / 1e3,
-                        lofted ? "steepest" : "flattest",
-                        why_text(lofted ? w->why_hi : w->why_lo), s_end / 1e3);
+                        lofted ? "lofted" : "depressed", s_end / 1e3,
+                        edge_text(lofted ? w->why_hi : w->why_lo, !lofted));
     /* Model guess: first grid point beyond T_me (in the requested direction)
      * whose speed exceeds the request. */
     int k = g->kbest;
@@ -689,10 +766,9 @@ static int solve_speed(arc_work *w, const arc_grid *g, double speed, int lofted,
                            lofted ? t_end * (1.0 - 1e-9) : t_end * (1.0 + 1e-9), best);
     if (st == TS_ENOCONVERGE)
         return ts_error(w->ctx, TS_EIMPOSSIBLE,
-                        "no %s arc at %.3f km/s lands on the aim point: the arc that "
-                        "%s is the limit",
+                        "no %s arc at %.3f km/s lands on the aim point (%s)",
                         lofted ? "lofted" : "depressed", speed / 1e3,
-                        why_text(lofted ? w->why_hi : w->why_lo));
+                        edge_text(lofted ? w->why_hi : w->why_lo, !lofted));
     return st;
 }
 
@@ -772,16 +848,16 @@ static int fill_arc(arc_work *w, const ts_arc_request *req, const arc_eval *ev, 
 
     ts_traj *traj = ts_traj_create();
     if (!traj)
-        return ts_error(w->ctx, TS_ENOMEM, "arc: out of memory");
+        return ts_error(w->ctx, TS_ENOMEM, "out of memory");
     int st = ts_propagate_ballistic(earth, 0.0, &out->s0_eci, &w->opts, traj, NULL);
     if (st < 0) {
         ts_traj_free(traj);
-        return ts_error(w->ctx, st, "arc: propagation of the final arc failed (%d)", st);
+        return ts_error(w->ctx, st, "propagation of the final arc failed (%d)", st);
     }
     out->apogee_h_m = fmax(w->h0, greatest_height(earth, traj));
     ts_traj_free(traj);
     if (!(out->miss_m <= 1.0))
-        return ts_error(w->ctx, TS_WNOCONVERGE, "arc: impact %.3f m from the aim point",
+        return ts_error(w->ctx, TS_WNOCONVERGE, "impact %.3f m from the aim point",
                         out->miss_m);
     return TS_OK;
 }
@@ -805,35 +881,35 @@ int ts_arc_solve(ts_ctx *ctx, const ts_earth *earth, const ts_arc_request *req, 
 {
     memset(out, 0, sizeof *out);
     if (!earth || !req)
-        return ts_error(ctx, TS_EINVAL, "arc: no earth model or request");
+        return ts_error(ctx, TS_EINVAL, "no earth model or request");
     if (!(fabs(req->lat_rad) <= 0.5 * TS_PI) || !(fabs(req->aim_lat_rad) <= 0.5 * TS_PI))
-        return ts_error(ctx, TS_EINVAL, "arc: latitude outside [-90, 90] deg");
+        return ts_error(ctx, TS_EINVAL, "latitude outside [-90, 90] deg");
     if (!isfinite(req->lon_rad) || !isfinite(req->aim_lon_rad))
-        return ts_error(ctx, TS_EINVAL, "arc: longitude is not finite");
+        return ts_error(ctx, TS_EINVAL, "longitude is not finite");
     if (!(req->burnout_h_m >= 0.0 && req->burnout_h_m <= 1e7))
         return ts_error(ctx, TS_EINVAL,
-                        "arc: burnout height %g m outside [0, 10,000 km]", req->burnout_h_m);
+                        "burnout height %g m outside [0, 10,000 km]", req->burnout_h_m);
     switch (req->shape) {
     case TS_ARC_MIN_ENERGY:
         break;
     case TS_ARC_GAMMA:
         if (!(fabs(req->value) < 0.5 * TS_PI))
             return ts_error(ctx, TS_EINVAL,
-                            "arc: flight-path angle %g deg outside (-90, 90) deg",
+                            "flight-path angle %g deg outside (-90, 90) deg",
                             req->value / TS_DEG);
         break;
     case TS_ARC_TIME:
         if (!(req->value > 0.0 && isfinite(req->value)))
-            return ts_error(ctx, TS_EINVAL, "arc: flight time %g s must be positive",
+            return ts_error(ctx, TS_EINVAL, "flight time %g s must be positive",
                             req->value);
         break;
     case TS_ARC_LOFTED:
     case TS_ARC_DEPRESSED:
         if (!(req->value > 0.0 && isfinite(req->value)))
-            return ts_error(ctx, TS_EINVAL, "arc: speed %g m/s must be positive", req->value);
+            return ts_error(ctx, TS_EINVAL, "speed %g m/s must be positive", req->value);
         break;
     default:
-        return ts_error(ctx, TS_EINVAL, "arc: unknown shape %d", (int)req->shape);
+        return ts_error(ctx, TS_EINVAL, "unknown shape %d", (int)req->shape);
     }
 
     arc_work w;
@@ -849,10 +925,11 @@ int ts_arc_solve(ts_ctx *ctx, const ts_earth *earth, const ts_arc_request *req, 
     ts_geodesic_inverse(earth, req->lat_rad, req->lon_rad, req->aim_lat_rad, req->aim_lon_rad,
                         &range, &azi, NULL);
     if (!(range >= 1.0))
-        return ts_error(ctx, TS_EINVAL, "arc: the aim point is the launch point");
+        return ts_error(ctx, TS_EINVAL, "the aim point is the launch point");
     ts_vec3 dir = ts_v3_add(ts_v3_scale(w.east, sin(azi)), ts_v3_scale(w.north, cos(azi)));
     w.h_path = ts_v3_unit(ts_v3_cross(ts_v3_unit(w.r0), dir));
     w.v_esc = sqrt(2.0 * earth->gm_m3s2 / ts_v3_norm(w.r0));
+    w.m[0] = w.m[4] = w.m[8] = 1.0;
     w.opts.tol = ARC_PROP_TOL;
     w.opts.t_max_s = 2.0 * ARC_T_CAP_S;
 
@@ -874,25 +951,30 @@ int ts_arc_solve(ts_ctx *ctx, const ts_earth *earth, const ts_arc_request *req, 
         if (req->value < w.t_lo || req->value > w.t_hi) {
             int lo = req->value < w.t_lo;
             return ts_error(ctx, TS_EIMPOSSIBLE,
-                            "flight time %.1f s is too %s: the %s arc that %s takes %.1f s",
+                            "flight time %.1f s is too %s: the %s arc takes %.1f s (%s)",
                             req->value, lo ? "short" : "long", lo ? "shortest" : "longest",
-                            why_text(lo ? w.why_lo : w.why_hi), lo ? w.t_lo : w.t_hi);
+                            lo ? w.t_lo : w.t_hi, edge_text(lo ? w.why_lo : w.why_hi, lo));
         }
         st = solve_time(&w, req->value, &ev);
         if (st == TS_ENOCONVERGE)
             return ts_error(ctx, TS_EIMPOSSIBLE,
-                            "flight time %.1f s: no arc of this duration stays above the "
-                            "ground until the aim point",
+                            "flight time %.1f s: no arc of this duration lands on the aim "
+                            "point (it would hit the ground first, or runs so long that the "
+                            "shooting on it fails)",
                             req->value);
         break;
     default:
         st = solve_speed(&w, &g, req->value, req->shape == TS_ARC_LOFTED, &ev);
         break;
     }
+    if (st == TS_ENOCONVERGE && req->shape == TS_ARC_GAMMA)
+        return ts_error(ctx, TS_EIMPOSSIBLE,
+                        "flight-path angle %.2f deg: no arc with it lands on the aim point "
+                        "(it would hit the ground first, or runs so long that the shooting "
+                        "on it fails)",
+                        req->value / TS_DEG);
     if (st)
         return st;
-    if (getenv("ARC_DEBUG"))
-        fprintf(stderr, "n_prop %d\n", w.n_prop);
     st = fill_arc(&w, req, &ev, out);
     if (st < 0)
         memset(out, 0, sizeof *out);

@@ -474,26 +474,32 @@ int ts_sensor_check(ts_y_errs *errs, const ts_y_node *map, const char *what, ts_
 {
     int bad = 0;
     const ts_field_table *t = &ts_sensor_fields;
+    /* present but refused: reported where it was read */
     if ((int)s->kind < 0) {
-        ts_y_err(errs, map, "missing required key 'kind' in %s (radar or infrared)", what);
+        if (!ts_y_get(map, "kind"))
+            ts_y_err(errs, map, "missing required key 'kind' in %s (radar or infrared)", what);
         bad++;
     }
     if ((int)s->role < 0) {
-        ts_y_err(errs, map, "missing required key 'role' in %s (early-warning or fire-control)",
-                 what);
+        if (!ts_y_get(map, "role"))
+            ts_y_err(errs, map, "missing required key 'role' in %s (early-warning or "
+                     "fire-control)", what);
         bad++;
     }
     if (s->kind == TS_SENSOR_RADAR) {
         if (isnan(s->lat_rad)) {
-            ts_y_err(errs, map, "missing required key 'at' in %s (a radar needs a site)", what);
+            if (!ts_y_get(map, "at"))
+                ts_y_err(errs, map, "missing required key 'at' in %s (a radar needs a site)",
+                         what);
             bad++;
         }
         static const char *const need[] = {"ref_range", "ref_rcs"};
         double v[2] = {s->ref_range_m, s->ref_rcs_m2};
         for (int i = 0; i < 2; i++)
             if (isnan(v[i])) {
-                ts_y_err(errs, map, "missing required key '%s' in %s (a radar needs it)",
-                         need[i], what);
+                if (!ts_y_get(map, need[i]))
+                    ts_y_err(errs, map, "missing required key '%s' in %s (a radar needs it)",
+                             need[i], what);
                 bad++;
             }
         if (s->max_range_m > 0 && !isnan(s->ref_range_m) && s->max_range_m < 1.0) {
@@ -503,7 +509,8 @@ int ts_sensor_check(ts_y_errs *errs, const ts_y_node *map, const char *what, ts_
         }
     } else if (s->kind == TS_SENSOR_INFRARED) {
         if (isnan(s->ir_detect_s)) {
-            ts_y_err(errs, map, "missing required key 'detect_delay' in %s (an infrared "
+            if (!ts_y_get(map, "detect_delay"))
+                ts_y_err(errs, map, "missing required key 'detect_delay' in %s (an infrared "
                      "sensor needs it)", what);
             bad++;
         }
@@ -626,11 +633,13 @@ int ts_stages_apply(ts_y_errs *errs, const ts_y_node *list, const char *what, ts
         double v[3] = {tmp[i].m_gross_kg, tmp[i].m_prop_kg, tmp[i].burn_s};
         for (int k = 0; k < 3; k++)
             if (isnan(v[k])) {
-                ts_y_err(errs, m, "missing required key '%s' in %s", need[k], w);
+                if (!ts_y_get(m, need[k]))
+                    ts_y_err(errs, m, "missing required key '%s' in %s", need[k], w);
                 bad++;
             }
         if (isnan(tmp[i].isp_vac_s) && isnan(tmp[i].thrust_vac_n)) {
-            ts_y_err(errs, m, "missing required key 'isp' (or 'thrust') in %s", w);
+            if (!ts_y_get(m, "isp") && !ts_y_get(m, "thrust"))
+                ts_y_err(errs, m, "missing required key 'isp' (or 'thrust') in %s", w);
             bad++;
         }
         if (!isnan(v[0]) && !isnan(v[1]) && !(v[1] < v[0])) {
@@ -690,20 +699,23 @@ int ts_interceptor_check(ts_y_errs *errs, const ts_y_node *map, const char *what
             sum += ic->stage[i].burn_s;
         ic->burn_s = sum; /* a staged booster burns for the sum of its stages */
         if (isnan(ic->kv_mass_kg)) {
-            ts_y_err(errs, map, "missing required key 'kv_mass' in %s (a staged booster "
+            if (!ts_y_get(map, "kv_mass"))
+                ts_y_err(errs, map, "missing required key 'kv_mass' in %s (a staged booster "
                      "needs its payload)", what);
             bad++;
         }
         if (isnan(ic->burnout_speed_mps))
             ic->burnout_speed_mps = 0.0;
-    } else {
+    } else if (!ts_y_get(map, "stages")) { /* stages given but refused: said */
         if (isnan(ic->burnout_speed_mps)) {
-            ts_y_err(errs, map, "missing required key 'burnout_speed' in %s (or give "
+            if (!ts_y_get(map, "burnout_speed"))
+                ts_y_err(errs, map, "missing required key 'burnout_speed' in %s (or give "
                      "'stages')", what);
             bad++;
         }
         if (isnan(ic->burn_s)) {
-            ts_y_err(errs, map, "missing required key 'burn_time' in %s", what);
+            if (!ts_y_get(map, "burn_time"))
+                ts_y_err(errs, map, "missing required key 'burn_time' in %s", what);
             bad++;
         }
     }
@@ -711,7 +723,8 @@ int ts_interceptor_check(ts_y_errs *errs, const ts_y_node *map, const char *what
     double v[3] = {ic->h_min_m, ic->h_max_m, ic->range_max_m};
     for (int i = 0; i < 3; i++)
         if (isnan(v[i])) {
-            ts_y_err(errs, map, "missing required key '%s' in %s", need[i], what);
+            if (!ts_y_get(map, need[i]))
+                ts_y_err(errs, map, "missing required key '%s' in %s", need[i], what);
             bad++;
         }
     if (!isnan(v[0]) && !isnan(v[1]) && !(v[0] < v[1])) {
@@ -811,7 +824,7 @@ int ts_sites_read(ts_y_errs *errs, const char *path, int *n, ts_site **out)
     ts_y_doc *doc = NULL;
     int st;
     const ts_y_node *list = open_list(errs, path, "sites", &doc, &st);
-    int bad = 0;
+    int bad = 0, count = 0;
     ts_site *items = NULL;
     const ts_y_node **id_nodes = NULL;
     if (!list)
@@ -849,16 +862,17 @@ int ts_sites_read(ts_y_errs *errs, const char *path, int *n, ts_site **out)
         bad += b;
     }
     free(ids);
+    count = list->n;
     if (bad)
         st = TS_ESCENARIO;
 done:
     free(id_nodes);
-    ts_y_doc_free(doc);
+    ts_y_doc_free(doc); /* list goes with it */
     if (st != TS_OK) {
         free(items);
         return st;
     }
-    *n = list ? list->n : 0;
+    *n = count;
     *out = items;
     return TS_OK;
 }

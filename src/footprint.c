@@ -50,6 +50,8 @@ static double table_range_step_m = 800e3;
 #define TABLE_SAMPLES 48           /* boost samples, evenly in time to burnout */
 #define AIM_TOL_M 250.0            /* impact to aim point, m (ts_fly: < 1 km) */
 #define AIM_MAX_ITER 8
+#define TABLE_MIN_RANGE_M 300e3    /* nearer cells take the slow path */
+#define REACH_TOL_M 40e3           /* reach limits found to this, m */
 
 /* Sets the table steps (tests; <= 0 keeps a value).  Not thread-safe:
  * call before any footprint. */
@@ -186,24 +188,30 @@ static void cell_centre(const grid *g, int i, double *lat, double *lon)
 /* Fast path: the boost table                                                */
 /* ------------------------------------------------------------------------ */
 
-/* One node of a site's table: a flight to (az, range). */
+/* One node of a site's table: a flight by ts_fly to (azimuth, range). */
 typedef struct {
     int ok;
-    int n_seg;                 /* boost segments (one per stage) */
-    double t_seg[TS_MAX_STAGES + 1]; /* segment limits, s: 0, staging..., burnout */
-    double imp_az, imp_range;  /* the flight's actual impact, polar about the site */
+    int n_seg;                 /* boost segments: the stages that burn */
+    double t_seg[TS_MAX_STAGES + 1]; /* 0, staging times, burnout, s */
+    double imp_az, imp_range;  /* its actual impact, polar about the site
+                                  (azimuth relative to az_ref) */
     double *x;                 /* [TABLE_SAMPLES * 9]: r, v, a at t_bo j / (N - 1)
                                   in the turned frame (into the table's block) */
 } node;
 
+/* The table of one launch site.  Column i is the relative azimuth
+ * az0 + i daz; row j of column i the range rg0 + (rg_top[i] - rg0) j /
+ * (n_rg - 1): the rows of a column end at its reach limit when the grid's
+ * cells go beyond it, so the table covers every reachable cell. */
 typedef struct {
     double lat, lon;           /* launch site, rad */
     ts_vec3 up;                /* geocentric unit vector of the site (ECEF = ECI at t = 0) */
     double az_ref;             /* azimuths are stored relative to this, rad */
     int n_az, n_rg;
-    double az0, rg0;           /* first node: relative azimuth (rad), range (m) */
-    double daz, drg;
-    node *nodes;               /* [n_az * n_rg], index ia * n_rg + ir */
+    double az0, daz, rg0;      /* rad, rad, m */
+    double *rg_top;            /* [n_az] last row's range, m */
+    double *rg_lim;            /* [n_az] reach limit, m (HUGE_VAL: not reached by the grid) */
+    node *nodes;               /* [n_az * n_rg], index i * n_rg + j */
     double *block;             /* samples of all nodes, owned */
 } site_table;
 
@@ -235,31 +243,19 @@ static ts_vec3 rotate(ts_vec3 v, ts_vec3 u, double th)
 
 /* Position, velocity and acceleration of a trajectory at t, from its nodes
  * (the quintic Hermite of traj.c, differentiated twice).  side < 0: the
- * limit from the left at a node time shared by two nodes (before a staging
- * or burnout), side > 0: from the right. */
+ * limit from the left at a time shared by two nodes (before a staging or
+ * burnout), side > 0: from the right. */
 static int traj_eval(const ts_traj *traj, double t, int side, ts_vec3 *r, ts_vec3 *v, ts_vec3 *a)
 {
     if (traj->n < 2 || t < traj->node[0].t || t > traj->node[traj->n - 1].t)
         return TS_EINVAL;
-    /* segment i: node[i].t <= t <= node[i + 1].t with node[i].t < node[i+1].t,
-     * the left-limit segment ending at t or the right-limit one starting at t */
     int lo = 0, hi = traj->n - 1;
-    if (side < 0) { /* last i with node[i].t < t, or 0 */
-        while (lo < hi) {
-            int mid = lo + (hi - lo + 1) / 2;
-            if (traj->node[mid].t < t)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-    } else { /* last i with node[i].t <= t */
-        while (lo < hi) {
-            int mid = lo + (hi - lo + 1) / 2;
-            if (traj->node[mid].t <= t)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
+    while (lo < hi) { /* side < 0: last i with node[i].t < t; else <= t */
+        const int mid = lo + (hi - lo + 1) / 2;
+        if (side < 0 ? traj->node[mid].t < t : traj->node[mid].t <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     int i = lo;
     if (i >= traj->n - 1)
@@ -328,46 +324,81 @@ static void polar(const ts_earth *earth, double lat0, double lon0, double lat, d
     ts_geodesic_inverse(earth, lat0, lon0, lat, lon, rg, az, &a2);
 }
 
-/* Flies one node with ts_fly and stores its resampled boost. */
-static int fly_node(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
-                    const site_table *st, double az, double rg, ts_traj *traj, node *nd)
+/* ts_fly from the site toward (az absolute, rg); returns its status. */
+static int fly_polar(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                     const site_table *st, double az, double rg, ts_traj *traj,
+                     ts_flight_summary *fs)
 {
     double alat, alon, a2;
-    nd->ok = 0;
     ts_geodesic_direct(earth, st->lat, st->lon, az, rg, &alat, &alon, &a2);
+    if (traj)
+        ts_traj_clear(traj);
+    return ts_fly(ctx, earth, &threat->missile, st->lat, st->lon, alat, alon, threat->shape,
+                  traj, fs);
+}
+
+/* Flies one node with ts_fly and stores its resampled boost. */
+static void fly_node(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                     const site_table *st, double az, double rg, ts_traj *traj, node *nd)
+{
+    nd->ok = 0;
     ts_flight_summary fs;
-    ts_traj_clear(traj);
-    int st_fly = ts_fly(ctx, earth, &threat->missile, st->lat, st->lon, alat, alon,
-                        threat->shape, traj, &fs);
-    if (st_fly < 0)
-        return st_fly;
+    if (fly_polar(ctx, earth, threat, st, az, rg, traj, &fs) < 0)
+        return;
     nd->n_seg = boost_segments(traj, nd->t_seg);
     if (nd->n_seg == 0)
-        return TS_EINVAL;
-    polar(earth, st->lat, st->lon, fs.impact_lat_rad, fs.impact_lon_rad, &nd->imp_az, &nd->imp_range);
+        return;
+    polar(earth, st->lat, st->lon, fs.impact_lat_rad, fs.impact_lon_rad, &nd->imp_az,
+          &nd->imp_range);
     nd->imp_az = wrap_pi(nd->imp_az - st->az_ref);
-    const double th = az; /* turn the heading az to north */
     const double t_bo = nd->t_seg[nd->n_seg];
     for (int k = 0; k < TABLE_SAMPLES; k++) {
         const double t = k == TABLE_SAMPLES - 1 ? t_bo : t_bo * k / (TABLE_SAMPLES - 1.0);
         ts_vec3 r, v, a;
         /* the last sample: the thrusting side of burnout */
         if (traj_eval(traj, t, k == TABLE_SAMPLES - 1 ? -1 : 1, &r, &v, &a))
-            return TS_EINVAL;
+            return;
         double *x = nd->x + (size_t)k * 9;
-        const ts_vec3 rr = rotate(r, st->up, th), vr = rotate(v, st->up, th),
-                      ar = rotate(a, st->up, th);
+        /* turn the heading az to north: a rotation by +az about the vertical */
+        const ts_vec3 rr = rotate(r, st->up, az), vr = rotate(v, st->up, az),
+                      ar = rotate(a, st->up, az);
         x[0] = rr.x; x[1] = rr.y; x[2] = rr.z;
         x[3] = vr.x; x[4] = vr.y; x[5] = vr.z;
         x[6] = ar.x; x[7] = ar.y; x[8] = ar.z;
     }
     nd->ok = 1;
-    return TS_OK;
+}
+
+/* Reach limit toward azimuth az (absolute) within [lo, hi]: *ok_m the
+ * farthest range ts_fly reaches, to REACH_TOL_M by bisection; hi itself
+ * (and *lim_m = HUGE_VAL) when hi is reached; lo (and *lim_m = lo) when
+ * not even lo is. */
+static void reach_limit(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                        const site_table *st, double az, double lo, double hi, double *ok_m,
+                        double *lim_m)
+{
+    if (fly_polar(ctx, earth, threat, st, az, hi, NULL, NULL) >= 0) {
+        *ok_m = hi;
+        *lim_m = HUGE_VAL;
+        return;
+    }
+    if (fly_polar(ctx, earth, threat, st, az, lo, NULL, NULL) < 0) {
+        *ok_m = *lim_m = lo;
+        return;
+    }
+    while (hi - lo > REACH_TOL_M) {
+        const double mid = 0.5 * (lo + hi);
+        if (fly_polar(ctx, earth, threat, st, az, mid, NULL, NULL) >= 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *ok_m = *lim_m = lo;
 }
 
 /* Builds one site's table over the azimuths and ranges the grid needs. */
 static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
-                      const grid *g, int site, int threads, site_table *st)
+                      const grid *g, int site, int threads, double reach_nr, site_table *st)
 {
     st->lat = threat->from[site].lat_rad;
     st->lon = threat->from[site].lon_rad;
@@ -381,26 +412,21 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
     polar(earth, st->lat, st->lon, clat, clon, &st->az_ref, &rg);
     double azmin = 1e9, azmax = -1e9, rgmin = 1e30, rgmax = 0.0;
     const int n = g->n_lat * g->n_lon;
-    /* Corners and edges suffice for the extremes only on small grids; scan
-     * every cell (cheap next to one flight). */
     for (int i = 0; i < n; i++) {
         double lat, lon;
         cell_centre(g, i, &lat, &lon);
         polar(earth, st->lat, st->lon, lat, lon, &az, &rg);
+        if (rg < TABLE_MIN_RANGE_M)
+            continue; /* too near the site for a table (azimuths fan out) */
         az = wrap_pi(az - st->az_ref);
         azmin = fmin(azmin, az);
         azmax = fmax(azmax, az);
         rgmin = fmin(rgmin, rg);
         rgmax = fmax(rgmax, rg);
     }
-    /* Too close to the site (azimuth ill defined) or a grid around it: the
-     * table serves only ranges from 300 km and azimuth spans below 300 deg. */
-    rgmin = fmax(rgmin, 300e3);
-    if (azmax - azmin > 300.0 * TS_DEG || rgmax <= rgmin) {
-        st->n_az = st->n_rg = 0;
-        return TS_OK;
-    }
-    /* nodes on [min, max] in equal steps no larger than the table steps */
+    st->n_az = st->n_rg = 0;
+    if (azmax < azmin || azmax - azmin > 300.0 * TS_DEG)
+        return TS_OK; /* nothing to tabulate, or a grid around the site */
     st->n_az = (int)ceil((azmax - azmin) / table_az_step_rad - 1e-9) + 1;
     if (st->n_az < 2)
         st->n_az = 2;
@@ -410,15 +436,50 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
         azmin -= 0.5e-3;
     }
     st->az0 = azmin;
-    st->n_rg = (int)ceil((rgmax - rgmin) / table_range_step_m - 1e-9) + 1;
+    st->rg0 = rgmin;
+    st->rg_top = calloc((size_t)st->n_az, sizeof(double));
+    st->rg_lim = calloc((size_t)st->n_az, sizeof(double));
+    if (!st->rg_top || !st->rg_lim)
+        return ts_error(ctx, TS_ENOMEM, "footprint: out of memory for the boost table");
+    int fail = 0;
+    /* Reach limits per column, when the grid may go beyond the missile's
+     * reach (the non-rotating best range, widened by 15% for the Earth's
+     * rotation, is below the farthest cell). */
+    const int limits = rgmax > 0.85 * reach_nr;
+#pragma omp parallel num_threads(threads)
+    {
+        ts_ctx *tctx = ts_ctx_create();
+        if (!tctx) {
+#pragma omp atomic write
+            fail = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (int i = 0; i < st->n_az; i++) {
+            st->rg_top[i] = rgmax;
+            st->rg_lim[i] = HUGE_VAL;
+            if (!limits || !tctx)
+                continue;
+            double ok_m, lim_m;
+            reach_limit(tctx, earth, threat, st, st->az_ref + st->az0 + i * st->daz,
+                        fmax(0.8 * reach_nr, rgmin), rgmax, &ok_m, &lim_m);
+            st->rg_lim[i] = lim_m;
+            st->rg_top[i] = ok_m;
+        }
+        ts_ctx_free(tctx);
+    }
+    if (fail)
+        return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+    double span = 0.0;
+    for (int i = 0; i < st->n_az; i++)
+        span = fmax(span, st->rg_top[i] - rgmin);
+    st->n_rg = (int)ceil(span / table_range_step_m - 1e-9) + 1;
     if (st->n_rg < 2)
         st->n_rg = 2;
-    st->drg = (rgmax - rgmin) / (st->n_rg - 1);
-    if (!(st->drg > 1.0)) {
-        st->drg = 1e3;
-        rgmin -= 0.5e3;
-    }
-    st->rg0 = rgmin;
+    for (int i = 0; i < st->n_az; i++)
+        if (!(st->rg_top[i] - rgmin > 1e3))
+            st->rg_top[i] = rgmin + 1e3; /* a degenerate column: its nodes fail or coincide */
+    if (st->n_rg > 10000 || st->n_az > 10000)
+        return ts_error(ctx, TS_EINVAL, "footprint: boost table too large");
     const int nn = st->n_az * st->n_rg;
     const size_t per = (size_t)TABLE_SAMPLES * 9;
     st->nodes = calloc((size_t)nn, sizeof(node));
@@ -427,7 +488,6 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
         return ts_error(ctx, TS_ENOMEM, "footprint: out of memory for the boost table");
     for (int k = 0; k < nn; k++)
         st->nodes[k].x = st->block + (size_t)k * per;
-    int fail = 0;
 #pragma omp parallel num_threads(threads)
     {
         ts_ctx *tctx = ts_ctx_create();
@@ -441,14 +501,22 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
             if (!tctx || !traj)
                 continue;
             const int ia = k / st->n_rg, ir = k % st->n_rg;
-            fly_node(tctx, earth, threat, st, st->az_ref + st->az0 + ia * st->daz,
-                     st->rg0 + ir * st->drg, traj, &st->nodes[k]);
+            const double r = st->rg0 + (st->rg_top[ia] - st->rg0) * ir / (st->n_rg - 1.0);
+            fly_node(tctx, earth, threat, st, st->az_ref + st->az0 + ia * st->daz, r, traj,
+                     &st->nodes[k]);
         }
         ts_traj_free(traj);
         ts_ctx_free(tctx);
     }
     if (fail)
         return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+    if (getenv("TS_DEBUG_TABLE")) {
+        int ok = 0;
+        for (int k = 0; k < nn; k++)
+            ok += st->nodes[k].ok;
+        fprintf(stderr, "table site %d: %d az x %d rg, daz %.2f deg, rg %.0f..%.0f km, ok %d, limits %d\n",
+                site, st->n_az, st->n_rg, st->daz / TS_DEG, rgmin / 1e3, rgmax / 1e3, ok, limits);
+    }
     return TS_OK;
 }
 
@@ -460,6 +528,10 @@ int ts_boost_cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *t
     grid g;
     int st = grid_from_spec(ctx, spec, &g);
     if (st)
+        return st;
+    double reach_nr = 0.0;
+    st = ts_missile_max_range(ctx, earth, &threat->missile, &reach_nr);
+    if (st < 0)
         return st;
     ts_boost_cache *c = calloc(1, sizeof *c);
     if (!c)
@@ -473,7 +545,8 @@ int ts_boost_cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *t
         return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
     }
     for (int s = 0; s < c->n_sites; s++) {
-        st = build_site(ctx, earth, threat, &g, s, threads < 1 ? 1 : threads, &c->sites[s]);
+        st = build_site(ctx, earth, threat, &g, s, threads < 1 ? 1 : threads, reach_nr,
+                        &c->sites[s]);
         if (st) {
             ts_boost_cache_free(c);
             return st;
@@ -490,41 +563,60 @@ void ts_boost_cache_free(ts_boost_cache *cache)
     for (int s = 0; s < cache->n_sites; s++) {
         free(cache->sites[s].nodes);
         free(cache->sites[s].block);
+        free(cache->sites[s].rg_top);
+        free(cache->sites[s].rg_lim);
     }
     free(cache->sites);
     free(cache);
 }
 
-/* Bilinear weights w of the four nodes k around table coordinates (a, r).
- * Returns 0 when a node is missing (ts_fly could not fly it). */
-static int corners(const site_table *st, double a, double r, int *k, double *w)
+/* Linear interpolation of a per-column value at column coordinate u. */
+static double column(const site_table *st, const double *x, double u)
 {
-    const double fa = (a - st->az0) / st->daz, fr = (r - st->rg0) / st->drg;
-    if (!(fa >= 0.0) || !(fr >= 0.0) || fa > st->n_az - 1 || fr > st->n_rg - 1)
+    int i = (int)floor(u);
+    if (i < 0)
+        i = 0;
+    if (i > st->n_az - 2)
+        i = st->n_az - 2;
+    const double f = u - i;
+    if (isinf(x[i]) || isinf(x[i + 1]))
+        return HUGE_VAL;
+    return x[i] + f * (x[i + 1] - x[i]);
+}
+
+/* Range of table coordinates (u column, v row), m. */
+static double range_at(const site_table *st, double u, double v)
+{
+    return st->rg0 + (column(st, st->rg_top, u) - st->rg0) * v / (st->n_rg - 1.0);
+}
+
+/* Bilinear weights w of the four nodes k around table coordinates (u, v).
+ * Returns 0 outside the table or when a node is missing (ts_fly could not
+ * fly it). */
+static int corners(const site_table *st, double u, double v, int *k, double *w)
+{
+    if (!(u >= -1e-9) || !(v >= -1e-9) || u > st->n_az - 1 + 1e-9 || v > st->n_rg - 1 + 1e-9)
         return 0;
-    int ia = (int)fa, ir = (int)fr;
-    if (ia > st->n_az - 2)
-        ia = st->n_az - 2;
-    if (ir > st->n_rg - 2)
-        ir = st->n_rg - 2;
-    const double u = fa - ia, v = fr - ir;
+    int ia = (int)floor(u), ir = (int)floor(v);
+    ia = ia < 0 ? 0 : (ia > st->n_az - 2 ? st->n_az - 2 : ia);
+    ir = ir < 0 ? 0 : (ir > st->n_rg - 2 ? st->n_rg - 2 : ir);
+    const double fu = u - ia, fv = v - ir;
     k[0] = ia * st->n_rg + ir;
     k[1] = k[0] + 1;
     k[2] = k[0] + st->n_rg;
     k[3] = k[2] + 1;
-    w[0] = (1 - u) * (1 - v);
-    w[1] = (1 - u) * v;
-    w[2] = u * (1 - v);
-    w[3] = u * v;
+    w[0] = (1 - fu) * (1 - fv);
+    w[1] = (1 - fu) * fv;
+    w[2] = fu * (1 - fv);
+    w[3] = fu * fv;
     for (int i = 0; i < 4; i++)
         if (!st->nodes[k[i]].ok)
             return 0;
     return 1;
 }
 
-/* Interpolated sample j at table coordinates, turned back to the azimuth
- * az_ref + a: r, v, a ECI. */
-static void sample(const site_table *st, const int *k, const double *w, int j, double a,
+/* Interpolated sample j at (u, v), turned back to its azimuth: r, v, a ECI. */
+static void sample(const site_table *st, const int *k, const double *w, int j, double u,
                    ts_vec3 *r, ts_vec3 *v, ts_vec3 *acc)
 {
     double x[9] = {0};
@@ -533,40 +625,40 @@ static void sample(const site_table *st, const int *k, const double *w, int j, d
         for (int m = 0; m < 9; m++)
             x[m] += w[c] * y[m];
     }
-    const double th = -(st->az_ref + a);
+    const double th = -(st->az_ref + st->az0 + u * st->daz);
     *r = rotate(ts_v3(x[0], x[1], x[2]), st->up, th);
     *v = rotate(ts_v3(x[3], x[4], x[5]), st->up, th);
     *acc = rotate(ts_v3(x[6], x[7], x[8]), st->up, th);
 }
 
-/* Interpolated impact offset of the table (node impact minus node
- * parameters) at (a, r): what the table predicts the flight does. */
-static int predict(const site_table *st, double a, double r, double *pa, double *pr)
+/* The impact the table predicts at (u, v): relative azimuth and range. */
+static int predict(const site_table *st, double u, double v, double *pa, double *pr)
 {
     int k[4];
     double w[4];
-    if (!corners(st, a, r, k, w))
+    if (!corners(st, u, v, k, w))
         return 0;
     double da = 0.0, dr = 0.0;
     for (int c = 0; c < 4; c++) {
         const int ia = k[c] / st->n_rg, ir = k[c] % st->n_rg;
+        const double node_rg = st->rg0 + (st->rg_top[ia] - st->rg0) * ir / (st->n_rg - 1.0);
         da += w[c] * wrap_pi(st->nodes[k[c]].imp_az - (st->az0 + ia * st->daz));
-        dr += w[c] * (st->nodes[k[c]].imp_range - (st->rg0 + ir * st->drg));
+        dr += w[c] * (st->nodes[k[c]].imp_range - node_rg);
     }
-    *pa = a + da;
-    *pr = r + dr;
+    *pa = st->az0 + u * st->daz + da;
+    *pr = range_at(st, u, v) + dr;
     return 1;
 }
 
-/* Burnout state and time at table coordinates; the staging times too
- * (*n_seg segments) when the four nodes share their stages, else
- * *n_seg = 0.  Returns 0 outside the table. */
-static int burnout_at(const site_table *st, double a, double r, ts_state *s0, double *t_bo,
+/* Burnout state and time at (u, v); the staging times too (*n_seg
+ * segments) when the four nodes share their stages, else *n_seg = 0.
+ * Returns 0 outside the table. */
+static int burnout_at(const site_table *st, double u, double v, ts_state *s0, double *t_bo,
                       double *t_seg, int *n_seg)
 {
     int k[4];
     double w[4];
-    if (!corners(st, a, r, k, w))
+    if (!corners(st, u, v, k, w))
         return 0;
     *t_bo = 0.0;
     for (int c = 0; c < 4; c++)
@@ -581,7 +673,7 @@ static int burnout_at(const site_table *st, double a, double r, ts_state *s0, do
             t_seg[s] += w[c] * st->nodes[k[c]].t_seg[s];
     }
     ts_vec3 acc;
-    sample(st, k, w, TABLE_SAMPLES - 1, a, &s0->r, &s0->v, &acc);
+    sample(st, k, w, TABLE_SAMPLES - 1, u, &s0->r, &s0->v, &acc);
     return 1;
 }
 
@@ -604,10 +696,12 @@ static int free_impact(const ts_earth *earth, double t0, const ts_state *s0, dou
 /*
  * The flight from launch site `site` to the aim point by the table.
  * Given: cache, site index, aim point (rad).  Returned: *traj (cleared,
- * then launch to impact with the launch, staging, burnout, apogee and
- * impact events), *summary (may be NULL).
- * Status: TS_OK; TS_EINVAL when the table does not cover the aim point or
- * the aim did not converge (the caller then takes the slow path).
+ * then launch to impact with the launch, staging (where known), burnout,
+ * apogee and impact events), *summary (may be NULL).
+ * Status: TS_OK; TS_EIMPOSSIBLE when the aim point lies beyond the reach
+ * limit of its azimuth by more than REACH_TOL_M (out of range, no flight
+ * needed); TS_EINVAL when the table cannot serve the aim point (outside
+ * it, a missing node, no convergence: the caller then takes the slow path).
  */
 int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_lat_rad,
                  double aim_lon_rad, ts_traj *traj, ts_flight_summary *summary)
@@ -621,19 +715,28 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
     double taz, trg;
     polar(earth, st->lat, st->lon, aim_lat_rad, aim_lon_rad, &taz, &trg);
     taz = wrap_pi(taz - st->az_ref);
-    /* initial guess: invert the table's predicted offset (one fixed-point step) */
-    double a = taz, r = trg, pa, pr;
-    if (!predict(st, a, r, &pa, &pr))
+    double u = (taz - st->az0) / st->daz;
+    if (u < -1e-9 || u > st->n_az - 1 + 1e-9)
         return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
-    a -= pa - taz;
-    r -= pr - trg;
+    if (trg > column(st, st->rg_lim, u) + REACH_TOL_M)
+        return ts_error(ctx, TS_EIMPOSSIBLE, "beyond the reach limit of the boost table");
+    const double top = column(st, st->rg_top, u);
+    if (trg > top || trg < st->rg0)
+        return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
+    double v = (trg - st->rg0) / (top - st->rg0) * (st->n_rg - 1.0);
+    /* first guess: take off the offset the table predicts there */
+    double pa, pr;
+    if (!predict(st, u, v, &pa, &pr))
+        return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
+    u -= wrap_pi(pa - taz) / st->daz;
+    v -= (pr - trg) / ((top - st->rg0) / (st->n_rg - 1.0));
     ts_state s0;
     double t_seg[TS_MAX_STAGES + 1];
     ts_event imp;
     int ok = 0, n_seg = 0;
     double t_bo = 0.0;
     for (int it = 0; it < AIM_MAX_ITER; it++) {
-        if (!burnout_at(st, a, r, &s0, &t_bo, t_seg, &n_seg))
+        if (!burnout_at(st, u, v, &s0, &t_bo, t_seg, &n_seg))
             return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
         double ilat, ilon, iaz, irg;
         if (free_impact(earth, t_bo, &s0, &ilat, &ilon, &imp))
@@ -646,41 +749,43 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
             ok = 1;
             break;
         }
-        /* Newton step with the table's Jacobian d(impact polar)/d(a, r),
-         * by central differences of the prediction over a quarter step. */
+        /* Newton step with the table's Jacobian d(impact az, range)/d(u, v)
+         * by central differences of its prediction over a quarter cell */
         double j[4], qa0, qr0, qa1, qr1;
-        const double ha = 0.25 * st->daz, hr = 0.25 * st->drg;
-        if (!predict(st, a - ha, r, &qa0, &qr0) || !predict(st, a + ha, r, &qa1, &qr1)) {
-            j[0] = 1.0; j[2] = 0.0;
+        const double h = 0.25;
+        if (predict(st, u - h, v, &qa0, &qr0) && predict(st, u + h, v, &qa1, &qr1)) {
+            j[0] = wrap_pi(qa1 - qa0) / (2 * h);
+            j[2] = (qr1 - qr0) / (2 * h);
         } else {
-            j[0] = wrap_pi(qa1 - qa0) / (2 * ha);
-            j[2] = (qr1 - qr0) / (2 * ha);
+            j[0] = st->daz;
+            j[2] = 0.0;
         }
-        if (!predict(st, a, r - hr, &qa0, &qr0) || !predict(st, a, r + hr, &qa1, &qr1)) {
-            j[1] = 0.0; j[3] = 1.0;
+        if (predict(st, u, v - h, &qa0, &qr0) && predict(st, u, v + h, &qa1, &qr1)) {
+            j[1] = wrap_pi(qa1 - qa0) / (2 * h);
+            j[3] = (qr1 - qr0) / (2 * h);
         } else {
-            j[1] = wrap_pi(qa1 - qa0) / (2 * hr);
-            j[3] = (qr1 - qr0) / (2 * hr);
+            j[1] = 0.0;
+            j[3] = (top - st->rg0) / (st->n_rg - 1.0);
         }
         const double ea = wrap_pi(taz - iaz), er = trg - irg;
         const double det = j[0] * j[3] - j[1] * j[2];
-        if (!(fabs(det) > 1e-12))
+        if (!(fabs(det) > 0.0))
             return ts_error(ctx, TS_EINVAL, "boost table: singular aim");
-        a += (j[3] * ea - j[1] * er) / det;
-        r += (-j[2] * ea + j[0] * er) / det;
+        u += (j[3] * ea - j[1] * er) / det;
+        v += (-j[2] * ea + j[0] * er) / det;
     }
     if (!ok)
         return ts_error(ctx, TS_EINVAL, "boost table: aim did not converge");
     /* the whole flight: boost samples, then the free flight */
     int k[4];
     double w[4];
-    corners(st, a, r, k, w);
+    corners(st, u, v, k, w);
     ts_traj_clear(traj);
     ts_event ev;
     memset(&ev, 0, sizeof ev);
     for (int jj = 0; jj < TABLE_SAMPLES; jj++) {
         ts_vec3 rr, vv, aa;
-        sample(st, k, w, jj, a, &rr, &vv, &aa);
+        sample(st, k, w, jj, u, &rr, &vv, &aa);
         const double t = jj == TABLE_SAMPLES - 1 ? t_bo : t_bo * jj / (TABLE_SAMPLES - 1.0);
         if (ts_traj_push_node(traj, t, &rr, &vv, &aa))
             return ts_error(ctx, TS_ENOMEM, "boost table: out of memory");
@@ -725,14 +830,14 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
         summary->burnout_h_m = hb;
         summary->burnout_speed_mps = ts_v3_norm(sb.v);
         summary->burnout_speed_relative_mps = ts_v3_norm(se.v);
-        ts_vec3 e, nn, u;
-        ts_enu_basis(blat, blon, &e, &nn, &u);
+        ts_vec3 ee, nn, up;
+        ts_enu_basis(blat, blon, &ee, &nn, &up);
         /* inertial velocity in the ECEF axes at tb: turn ECI by -omega tb */
         ts_state vi = sb;
         const double th = earth->omega_rads * tb;
         const ts_vec3 vin = ts_v3(cos(th) * vi.v.x + sin(th) * vi.v.y,
                                   -sin(th) * vi.v.x + cos(th) * vi.v.y, vi.v.z);
-        summary->burnout_gamma_rad = asin(ts_v3_dot(vin, u) / ts_v3_norm(vin));
+        summary->burnout_gamma_rad = asin(ts_v3_dot(vin, up) / ts_v3_norm(vin));
         summary->burnout_lat_rad = blat;
         summary->burnout_lon_rad = blon;
         summary->burnout_eci = sb;
@@ -839,6 +944,8 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                 int fst = -1;
                 if (cache)
                     fst = ts_boost_fly(tctx, cache, s, lat, lon, traj, NULL);
+                if (fst == TS_EIMPOSSIBLE)
+                    continue; /* beyond the reach limit the table found */
                 if (fst != TS_OK)
                     fst = ts_fly(tctx, earth, &threat->missile, threat->from[s].lat_rad,
                                  threat->from[s].lon_rad, lat, lon, threat->shape, traj, NULL);

@@ -65,12 +65,8 @@
 
 /* Integration steps, s: table members (powered, coasting), and the direct
  * reference (RK4 error at these steps is far below a millisecond). */
-#ifndef TS_FO_DT_TABLE
 #define TS_FO_DT_TABLE 1.0
-#endif
-#ifndef TS_FO_DT_TABLE_COAST
 #define TS_FO_DT_TABLE_COAST 2.0
-#endif
 #define TS_FO_DT_DIRECT_POWERED 0.1
 #define TS_FO_DT_DIRECT_COAST 0.5
 /* No fly-out lasts longer than this, s (GBI fly-outs are 200-900 s). */
@@ -92,24 +88,19 @@
 /* The family, rad: first and last parameter (elevation for a burnout-speed
  * booster, kick for a staged one), base step and refinement. */
 #define TS_FO_E_FIRST (0.5 * TS_DEG)
+/* Energy management of a burnout-speed booster: cut-off speeds from
+ * TS_FO_SPEED_MIN v_bo to v_bo on the flattest line, mapped on a span of
+ * the family parameter below TS_FO_E_FIRST. */
+#define TS_FO_SPEED_MIN 0.3
+#define TS_FO_SPEED_SPAN (30.0 * TS_DEG)
 #define TS_FO_E_LAST (89.99 * TS_DEG)
 #define TS_FO_KICK_FIRST (0.01 * TS_DEG)
 #define TS_FO_KICK_LAST (85.0 * TS_DEG)
-#ifndef TS_FO_BASE_STEP
 #define TS_FO_BASE_STEP (0.5 * TS_DEG)
-#endif
-#ifndef TS_FO_MAX_DEPTH
 #define TS_FO_MAX_DEPTH 7
-#endif
-#ifndef TS_FO_SPLIT_H
 #define TS_FO_SPLIT_H 10e3 /* m */
-#endif
-#ifndef TS_FO_SPLIT_T
 #define TS_FO_SPLIT_T 5.0  /* s */
-#endif
-#ifndef TS_FO_SPLIT_TOL
 #define TS_FO_SPLIT_TOL 0.05 /* s */
-#endif
 #define TS_FO_DIRECT_STEP (0.2 * TS_DEG)
 
 /* Notional drag coefficient of a slender booster against Mach number: the
@@ -377,20 +368,28 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
 {
     fo_pt a, b;
     if (!m->staged) {
-        double e = vertical_shot ? 0.5 * TS_PI : p;
+        /* p below TS_FO_E_FIRST: the energy-management branch, the
+         * flattest line cut off early at a lower speed. */
+        double e = vertical_shot ? 0.5 * TS_PI : p, v = m->v_bo;
+        if (!vertical_shot && p < TS_FO_E_FIRST) {
+            e = TS_FO_E_FIRST;
+            v *= 1.0 - (TS_FO_E_FIRST - p) / TS_FO_SPEED_SPAN * (1.0 - TS_FO_SPEED_MIN);
+        }
+        double t_cut = m->acc > 0.0 ? v / m->acc : 0.0;
         burn_point(m, e, 0.0, &a);
-        if (m->t_b <= 0.0) { /* impulsive: burnout at launch */
-            a.vx = m->v_bo * cos(e);
-            a.vy = m->v_bo * sin(e);
+        if (t_cut <= 0.0) { /* impulsive: burnout at launch */
+            a.vx = v * cos(e);
+            a.vy = v * sin(e);
+            derive(m, &a);
             a.phase = 1;
         }
         for (;;) {
             if (a.phase == 0) {
                 double t = a.t + m->dt_powered;
-                if (t >= m->t_b)
-                    t = m->t_b;
+                if (t >= t_cut)
+                    t = t_cut;
                 burn_point(m, e, t, &b);
-                if (t >= m->t_b)
+                if (t >= t_cut)
                     b.phase = 1; /* burnt out: coast from here */
             } else {
                 rk4(m, &a, m->dt_coast, &b);
@@ -733,7 +732,7 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
 
     /* The family: the base members and their pairs first (a coarse table),
      * then each base pair refined where it can still lower a node. */
-    double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST;
+    double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST - TS_FO_SPEED_SPAN;
     double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
     int nk = (int)ceil((last - first) / TS_FO_BASE_STEP) + 1;
     double *base = malloc((size_t)nk * 2 * (size_t)f->n_r * sizeof *base);
@@ -968,7 +967,7 @@ int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
             refine_crossing(&m, &da, &best, &h);
         }
     } else {
-        double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST;
+        double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST - TS_FO_SPEED_SPAN;
         double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
         int n = (int)ceil((last - first) / TS_FO_DIRECT_STEP) + 1;
         double *ps = malloc((size_t)n * 3 * sizeof *ps);

@@ -150,6 +150,60 @@ void ts_out_place_label(const ts_run_result *res, const char *name, char *out, s
     out[n] = '\0';
 }
 
+void ts_out_short(const char *text, char *out, size_t size)
+{
+    snprintf(out, size, "%s", text);
+    char *p = strstr(out, " (");
+    char *q = strstr(out, ", ");
+    if (q && (!p || q < p))
+        p = q;
+    if (p && p > out)
+        *p = '\0';
+}
+
+void ts_out_place_short(const ts_run_result *res, const char *name, char *out, size_t size)
+{
+    char l[TS_NAME_LEN * 2];
+    ts_out_place_label(res, name, l, sizeof l);
+    ts_out_short(l, out, size);
+}
+
+/* "36" "N" from 36.0 deg: the degrees without trailing zeros. */
+static void deg_text(char *buf, size_t size, double x)
+{
+    snprintf(buf, size, "%.2f", fabs(x));
+    char *e = buf + strlen(buf) - 1;
+    while (e > buf && *e == '0')
+        *e-- = '\0';
+    if (*e == '.')
+        *e = '\0';
+}
+
+void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size)
+{
+    const char *r = rf->spec->region;
+    if (!strcmp(r, "europe")) {
+        snprintf(out, size, "Europe");
+        return;
+    }
+    if (!strcmp(r, "north-america")) {
+        snprintf(out, size, "North America");
+        return;
+    }
+    const ts_footprint *f = &rf->fp[0];
+    const double la0 = f->lat_min_rad / TS_DEG, la1 = la0 + f->n_lat * f->step_rad / TS_DEG;
+    const double lo0 = ts_wrap_lon_deg(f->lon_min_rad / TS_DEG);
+    const double lo1 = ts_wrap_lon_deg(lo0 + f->n_lon * f->step_rad / TS_DEG);
+    char a[16], b[16], c[16], d[16];
+    deg_text(a, sizeof a, la0);
+    deg_text(b, sizeof b, la1);
+    deg_text(c, sizeof c, lo0);
+    deg_text(d, sizeof d, lo1);
+    snprintf(out, size, "%s\xc2\xb0%s\xe2\x80\x93%s\xc2\xb0%s, %s\xc2\xb0%s\xe2\x80\x93%s\xc2\xb0%s", a,
+             la0 < 0 ? "S" : "N", b, la1 < 0 ? "S" : "N", c, lo0 < 0 ? "W" : "E", d,
+             lo1 < 0 ? "W" : "E");
+}
+
 FILE *ts_out_open(ts_ctx *ctx, const char *dir, const char *rel)
 {
     char path[4096];
@@ -573,6 +627,10 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         ts_run_matrix *rm = &res->matrices[m];
         const ts_matrix_spec *sp = &sc->matrices[m];
         rm->spec = sp;
+        if (sp->name[0])
+            ts_slug(sp->name, rm->slug, sizeof rm->slug);
+        else
+            snprintf(rm->slug, sizeof rm->slug, "matrix-%d", m + 1);
         const int nf = sp->n_from * sp->n_to;
         rm->flights = calloc((size_t)(nf + 1), sizeof *rm->flights);
         rm->cells = calloc((size_t)(nf * nv + 1), sizeof *rm->cells);
@@ -588,6 +646,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
                 jobs[j++].f = f;
             }
     }
+    uniquify(&res->matrices[0].slug, (int)sizeof(ts_run_matrix), res->n_matrices);
     int first_err = -1, done = 0;
     char err_msg[TS_MSG_LEN] = "";
 #pragma omp parallel num_threads(threads)
@@ -692,9 +751,13 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         ts_run_footprint *rf = &res->footprints[k];
         const ts_footprint_spec *sp = &sc->footprints[k];
         rf->spec = sp;
-        char buf[2 * TS_NAME_LEN + 8];
-        snprintf(buf, sizeof buf, "%s-%s", sp->region, sc->threats[sp->threat].id);
-        ts_slug(buf, rf->slug, sizeof rf->slug);
+        if (sp->name[0])
+            ts_slug(sp->name, rf->slug, sizeof rf->slug);
+        else {
+            char buf[2 * TS_NAME_LEN + 8];
+            snprintf(buf, sizeof buf, "%s-%s", sp->region, sc->threats[sp->threat].id);
+            ts_slug(buf, rf->slug, sizeof rf->slug);
+        }
     }
     uniquify(&res->footprints[0].slug, (int)sizeof(ts_run_footprint), res->n_footprints);
     for (int k = 0; k < sc->n_footprints; k++) {

@@ -21,25 +21,45 @@ static const ts_rgba C_LAUNCH = {0.84, 0.15, 0.16, 1.0}, C_RADAR = {0.12, 0.47, 
                      C_BATTERY = {0.10, 0.50, 0.15, 1.0}, C_TARGET = {0.15, 0.15, 0.15, 1.0},
                      C_WHITE = {1, 1, 1, 1}, C_NONE = {0, 0, 0, 0};
 
-/* Markers of the defense of variant v (radars, then batteries) and of the
- * given launch places. */
+/* 1 when the point falls inside the map's frame. */
+static int in_frame(const ts_map *map, double lat_deg, double lon_deg)
+{
+    double x, y, fx, fy, fw, fh;
+    if (ts_map_to_px(map, lat_deg, lon_deg, &x, &y))
+        return 0;
+    ts_map_frame(map, &fx, &fy, &fw, &fh);
+    return x >= fx && x <= fx + fw && y >= fy && y <= fy + fh;
+}
+
+/* A marker with a short label, only when it is on the map (so that the
+ * legend lists only what the map shows). */
+static void marker(ts_map *map, const ts_run_result *res, double lat_rad, double lon_rad,
+                   const char *name, ts_map_mark mark, double size, const ts_map_style *st)
+{
+    const double lat = lat_rad / TS_DEG, lon = lon_rad / TS_DEG;
+    if (!in_frame(map, lat, lon))
+        return;
+    char label[TS_NAME_LEN];
+    ts_out_place_short(res, name, label, sizeof label);
+    ts_map_marker(map, lat, lon, mark, size, st, label);
+}
+
+/* Markers of the defense of variant v: radars, then interceptor sites. */
 static void defense_markers(ts_map *map, const ts_run_result *res, int v)
 {
     const ts_defense *d = &res->sc->variants[v].defense;
     ts_map_style rs = {C_RADAR, C_WHITE, 1.2, TS_MAP_SOLID, "radar"};
     ts_map_style bs = {C_BATTERY, C_WHITE, 1.2, TS_MAP_SOLID, "interceptor site"};
-    char label[TS_NAME_LEN];
     for (int k = 0; k < d->n_sensors; k++) {
         const ts_sensor *s = &d->sensors[k];
-        if (s->kind != TS_SENSOR_RADAR)
-            continue;
-        ts_out_place_label(res, s->site_id[0] ? s->site_id : s->id, label, sizeof label);
-        ts_map_marker(map, s->lat_rad / TS_DEG, s->lon_rad / TS_DEG, TS_MARK_SQUARE, 13, &rs, label);
+        if (s->kind == TS_SENSOR_RADAR)
+            marker(map, res, s->lat_rad, s->lon_rad, s->site_id[0] ? s->site_id : s->id,
+                   TS_MARK_SQUARE, 13, &rs);
     }
     for (int k = 0; k < d->n_batteries; k++) {
         const ts_battery *b = &d->batteries[k];
-        ts_out_place_label(res, b->site_id[0] ? b->site_id : b->id, label, sizeof label);
-        ts_map_marker(map, b->lat_rad / TS_DEG, b->lon_rad / TS_DEG, TS_MARK_TRIANGLE, 16, &bs, label);
+        marker(map, res, b->lat_rad, b->lon_rad, b->site_id[0] ? b->site_id : b->id,
+               TS_MARK_TRIANGLE, 16, &bs);
     }
 }
 
@@ -47,10 +67,8 @@ static void place_marker(ts_map *map, const ts_run_result *res, const ts_place *
 {
     ts_map_style ls = {C_LAUNCH, C_WHITE, 1.2, TS_MAP_SOLID, "launch site"};
     ts_map_style ts = {C_TARGET, C_WHITE, 1.2, TS_MAP_SOLID, "target"};
-    char label[TS_NAME_LEN];
-    ts_out_place_label(res, p->name, label, sizeof label);
-    ts_map_marker(map, p->lat_rad / TS_DEG, p->lon_rad / TS_DEG, launch ? TS_MARK_DIAMOND : TS_MARK_CIRCLE,
-                  launch ? 14 : 11, launch ? &ls : &ts, label);
+    marker(map, res, p->lat_rad, p->lon_rad, p->name, launch ? TS_MARK_DIAMOND : TS_MARK_CIRCLE,
+           launch ? 14 : 11, launch ? &ls : &ts);
 }
 
 /* The ground track of a flight, drawn as a polyline. */
@@ -150,14 +168,13 @@ static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir
             return ts_error(ctx, TS_ENOMEM, "out of memory");
         for (int v = 0; v < res->n_variants; v++) {
             const ts_footprint *fp = &rf->fp[v];
-            int max_shots = 0;
             for (int c = 0; c < n; c++) {
                 const ts_footprint_cell *cl = &fp->cells[c];
                 values[c] = cl->status == TS_CELL_UNREACHABLE ? -1.0
                             : cl->status == TS_CELL_UNDEFENDED ? 0.0
                                                                : (double)(cl->shots > 4 ? 4 : cl->shots);
-                if (cl->status == TS_CELL_DEFENDED && cl->shots > max_shots)
-                    max_shots = cl->shots;
+                if (cl->status == TS_CELL_DEFENDED && cl->shots == 0)
+                    values[c] = 1.0; /* defended counts as one shot at least */
             }
             ts_map_spec spec;
             int st = frame_for(ctx, rf->spec->region, lat0, lat0 + f0->n_lat * step, lon0,
@@ -170,26 +187,34 @@ static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir
                 return st;
             }
             /* title: what the reader needs in one line */
-            char region[TS_NAME_LEN], title[512], sub[512], src[512], area[32], share[32];
-            ts_out_place_label(res, rf->spec->region, region, sizeof region);
+            char region[TS_NAME_LEN], title[512], sub[512], src[512], area[48], mname[TS_NAME_LEN];
+            ts_out_region_label(rf, region, sizeof region);
+            ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, mname, sizeof mname);
             char sites[256] = "";
             for (int k = 0; k < th->n_from; k++) {
                 char l[TS_NAME_LEN];
-                ts_out_place_label(res, th->from[k].name, l, sizeof l);
+                ts_out_place_short(res, th->from[k].name, l, sizeof l);
                 snprintf(sites + strlen(sites), sizeof sites - strlen(sites), "%s%s",
                          k == 0 ? "" : (k == th->n_from - 1 ? " and " : ", "), l);
             }
-            snprintf(title, sizeof title, "Defended area, %s: %s from %s", region,
-                     th->missile.name[0] ? th->missile.name : th->missile.id, sites);
-            thousands(area, sizeof area, rf->defended_land_m2[v] / 1e6);
-            if (rf->land_area_m2 > 0.0)
-                snprintf(share, sizeof share, "%.0f%%", 100.0 * rf->defended_land_m2[v] / rf->land_area_m2);
+            snprintf(title, sizeof title, "Defended area, %s: %s from %s", region, mname, sites);
+            const double dl = rf->defended_land_m2[v] / 1e6;
+            if (dl >= 1e6)
+                snprintf(area, sizeof area, "%.1f million km\xc2\xb2", dl / 1e6);
             else
-                snprintf(share, sizeof share, "none");
-            snprintf(sub, sizeof sub,
-                     "Defense \"%s\": %s of the land in the box defended (%s km\xc2\xb2), "
-                     "worst case over the launch sites",
-                     sc->variants[v].name, share, area);
+                thousands(area, sizeof area, dl), strcat(area, " km\xc2\xb2");
+            if (rf->land_area_m2 > 0.0) {
+                const double out = 1.0 - rf->reachable_land_m2[v] / rf->land_area_m2;
+                char tail[128] = "";
+                if (out >= 0.005)
+                    snprintf(tail, sizeof tail, "; %.0f%% beyond the missile's reach", 100.0 * out);
+                snprintf(sub, sizeof sub, "Defense \"%s\": %.0f%% of the land defended (%s)%s; "
+                         "worst case of the launch sites",
+                         sc->variants[v].name, 100.0 * rf->defended_land_m2[v] / rf->land_area_m2,
+                         area, tail);
+            } else {
+                snprintf(sub, sizeof sub, "Defense \"%s\": no land in the region", sc->variants[v].name);
+            }
             ts_map_set_title(map, title, sub);
             snprintf(src, sizeof src, "scenario %s; aim points every %.2g\xc2\xb0", sc->name, step);
             ts_map_set_source(map, src);
@@ -199,14 +224,13 @@ static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir
                                               {0.19, 0.64, 0.33, 0.85}, {0.0, 0.43, 0.17, 0.85}};
             static const char *const labels_all[] = {"beyond the missile's reach", "not defended",
                                                      "1 shot", "2 shots", "3 shots", "4 or more shots"};
+            /* legend entries for the classes present only */
+            int present[6] = {0};
+            for (int c = 0; c < n; c++)
+                present[values[c] < -0.5 ? 0 : 1 + (int)values[c]] = 1;
             const char *labels[6];
             for (int k = 0; k < 6; k++)
-                labels[k] = k < 2 + (max_shots > 4 ? 4 : max_shots) ? labels_all[k] : NULL;
-            int any_unreach = 0;
-            for (int c = 0; c < n && !any_unreach; c++)
-                any_unreach = values[c] < -0.5;
-            if (!any_unreach)
-                labels[0] = NULL;
+                labels[k] = present[k] ? labels_all[k] : NULL;
             ts_map_classes cls = {6, breaks, colours, labels, "Defended, by shot opportunities"};
             ts_map_grid grid = {lat0, lon0, step, step, f0->n_lat, f0->n_lon};
             ts_map_grid_cells(map, &grid, values, &cls);
@@ -249,9 +273,10 @@ static int matrix_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
                     n_flown++;
                     n_eng += rm->cells[v * nf + i].engaged;
                 }
-            char title[512], sub[512], src[512];
+            char title[512], sub[512], src[512], mname[TS_NAME_LEN];
+            ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, mname, sizeof mname);
             snprintf(title, sizeof title, "Could the interceptors engage %s flights to these targets?",
-                     th->missile.name[0] ? th->missile.name : th->missile.id);
+                     mname);
             snprintf(sub, sizeof sub,
                      "Defense \"%s\": %d of %d base-to-target flights have an intercept window",
                      sc->variants[v].name, n_eng, n_flown);
@@ -279,10 +304,7 @@ static int matrix_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
                 place_marker(map, res, &sp->to[k], 0);
             defense_markers(map, res, v);
             char stem[200];
-            if (res->n_matrices > 1)
-                snprintf(stem, sizeof stem, "matrix-%d-%s", m + 1, res->variant_slugs[v]);
-            else
-                snprintf(stem, sizeof stem, "matrix-%s", res->variant_slugs[v]);
+            snprintf(stem, sizeof stem, "matrix-%s-%s", rm->slug, res->variant_slugs[v]);
             st = write_map(ctx, map, dir, stem);
             ts_map_free(map);
             if (st)
@@ -297,24 +319,33 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     const ts_scenario *sc = res->sc;
     if (res->n_coverage == 0)
         return TS_OK;
-    /* the box holding every coverage ring and listed flight, continuous
-     * longitudes about the first radar */
+    /* the box holding every coverage ring, the launch sites of the listed
+     * engagements and the defense: continuous longitudes about the first radar */
     double lat0 = 90, lat1 = -90, lo0 = 1e9, lo1 = -1e9;
     const double ref = sc->variants[res->coverage[0].variant].defense.sensors[res->coverage[0].sensor].lon_rad / TS_DEG;
+#define BOX(la, lo)                                                                        \
+    do {                                                                                   \
+        double x_ = (lo);                                                                  \
+        while (x_ - ref > 180.0)                                                           \
+            x_ -= 360.0;                                                                   \
+        while (x_ - ref < -180.0)                                                          \
+            x_ += 360.0;                                                                   \
+        lat0 = fmin(lat0, (la));                                                           \
+        lat1 = fmax(lat1, (la));                                                           \
+        lo0 = fmin(lo0, x_);                                                               \
+        lo1 = fmax(lo1, x_);                                                               \
+    } while (0)
     for (int c = 0; c < res->n_coverage; c++) {
         const ts_ring *r = &res->coverage[c].ring;
-        for (int i = 0; i < r->n; i++) {
-            double lon = r->xy[2 * i];
-            while (lon - ref > 180.0)
-                lon -= 360.0;
-            while (lon - ref < -180.0)
-                lon += 360.0;
-            lat0 = fmin(lat0, r->xy[2 * i + 1]);
-            lat1 = fmax(lat1, r->xy[2 * i + 1]);
-            lo0 = fmin(lo0, lon);
-            lo1 = fmax(lo1, lon);
-        }
+        for (int i = 0; i < r->n; i++)
+            BOX(r->xy[2 * i + 1], r->xy[2 * i]);
     }
+    for (int e = 0; e < res->n_engagements; e++)
+        BOX(res->engagements[e].spec->from.lat_rad / TS_DEG, res->engagements[e].spec->from.lon_rad / TS_DEG);
+    const ts_defense *d0 = &sc->variants[0].defense;
+    for (int k = 0; k < d0->n_batteries; k++)
+        BOX(d0->batteries[k].lat_rad / TS_DEG, d0->batteries[k].lon_rad / TS_DEG);
+#undef BOX
     ts_map_spec spec;
     memset(&spec, 0, sizeof spec);
     spec.projection = TS_MAP_LAEA;
@@ -347,16 +378,17 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     ts_map_set_title(map, "Radar coverage and the flights studied", sub);
     snprintf(src, sizeof src, "scenario %s", sc->name);
     ts_map_set_source(map, src);
-    static const ts_rgba fills[] = {{0.12, 0.47, 0.71, 0.16}, {0.42, 0.24, 0.60, 0.16},
-                                    {0.89, 0.47, 0.76, 0.16}, {0.55, 0.34, 0.29, 0.16},
-                                    {0.09, 0.75, 0.81, 0.16}, {0.74, 0.74, 0.13, 0.16}};
+    /* ColorBrewer Dark2 (Brewer, colorbrewer2.org): distinct from the sea */
+    static const ts_rgba fills[] = {{0.851, 0.373, 0.008, 0.14}, {0.459, 0.439, 0.702, 0.14},
+                                    {0.906, 0.161, 0.541, 0.14}, {0.400, 0.651, 0.118, 0.14},
+                                    {0.902, 0.671, 0.008, 0.14}, {0.651, 0.463, 0.114, 0.14}};
     for (int c = 0; c < res->n_coverage; c++) {
         const ts_run_coverage *cv = &res->coverage[c];
         const ts_sensor *s = &sc->variants[cv->variant].defense.sensors[cv->sensor];
         const ts_rgba fill = fills[c % 6];
         char legend[2 * TS_NAME_LEN + 32];
-        snprintf(legend, sizeof legend, "%s", s->name[0] ? s->name : s->id);
-        ts_map_style st_c = {fill, {fill.r, fill.g, fill.b, 0.9}, 1.6, TS_MAP_SOLID, legend};
+        snprintf(legend, sizeof legend, "%s coverage", s->name[0] ? s->name : s->id);
+        ts_map_style st_c = {fill, {fill.r, fill.g, fill.b, 0.95}, 2.0, TS_MAP_SOLID, legend};
         const int n = cv->ring.n;
         double *lat = malloc(2 * (size_t)n * sizeof *lat + 1);
         if (!lat) {

@@ -8,11 +8,12 @@
  * Norsett & Wanner, "Solving Ordinary Differential Equations I", 2nd ed.,
  * Springer 1993, sec. II.6 "Dense output", Hermite interpolation); the
  * velocity is its derivative.  Its error is bounded by
- * max|r^(6)| h^6 / 46080 on a segment of length h, so a propagator that keeps
- * h * sqrt(mu / r^3) <= 0.2 stays under about 1 cm at low altitude
- * (propagate.c).  A sample costs a binary search (log2 n compares) and about
- * 60 flops; ts_traj_state reads the trajectory only, so any number of
- * threads may sample one trajectory at once.
+ * max|r^(6)| h^6 / 46080 on a segment of length h (R w^6 h^6 / 46080 on a
+ * circle; several times more on an eccentric ballistic arc), so the
+ * propagator keeps h sqrt(GM/|r|^3) <= 0.1, about 1 cm (propagate.c).  A
+ * sample costs a binary search (log2 n compares) and about 60 flops;
+ * ts_traj_state only reads the trajectory, so any number of threads may
+ * sample one trajectory at once.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ts_internal.h"

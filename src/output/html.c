@@ -58,6 +58,13 @@ static const char *CSS =
 static void place(FILE *f, const ts_run_result *res, const char *name)
 {
     char l[TS_NAME_LEN];
+    ts_out_place_short(res, name, l, sizeof l);
+    esc(f, l);
+}
+
+static void place_long(FILE *f, const ts_run_result *res, const char *name)
+{
+    char l[TS_NAME_LEN];
     ts_out_place_label(res, name, l, sizeof l);
     esc(f, l);
 }
@@ -116,9 +123,11 @@ static void summary(FILE *f, const ts_run_result *res)
                 fputs("&rdquo;", f);
             }
         }
-        fputs(" of the land in the ", f);
-        place(f, res, rf->spec->region);
-        fputs(" box.</li>\n", f);
+        char rl[TS_NAME_LEN];
+        ts_out_region_label(rf, rl, sizeof rl);
+        fputs(" of the land in ", f);
+        esc(f, rl);
+        fputs(".</li>\n", f);
     }
     for (int m = 0; m < res->n_matrices; m++) {
         const ts_matrix_spec *sp = res->matrices[m].spec;
@@ -191,8 +200,10 @@ static void key_numbers(FILE *f, const ts_run_result *res)
     fputs("</tr>\n", f);
     for (int i = 0; i < res->n_footprints; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
+        char rl[TS_NAME_LEN];
+        ts_out_region_label(rf, rl, sizeof rl);
         fputs("<tr><td>Land defended, ", f);
-        place(f, res, rf->spec->region);
+        esc(f, rl);
         fputs("</td>", f);
         for (int v = 0; v < res->n_variants; v++) {
             thousands(a, sizeof a, rf->defended_land_m2[v] / 1e6);
@@ -262,8 +273,10 @@ static void footprints(FILE *f, const ts_run_result *res)
           f);
     for (int i = 0; i < res->n_footprints; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
+        char rl[TS_NAME_LEN];
+        ts_out_region_label(rf, rl, sizeof rl);
         fputs("<h3>", f);
-        place(f, res, rf->spec->region);
+        esc(f, rl);
         fputs(": ", f);
         esc(f, missile_name(&sc->threats[rf->spec->threat].missile));
         fputs("</h3>\n<div class=\"pair\">\n", f);
@@ -335,13 +348,8 @@ static void matrix(FILE *f, const ts_run_result *res)
         fputs("</table>\n<div class=\"pair\">\n", f);
         for (int v = 0; v < res->n_variants; v++) {
             char png[300], svg[300], cap[600];
-            if (res->n_matrices > 1) {
-                snprintf(png, sizeof png, "maps/matrix-%d-%s.png", m + 1, res->variant_slugs[v]);
-                snprintf(svg, sizeof svg, "maps/matrix-%d-%s.svg", m + 1, res->variant_slugs[v]);
-            } else {
-                snprintf(png, sizeof png, "maps/matrix-%s.png", res->variant_slugs[v]);
-                snprintf(svg, sizeof svg, "maps/matrix-%s.svg", res->variant_slugs[v]);
-            }
+            snprintf(png, sizeof png, "maps/matrix-%s-%s.png", rm->slug, res->variant_slugs[v]);
+            snprintf(svg, sizeof svg, "maps/matrix-%s-%s.svg", rm->slug, res->variant_slugs[v]);
             snprintf(cap, sizeof cap, "Defense \"%s\"", sc->variants[v].name);
             figure(f, png, svg, cap);
         }
@@ -441,7 +449,7 @@ static void assumptions(FILE *f, const ts_run_result *res)
             if (s->kind == TS_SENSOR_INFRARED)
                 fputs("space", f);
             else
-                place(f, res, s->site_id[0] ? s->site_id : s->id);
+                place_long(f, res, s->site_id[0] ? s->site_id : s->id);
             fputs("</td><td>", f);
             if (s->kind == TS_SENSOR_INFRARED)
                 fprintf(f, "infrared launch detection after %s s, latency %s s",
@@ -463,7 +471,7 @@ static void assumptions(FILE *f, const ts_run_result *res)
             fprintf(f, "<tr><td>%d &times; ", b->inventory);
             esc(f, ic->name[0] ? ic->name : ic->id);
             fputs("</td><td>", f);
-            place(f, res, b->site_id[0] ? b->site_id : b->id);
+            place_long(f, res, b->site_id[0] ? b->site_id : b->id);
             fputs("</td><td>", f);
             if (ic->n_stages == 0)
                 fprintf(f, "burnout %s km/s, ", ts_out_fmt(a, sizeof a, ic->burnout_speed_mps / 1e3, 2));

@@ -460,85 +460,34 @@ static int clip_ring(pts_t *a, pts_t *tmp, const clipbox *cb)
 }
 
 /* ---- emitting projected geometry ------------------------------------------ */
-/* Projects the densified edge p -> q (not including p) into pb as line_to;
- * a point PROJ refuses breaks the line (lines) or is skipped (rings). */
+/* Projected points are gathered in pixels, clipped to the frame grown by
+ * MAP_PX_MARGIN (whatever lies beyond is hidden by the frame's clip anyway:
+ * this keeps the SVG small), and appended to a cairo path.  A point PROJ
+ * refuses breaks a line or is skipped in a ring. */
+#define MAP_PX_MARGIN 12.0
+
 typedef struct {
     const ts_map *m;
     path_t *pb;
-    int open;        /* a subpath is open */
-    int ring;        /* closing ring mode */
-    double lx, ly;   /* last projected point, px */
+    pts_t *buf;      /* the current subpath, px */
+    pts_t *tmp;      /* scratch */
+    int ring;        /* ring mode (closed, clipped as a polygon) */
     double llon, llat;
+    double min_px;   /* points closer than this to the last one are
+                        dropped (0: keep all, as grid cells must so that
+                        shared edges coincide) */
 } emitter;
 
-static int emit_point(emitter *e, double lon, double lat)
-{
-    double x, y, px, py;
-    if (proj_fwd(e->m, lon, lat, &x, &y)) {
-        if (!e->ring)
-            e->open = 0;
-        return 0;
-    }
-    xy_to_px(e->m, x, y, &px, &py);
-    if (e->open && !e->ring) {
-        /* discontinuity guard: a short step on the ground that jumps more
-         * than half the frame on the map is a projection cut */
-        double d = hypot(px - e->lx, py - e->ly);
-        double dg = fabs(lat - e->llat) + fabs(lon - e->llon);
-        if (d > 0.5 * (e->m->fw + e->m->fh) && dg < 5.0)
-            e->open = 0;
-    }
-    int rc = path_op(e->pb, e->open ? CAIRO_PATH_LINE_TO : CAIRO_PATH_MOVE_TO, px, py);
-    e->open = 1;
-    e->lx = px;
-    e->ly = py;
-    e->llon = lon;
-    e->llat = lat;
-    return rc;
-}
+/* Base-map outlines: drop vertices within half a pixel of the previous
+ * one (a 1:50m coast at 3 km per pixel has several per pixel), which
+ * shortens the SVG and the drawing without a visible change. */
+#define MAP_MIN_STEP_PX 0.5
 
-static int emit_edge(emitter *e, const double *p, const double *q, int include_p)
+static clipbox px_box(const ts_map *m)
 {
-    double dl = q[0] - p[0], dp = q[1] - p[1];
-    int n = (int)ceil(fmax(fabs(dl), fabs(dp)) / MAP_STEP_DEG);
-    if (n < 1)
-        n = 1;
-    if (include_p && emit_point(e, p[0], p[1]))
-        return -1;
-    for (int i = 1; i <= n; i++) {
-        double t = (double)i / n;
-        double lon = (i == n) ? q[0] : p[0] + t * dl;
-        double lat = (i == n) ? q[1] : p[1] + t * dp;
-        if (emit_point(e, lon, lat))
-            return -1;
-    }
-    return 0;
-}
-
-static int emit_ring(const ts_map *m, path_t *pb, const pts_t *r)
-{
-    if (r->n < 3)
-        return 0;
-    emitter e = {m, pb, 0, 1, 0, 0, 0, 0};
-    for (int i = 0; i < r->n; i++) {
-        const double *p = r->p + 2 * i, *q = r->p + 2 * ((i + 1) % r->n);
-        if (emit_edge(&e, p, q, i == 0))
-            return -1;
-    }
-    if (e.open)
-        return path_op(pb, CAIRO_PATH_CLOSE_PATH, 0, 0);
-    return 0;
-}
-
-static int emit_line(const ts_map *m, path_t *pb, const pts_t *l)
-{
-    if (l->n < 2)
-        return 0;
-    emitter e = {m, pb, 0, 0, 0, 0, 0, 0};
-    for (int i = 0; i + 1 < l->n; i++)
-        if (emit_edge(&e, l->p + 2 * i, l->p + 2 * i + 2, i == 0))
-            return -1;
-    return 0;
+    clipbox b = {m->fy - MAP_PX_MARGIN, m->fy + m->fh + MAP_PX_MARGIN, m->fx - MAP_PX_MARGIN,
+                 m->fx + m->fw + MAP_PX_MARGIN, 1};
+    return b;
 }
 
 /* Liang-Barsky for one segment against the box; returns 0 when rejected. */
@@ -573,6 +522,133 @@ static int lb_clip(const clipbox *cb, const double *p, const double *q, double *
         }
     }
     return *t0 <= *t1;
+}
+
+/* Writes the gathered line, clipped to the grown frame, into the path. */
+static int flush_line(emitter *e)
+{
+    pts_t *v = e->buf;
+    if (v->n < 2) {
+        v->n = 0;
+        return 0;
+    }
+    clipbox b = px_box(e->m);
+    int open = 0;
+    for (int i = 0; i + 1 < v->n; i++) {
+        double *p = v->p + 2 * i, *q = v->p + 2 * i + 2, t0, t1;
+        if (!lb_clip(&b, p, q, &t0, &t1)) {
+            open = 0;
+            continue;
+        }
+        if (t0 > 0.0 || !open) {
+            if (path_op(e->pb, CAIRO_PATH_MOVE_TO, p[0] + t0 * (q[0] - p[0]),
+                        p[1] + t0 * (q[1] - p[1])))
+                return -1;
+        }
+        if (path_op(e->pb, CAIRO_PATH_LINE_TO, p[0] + t1 * (q[0] - p[0]),
+                    p[1] + t1 * (q[1] - p[1])))
+            return -1;
+        open = t1 >= 1.0;
+    }
+    v->n = 0;
+    return 0;
+}
+
+/* Writes the gathered ring, clipped to the grown frame, into the path. */
+static int flush_ring(emitter *e)
+{
+    pts_t *v = e->buf;
+    if (v->n >= 3) {
+        clipbox b = px_box(e->m);
+        if (clip_ring(v, e->tmp, &b))
+            return -1;
+    }
+    if (v->n >= 3) {
+        for (int i = 0; i < v->n; i++)
+            if (path_op(e->pb, i ? CAIRO_PATH_LINE_TO : CAIRO_PATH_MOVE_TO, v->p[2 * i],
+                        v->p[2 * i + 1]))
+                return -1;
+        if (path_op(e->pb, CAIRO_PATH_CLOSE_PATH, 0, 0))
+            return -1;
+    }
+    v->n = 0;
+    return 0;
+}
+
+static int emit_point(emitter *e, double lon, double lat)
+{
+    double x, y, px, py;
+    if (proj_fwd(e->m, lon, lat, &x, &y))
+        return e->ring ? 0 : flush_line(e);
+    xy_to_px(e->m, x, y, &px, &py);
+    pts_t *v = e->buf;
+    if (v->n > 0) {
+        double lx = v->p[2 * (v->n - 1)], ly = v->p[2 * (v->n - 1) + 1];
+        if (e->min_px > 0 && fabs(px - lx) < e->min_px && fabs(py - ly) < e->min_px)
+            return 0;
+        if (!e->ring) {
+            /* discontinuity guard: a short step on the ground that jumps
+             * more than half the frame on the map is a projection cut */
+            double d = hypot(px - lx, py - ly);
+            double dg = fabs(lat - e->llat) + fabs(lon - e->llon);
+            if (d > 0.5 * (e->m->fw + e->m->fh) && dg < 5.0 && flush_line(e))
+                return -1;
+        }
+    }
+    e->llon = lon;
+    e->llat = lat;
+    return pts_push(v, px, py);
+}
+
+static int emit_edge(emitter *e, const double *p, const double *q, int include_p)
+{
+    double dl = q[0] - p[0], dp = q[1] - p[1];
+    int n = (int)ceil(fmax(fabs(dl), fabs(dp)) / MAP_STEP_DEG);
+    if (n < 1)
+        n = 1;
+    if (include_p && emit_point(e, p[0], p[1]))
+        return -1;
+    for (int i = 1; i <= n; i++) {
+        double t = (double)i / n;
+        double lon = (i == n) ? q[0] : p[0] + t * dl;
+        double lat = (i == n) ? q[1] : p[1] + t * dp;
+        if (emit_point(e, lon, lat))
+            return -1;
+    }
+    return 0;
+}
+
+static int emit_ring(const ts_map *m, path_t *pb, const pts_t *r, double min_px)
+{
+    if (r->n < 3)
+        return 0;
+    pts_t buf = {0}, tmp = {0};
+    emitter e = {m, pb, &buf, &tmp, 1, 0, 0, min_px};
+    int rc = 0;
+    for (int i = 0; i < r->n && !rc; i++) {
+        const double *p = r->p + 2 * i, *q = r->p + 2 * ((i + 1) % r->n);
+        rc = emit_edge(&e, p, q, i == 0);
+    }
+    if (!rc)
+        rc = flush_ring(&e);
+    pts_free(&buf);
+    pts_free(&tmp);
+    return rc;
+}
+
+static int emit_line(const ts_map *m, path_t *pb, const pts_t *l)
+{
+    if (l->n < 2)
+        return 0;
+    pts_t buf = {0};
+    emitter e = {m, pb, &buf, NULL, 0, 0, 0, MAP_MIN_STEP_PX};
+    int rc = 0;
+    for (int i = 0; i + 1 < l->n && !rc; i++)
+        rc = emit_edge(&e, l->p + 2 * i, l->p + 2 * i + 2, i == 0);
+    if (!rc)
+        rc = flush_line(&e);
+    pts_free(&buf);
+    return rc;
 }
 
 /* Clips a polyline (shifted by `shift` deg of longitude) to the box and
@@ -636,7 +712,8 @@ static void map_clipbox(const ts_map *m, clipbox *cb)
 
 /* Clips, densifies and projects a planar (lon, lat) ring (any longitudes)
  * into pb, once per 360-degree shift that meets the box. */
-static int add_ring(const ts_map *m, path_t *pb, const double *ll, int n, pts_t *a, pts_t *tmp)
+static int add_ring(const ts_map *m, path_t *pb, const double *ll, int n, pts_t *a, pts_t *tmp,
+                    double min_px)
 {
     clipbox cb;
     map_clipbox(m, &cb);
@@ -663,7 +740,7 @@ static int add_ring(const ts_map *m, path_t *pb, const double *ll, int n, pts_t 
             if (clip_ring(a, tmp, &cb))
                 return -1;
         }
-        if (a->n >= 3 && emit_ring(m, pb, a))
+        if (a->n >= 3 && emit_ring(m, pb, a, min_px))
             return -1;
     }
     return 0;
@@ -696,7 +773,7 @@ static int build_land(ts_map *m, const ts_geo *g)
         int k0 = L->ring_start[r], k1 = L->ring_start[r + 1];
         const double *ll = L->lonlat + 2 * k0;
         int n = k1 - k0;
-        rc = add_ring(m, &m->land, ll, n, &a, &tmp);
+        rc = add_ring(m, &m->land, ll, n, &a, &tmp, MAP_MIN_STEP_PX);
         /* coastline: the ring without the cut's edges, as open lines */
         int start = -1;
         for (int i = 0; i < n && !rc; i++) {
@@ -739,7 +816,7 @@ static int build_land(ts_map *m, const ts_geo *g)
     const ts_geo_polys *K = &g->lakes;
     for (int r = 0; r < K->n_rings && !rc; r++) {
         int k0 = K->ring_start[r], k1 = K->ring_start[r + 1];
-        rc = add_ring(m, &m->lakes, K->lonlat + 2 * k0, k1 - k0, &a, &tmp);
+        rc = add_ring(m, &m->lakes, K->lonlat + 2 * k0, k1 - k0, &a, &tmp, MAP_MIN_STEP_PX);
     }
     const ts_geo_lines *B = &g->borders;
     for (int l = 0; l < B->n_lines && !rc; l++) {
@@ -833,22 +910,26 @@ static int graticule_crossings(ts_map *m, const path_t *pb, int from, int meridi
     return 0;
 }
 
-static double nice_step(double span)
+/* A round graticule step giving at most max_lines lines over span. */
+static double nice_step(double span, double max_lines)
 {
     static const double steps[] = {1, 2, 5, 10, 15, 20, 30};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (span / steps[i] <= 8.0)
+        if (span / steps[i] <= max_lines)
             return steps[i];
     return 30;
 }
 
 static int build_graticule(ts_map *m, double lat_span, double lon_span)
 {
-    double step = m->spec.graticule_deg > 0 ? m->spec.graticule_deg
-                                            : nice_step(fmax(lat_span, 0.5 * lon_span));
-    double lstep = step;
-    if (m->full_lon && step < 30.0 && m->azimuthal)
-        lstep = (step <= 10.0) ? 30.0 : step; /* fewer meridians round a pole */
+    /* parallels by the latitude span; meridians by the longitude span at
+     * the middle latitude (30 deg round a pole) */
+    double mid = 0.5 * (m->blat0 + m->blat1);
+    double step = m->spec.graticule_deg > 0 ? m->spec.graticule_deg : nice_step(lat_span, 7.0);
+    double lstep = m->spec.graticule_deg > 0
+                       ? m->spec.graticule_deg
+                       : (m->full_lon ? 30.0
+                                      : nice_step(lon_span * fmax(0.3, cos(mid * TS_DEG)), 8.0));
     pts_t line = {0}, piece = {0};
     char text[16];
     int rc = 0;
@@ -859,8 +940,8 @@ static int build_graticule(ts_map *m, double lat_span, double lon_span)
         double lon = lon_a + im * lstep;
         line.n = 0;
         double top = m->blat1;
-        if (top >= 90.0)
-            top = (fmod(fabs(lon), 90.0) < 1e-9) ? 90.0 : 90.0 - step;
+        if (top >= 90.0) /* meridians stop short of the pole but every 90 deg */
+            top = (fmod(fabs(lon), 90.0) < 1e-9) ? 90.0 : 90.0 - fmin(step, 10.0);
         double bot = m->blat0;
         for (double lat = bot; lat < top; lat += MAP_STEP_DEG)
             if (pts_push(&line, lon, lat))
@@ -945,8 +1026,8 @@ int ts_map_preset(ts_ctx *ctx, const char *name, ts_map_spec *spec)
         spec->lon_min_deg = -95.0;
         spec->lon_max_deg = 110.0;
         spec->frame_m[0] = -5500e3;
-        spec->frame_m[1] = 4500e3;
-        spec->frame_m[2] = -4100e3;
+        spec->frame_m[1] = 4700e3;
+        spec->frame_m[2] = -4300e3;
         spec->frame_m[3] = 2900e3;
     } else {
         return ts_error(ctx, TS_ENOTFOUND,
@@ -1624,7 +1705,7 @@ static int add_area(ts_map *m, pts_t *v, const ts_map_style *st)
     map_op *op = NULL;
     if (rc == TS_OK && !(op = new_op(m, Z_AREA, st)))
         rc = TS_ENOMEM;
-    if (rc == TS_OK && add_ring(m, &op->path, v->p, v->n, &a, &tmp))
+    if (rc == TS_OK && add_ring(m, &op->path, v->p, v->n, &a, &tmp, MAP_MIN_STEP_PX))
         rc = TS_ENOMEM;
     pts_free(&a);
     pts_free(&tmp);
@@ -1752,7 +1833,7 @@ int ts_map_grid_cells(ts_map *map, const ts_map_grid *grid, const double *values
                     rc |= pts_push(&cell, lo2 - (lo2 - lo) * s / nsub_lon, lb);
                 for (int s = 0; s < nsub_lat; s++)
                     rc |= pts_push(&cell, lo, lb - (lb - la) * s / nsub_lat);
-                if (rc || add_ring(map, &op->path, cell.p, cell.n, &a, &tmp))
+                if (rc || add_ring(map, &op->path, cell.p, cell.n, &a, &tmp, 0.0))
                     rc = TS_ENOMEM;
             }
         }
@@ -1967,8 +2048,26 @@ static void layout(ts_map *m)
         m->legend_corner = want;
         m->legend_box = corner_box(m, want, lw, lh);
     }
-    int scorner = (m->legend_corner == 1) ? 0 : 1;
-    m->scale_box = corner_box(m, scorner, sw, sh);
+    /* scale bar: the free corner (lower right first) with the least
+     * marker and label room taken */
+    static const int sorder[4] = {1, 0, 3, 2};
+    double sbest = 1e300;
+    for (int oi = 0; oi < 4; oi++) {
+        int c = sorder[oi];
+        if (c == m->legend_corner)
+            continue;
+        box_t b = corner_box(m, c, sw, sh);
+        double cost = oi * 1e-3;
+        for (int i = 0; i < m->n_marks; i++) {
+            box_t mb = {m->marks[i].x - 60 * k, m->marks[i].y - 14 * k, m->marks[i].x + 60 * k,
+                        m->marks[i].y + 14 * k};
+            cost += overlap_area(b, mb);
+        }
+        if (cost < sbest) {
+            sbest = cost;
+            m->scale_box = b;
+        }
+    }
     /* marker labels: first free place of eight round the marker */
     double fs = 15.0 * k;
     for (int i = 0; i < m->n_marks; i++)
@@ -2243,14 +2342,11 @@ static void render(ts_map *m, cairo_t *cr)
     cairo_new_path(cr);
     path_append(cr, &m->lakes);
     set_rgba(cr, ts_map_colour_sea);
-    cairo_fill_preserve(cr);
-    set_rgba(cr, ts_map_colour_coast);
-    cairo_set_line_width(cr, 0.5 * k);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_stroke(cr);
+    cairo_fill(cr);
     stroke_path(cr, &m->graticule, MAP_GRATICULE, 0.7 * k);
     draw_ops(m, cr, Z_AREA);
     stroke_path(cr, &m->borders, ts_map_colour_border, 0.8 * k);
+    stroke_path(cr, &m->lakes, ts_map_colour_coast, 0.5 * k);
     stroke_path(cr, &m->coast, ts_map_colour_coast, 0.7 * k);
     draw_ops(m, cr, Z_LINE);
     for (int i = 0; i < m->n_marks; i++) {

@@ -120,6 +120,7 @@ typedef struct {
 
 typedef struct {
     const ts_matrix_spec *spec;
+    char slug[TS_NAME_LEN];    /* file-name stem, unique in the run */
     ts_run_flight *flights;    /* [n_from * n_to], owned */
     ts_run_matrix_cell *cells; /* [n_variants * n_from * n_to] */
 } ts_run_matrix;
@@ -221,6 +222,14 @@ const char *ts_out_shape_name(ts_flight_shape shape);
 /* Display name of a place: the catalogue's name of a site id, else the
  * id in words ("new-york" -> "New York"), else as written. */
 void ts_out_place_label(const ts_run_result *res, const char *name, char *out, size_t size);
+/* The same, cut before its first " (" or ", " ("Semnan" for "Semnan (Imam
+ * Khomeini space centre)"): for maps and charts. */
+void ts_out_place_short(const ts_run_result *res, const char *name, char *out, size_t size);
+/* A missile's display name, cut the same way. */
+void ts_out_short(const char *text, char *out, size_t size);
+/* A footprint's region for titles: "Europe", "North America", or its box
+ * ("36-48\xc2\xb0N, 90-66\xc2\xb0W"). */
+void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size);
 
 /* ---- writers (src/output/) ---------------------------------------------- */
 int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const char *dir);   /* report.c */

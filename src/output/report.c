@@ -415,6 +415,7 @@ static json_t *matrices(const ts_run_result *res)
         const ts_matrix_spec *sp = rm->spec;
         const int nf = sp->n_from * sp->n_to;
         json_t *o = json_object();
+        set(o, "name", json_string(rm->slug));
         set(o, "threat", json_string(sc->threats[sp->threat].id));
         set(o, "missile", json_string(sc->threats[sp->threat].missile.id));
         json_t *fr = json_array(), *to = json_array();

@@ -235,7 +235,8 @@ static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
             for (int i = 0; i < nf; i++) {
                 const ts_run_flight *fl = &rm->flights[i];
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
-                fprintf(f, "%d,", m + 1);
+                ts_out_csv_str(f, rm->slug);
+                fputc(',', f);
                 ts_out_csv_str(f, sc->variants[v].name);
                 fputc(',', f);
                 ts_out_csv_str(f, sc->threats[rm->spec->threat].missile.id);

@@ -19,9 +19,9 @@
 #include <string.h>
 
 #define W 1100.0         /* chart width, px (SVG user units) */
-#define LEFT 250.0       /* start of the time axis */
+#define LEFT 300.0       /* start of the time axis */
 #define RIGHT 200.0      /* room for the results at the right */
-#define ROW 34.0         /* height of a row */
+#define ROW 42.0         /* height of a row */
 #define FONT "DejaVu Sans"
 
 typedef struct {
@@ -33,7 +33,7 @@ static const rgb C_TEXT = {0.13, 0.13, 0.13}, C_GREY = {0.45, 0.45, 0.45},
                  C_MID = {0.992, 0.722, 0.388}, C_TERM = {0.698, 0.094, 0.169},
                  C_SENSOR = {0.122, 0.471, 0.706}, C_LAUNCH = {0.651, 0.808, 0.890},
                  C_INTER = {0.698, 0.875, 0.541}, C_SHOT = {0.0, 0.30, 0.55},
-                 C_KILL = {0.20, 0.627, 0.173}, C_COMMIT = {0.2, 0.2, 0.2};
+                 C_KILL = {0.0, 0.33, 0.08}, C_COMMIT = {0.2, 0.2, 0.2};
 
 static void color(cairo_t *cr, rgb c)
 {
@@ -63,6 +63,34 @@ static double text_width(cairo_t *cr, const char *s, double size, int bold)
     cairo_text_extents_t e;
     cairo_text_extents(cr, s, &e);
     return e.x_advance;
+}
+
+/* Text that fits max_w: the size shrinks down to 80%, then the text is cut
+ * with an ellipsis. */
+static void text_fit(cairo_t *cr, double x, double y, const char *s, double size, int bold, rgb c,
+                     double max_w)
+{
+    double sz = size;
+    while (sz > 0.8 * size && text_width(cr, s, sz, bold) > max_w)
+        sz -= 0.25;
+    if (text_width(cr, s, sz, bold) <= max_w) {
+        text(cr, x, y, s, sz, bold, c, 0);
+        return;
+    }
+    char buf[512];
+    size_t n = strlen(s);
+    if (n >= sizeof buf - 4)
+        n = sizeof buf - 4;
+    while (n > 1) {
+        n--;
+        while (n > 1 && (s[n] & 0xC0) == 0x80) /* not inside a UTF-8 sequence */
+            n--;
+        memcpy(buf, s, n);
+        memcpy(buf + n, "\xe2\x80\xa6", 4);
+        if (text_width(cr, buf, sz, bold) <= max_w)
+            break;
+    }
+    text(cr, x, y, buf, sz, bold, c, 0);
 }
 
 static void rect(cairo_t *cr, double x0, double y0, double x1, double y1, rgb c)
@@ -144,7 +172,7 @@ static double chart_height(const ts_run_result *res, int v)
 {
     const ts_defense *d = &res->sc->variants[v].defense;
     const double top = 92.0, bottom = 118.0;
-    return top + ROW * 1.3 + 26 + ROW * d->n_sensors + 26 + ROW * 1.5 * d->n_batteries + bottom;
+    return top + ROW * 1.5 + 26 + ROW * d->n_sensors + 26 + ROW * 1.6 * d->n_batteries + bottom;
 }
 
 static void draw(cairo_t *cr, const chart *c)
@@ -157,8 +185,8 @@ static void draw(cairo_t *cr, const chart *c)
     const ts_defense *d = &sc->variants[c->v].defense;
     const ts_threat *th = &sc->threats[re->spec->threat];
     char from[TS_NAME_LEN], to[TS_NAME_LEN], buf[512], n1[32], n2[32], n3[32];
-    ts_out_place_label(res, fl->from_name, from, sizeof from);
-    ts_out_place_label(res, fl->to_name, to, sizeof to);
+    ts_out_place_short(res, fl->from_name, from, sizeof from);
+    ts_out_place_short(res, fl->to_name, to, sizeof to);
 
     rect(cr, 0, 0, W, c->height, (rgb){1, 1, 1});
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
@@ -172,10 +200,11 @@ static void draw(cairo_t *cr, const chart *c)
     text(cr, 24, 34, buf, 21, 1, C_TEXT, 0);
     thousands(n1, sizeof n1, fl->flight.ground_range_m / 1e3);
     thousands(n2, sizeof n2, fl->flight.apogee_h_m / 1e3);
-    snprintf(buf, sizeof buf, "%s (%s), %s km; apogee %s km; flight time %.0f s (%.1f min).  Defense: %s",
+    thousands(n3, sizeof n3, fl->flight.flight_time_s);
+    snprintf(buf, sizeof buf, "%s: %s flight of %s km, apogee %s km, %s s (%.1f min).  Defense \"%s\"",
              th->missile.name[0] ? th->missile.name : th->missile.id, ts_out_shape_name(th->shape), n1,
-             n2, fl->flight.flight_time_s, fl->flight.flight_time_s / 60.0, sc->variants[c->v].name);
-    text(cr, 24, 58, buf, 13, 0, C_GREY, 0);
+             n2, n3, fl->flight.flight_time_s / 60.0, sc->variants[c->v].name);
+    text_fit(cr, 24, 58, buf, 13, 0, C_GREY, W - 48);
 
     double y = 92.0;
     const double x0 = tx(c, 0.0), x1 = tx(c, c->t_max);
@@ -196,8 +225,8 @@ static void draw(cairo_t *cr, const chart *c)
     const double tb = fl->flight.burnout_t_s, ti = fl->flight.flight_time_s;
     const double tr = fl->reentry_s > tb ? fl->reentry_s : ti;
     text(cr, 24, y + 20, "Threat", 14, 1, C_TEXT, 0);
-    snprintf(buf, sizeof buf, "launch from %s", from);
-    text(cr, 24, y + 35, buf, 11, 0, C_GREY, 0);
+    snprintf(buf, sizeof buf, "launched from %s", from);
+    text_fit(cr, 24, y + 36, buf, 11, 0, C_GREY, LEFT - 40);
     const double bh = 18.0, by = y + 8;
     rect(cr, tx(c, 0), by, tx(c, tb), by + bh, C_BOOST);
     rect(cr, tx(c, tb), by, tx(c, tr), by + bh, C_MID);
@@ -220,7 +249,7 @@ static void draw(cairo_t *cr, const chart *c)
     text(cr, tx(c, ta), by + bh + 22, buf, 11, 0, C_TEXT, 0.5);
     snprintf(buf, sizeof buf, "impact %.0f s", ti);
     text(cr, tx(c, ti) + 6, by + 13.5, buf, 11, 0, C_TEXT, 0);
-    y += ROW * 1.3 + 6;
+    y += ROW * 1.5;
 
     /* sensors */
     text(cr, 24, y + 14, "Sensors", 12, 1, C_GREY, 0);
@@ -235,13 +264,13 @@ static void draw(cairo_t *cr, const chart *c)
         const ts_sensor_result *sr = k < g->n_sensors ? &g->sensors[k] : NULL;
         const double yc = y + ROW / 2;
         char site[TS_NAME_LEN];
-        ts_out_place_label(res, s->site_id[0] ? s->site_id : "", site, sizeof site);
-        text(cr, 24, yc - 1, s->name[0] ? s->name : s->id, 12.5, 1, C_TEXT, 0);
+        ts_out_place_short(res, s->site_id[0] ? s->site_id : "", site, sizeof site);
+        text_fit(cr, 24, yc - 2, s->name[0] ? s->name : s->id, 12.5, 1, C_TEXT, LEFT - 40);
         snprintf(buf, sizeof buf, "%s%s%s", s->kind == TS_SENSOR_INFRARED ? "space-based infrared"
                                             : s->role == TS_ROLE_FIRE_CONTROL ? "fire-control radar"
                                                                               : "early-warning radar",
                  site[0] ? ", " : "", site);
-        text(cr, 24, yc + 13, buf, 10.5, 0, C_GREY, 0);
+        text_fit(cr, 24, yc + 13, buf, 10.5, 0, C_GREY, LEFT - 40);
         if (!sr || sr->detect_s < 0.0) {
             text(cr, x0 + 6, yc + 4, "does not see this flight", 11.5, 0, C_GREY, 0);
         } else {
@@ -281,32 +310,26 @@ static void draw(cairo_t *cr, const chart *c)
     for (int k = 0; k < d->n_batteries; k++) {
         const ts_battery *b = &d->batteries[k];
         const ts_battery_result *br = k < g->n_batteries ? &g->batteries[k] : NULL;
-        const double rh = ROW * 1.5, yl = y + 10, yi = y + 30;
+        const double rh = ROW * 1.6, yl = y + 14, yi = y + 40;
         char site[TS_NAME_LEN];
-        ts_out_place_label(res, b->site_id[0] ? b->site_id : b->id, site, sizeof site);
-        snprintf(buf, sizeof buf, "%s, %s", b->interceptor.name[0] ? b->interceptor.name : b->interceptor.id,
-                 site);
-        text(cr, 24, y + 20, buf, 12.5, 1, C_TEXT, 0);
-        snprintf(buf, sizeof buf, "%d interceptors, ready %.0f s after commit", b->inventory,
+        ts_out_place_short(res, b->site_id[0] ? b->site_id : b->id, site, sizeof site);
+        snprintf(buf, sizeof buf, "%s", b->interceptor.name[0] ? b->interceptor.name : b->interceptor.id);
+        text_fit(cr, 24, y + 22, buf, 12.5, 1, C_TEXT, LEFT - 40);
+        snprintf(buf, sizeof buf, "%d at %s, ready %.0f s after commit", b->inventory, site,
                  b->readiness_s);
-        text(cr, 24, y + 35, buf, 10.5, 0, C_GREY, 0);
+        text_fit(cr, 24, y + 38, buf, 10.5, 0, C_GREY, LEFT - 40);
         if (!br || (!br->has_launch_window && !br->has_intercept_window)) {
-            text(cr, x0 + 6, y + 26, br && br->commit_s < 0.0 ? "never committed: no fire-control track"
+            text(cr, x0 + 6, y + 30, br && br->commit_s < 0.0 ? "never committed: no fire-control track"
                                                               : "no launch window: cannot reach the threat in time",
                  11.5, 0, C_GREY, 0);
         } else {
             if (br->has_launch_window) {
                 rect(cr, tx(c, br->launch_s[0]), yl - 7, fmax(tx(c, br->launch_s[1]), tx(c, br->launch_s[0]) + 2),
                      yl + 7, C_LAUNCH);
-                if (tx(c, br->launch_s[1]) - tx(c, br->launch_s[0]) > 96)
-                    text(cr, tx(c, br->launch_s[0]) + 5, yl + 4, "launch window", 10, 0, C_SHOT, 0);
             }
             if (br->has_intercept_window) {
                 rect(cr, tx(c, br->intercept_s[0]), yi - 7,
                      fmax(tx(c, br->intercept_s[1]), tx(c, br->intercept_s[0]) + 2), yi + 7, C_INTER);
-                if (tx(c, br->intercept_s[1]) - tx(c, br->intercept_s[0]) > 106)
-                    text(cr, tx(c, br->intercept_s[1]) - 5, yi + 4, "intercept window", 10, 0,
-                         (rgb){0.1, 0.35, 0.1}, 1);
             }
             for (int s = 0; s < br->shots && s < TS_MAX_SHOTS; s++) {
                 const double xa = tx(c, br->shot_launch_s[s]), xb = tx(c, br->shot_intercept_s[s]);
@@ -325,13 +348,13 @@ static void draw(cairo_t *cr, const chart *c)
             if (br->shots > 0) {
                 snprintf(buf, sizeof buf, "%d shot%s, P(kill) %.2f", br->shots, br->shots == 1 ? "" : "s",
                          br->p_kill);
-                text(cr, xr, y + 20, buf, 12, 1, C_TEXT, 0);
+                text(cr, xr, y + 22, buf, 12, 1, C_TEXT, 0);
             } else {
-                text(cr, xr, y + 20, "no shot", 12, 1, C_TERM, 0);
+                text(cr, xr, y + 22, "no shot", 12, 1, C_TERM, 0);
             }
             if (br->has_launch_window) {
-                snprintf(buf, sizeof buf, "margin %.0f s", br->margin_s);
-                text(cr, xr, y + 35, buf, 10.5, 0, br->margin_s >= 0.0 ? C_GREY : C_TERM, 0);
+                snprintf(buf, sizeof buf, "launch margin %.0f s", br->margin_s);
+                text(cr, xr, y + 38, buf, 10.5, 0, br->margin_s >= 0.0 ? C_GREY : C_TERM, 0);
             }
         }
         y += rh;

@@ -127,10 +127,13 @@ Test(interceptor, table_vs_direct_staged, .timeout = 600)
 
 /* ---- Closed form inside the burn: 6 km/s in 100 s, a = 60 m/s^2, burn
  * length 300 km; least time to a point at straight-line distance s from
- * the site is sqrt(2 s / a). ---- */
-static const struct { double range_km, h_km; } burn_pts[] = {
-    {0.0, 12.5},   {3.7, 55.0},    {20.0, 150.0},  {87.3, 200.0},
-    {150.0, 100.0}, {230.0, 40.0}, {48.0, 281.0},  {270.0, 10.0},
+ * the site is sqrt(2 s / a).  Close above the site the time grows like the
+ * square root of the distance (a cone's apex), which bilinear interpolation
+ * on 10 km x 5 km cells follows to about 0.11 s (measured 0.109 and 0.080
+ * s at the first two points); elsewhere to under 0.01 s (measured 0.007). */
+static const struct { double range_km, h_km, tol_s; } burn_pts[] = {
+    {0.0, 12.5, 0.12},   {3.7, 55.0, 0.12},  {20.0, 150.0, 0.01}, {87.3, 200.0, 0.01},
+    {150.0, 100.0, 0.01}, {230.0, 40.0, 0.01}, {48.0, 281.0, 0.01}, {270.0, 10.0, 0.01},
 };
 
 Test(interceptor, burn_phase_closed_form)
@@ -149,7 +152,7 @@ Test(interceptor, burn_phase_closed_form)
         double s = sqrt(rh * rh + R * R - 2.0 * R * rh * cos(th));
         cr_assert(s < 0.5 * a * 100.0 * 100.0, "point %zu outside the burn", i);
         check_near(ts_flyout_time(f, burn_pts[i].range_km * 1e3, burn_pts[i].h_km * 1e3),
-                   sqrt(2.0 * s / a), 0.05, "burn, %.1f km range, %.1f km up",
+                   sqrt(2.0 * s / a), burn_pts[i].tol_s, "burn, %.1f km range, %.1f km up",
                    burn_pts[i].range_km, burn_pts[i].h_km);
     }
     ts_flyout_free(f);

@@ -32,6 +32,16 @@
                   "(tol %.3g)", __VA_ARGS__, w_, g_, g_ - w_, (double)(tol));  \
     } while (0)
 
+/* fontconfig leaks a few hundred bytes once per process while it parses its
+ * configuration (FcInitLoadConfigAndFonts, reached through cairo's first
+ * text): not ours to fix, so LeakSanitizer is told to ignore that library
+ * (its documented hook, read at start-up). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig.so\n";
+}
+
 /* ---- helpers ------------------------------------------------------------- */
 static char tmpdir[256];
 
@@ -43,6 +53,9 @@ static void make_tmpdir(void)
 
 static void remove_tmpdir(void)
 {
+    /* cairo's font caches are process-wide: release them so that
+     * LeakSanitizer sees only what the map code leaks */
+    cairo_debug_reset_static_data();
     if (getenv("TS_MAP_KEEP_TMP")) /* debugging: keep the images */
         return;
     DIR *d = opendir(tmpdir);
@@ -72,6 +85,27 @@ static ts_map *make(ts_ctx *ctx, const char *preset)
     int rc = ts_map_create(ctx, &spec, &m);
     cr_assert_eq(rc, TS_OK, "create %s: %s", preset, ts_ctx_message(ctx));
     return m;
+}
+
+/* A spec by fields: projection, centre, lat/lon box, size, detail, graticule. */
+static ts_map_spec spec_of(ts_map_projection p, double lat0, double lon0, double lat_min,
+                           double lat_max, double lon_min, double lon_max, int w, int h,
+                           int detail, double grat)
+{
+    ts_map_spec s;
+    memset(&s, 0, sizeof s);
+    s.projection = p;
+    s.lat0_deg = lat0;
+    s.lon0_deg = lon0;
+    s.lat_min_deg = lat_min;
+    s.lat_max_deg = lat_max;
+    s.lon_min_deg = lon_min;
+    s.lon_max_deg = lon_max;
+    s.width_px = w;
+    s.height_px = h;
+    s.detail = detail;
+    s.graticule_deg = grat;
+    return s;
 }
 
 static ts_map *make_spec(ts_ctx *ctx, ts_map_spec *spec)
@@ -304,7 +338,7 @@ Test(map, arctic_laea_snyder)
 Test(map, aeqd_true_distance)
 {
     ts_ctx *ctx = ts_ctx_create();
-    ts_map_spec spec = {TS_MAP_AEQD, 54.033, 35.767, 30, 70, -20, 80, 1200, 900, 110, 0};
+    ts_map_spec spec = spec_of(TS_MAP_AEQD, 54.033, 35.767, 30, 70, -20, 80, 1200, 900, 110, 0);
     ts_map *m = make_spec(ctx, &spec);
     struct geod_geodesic g;
     geod_init(&g, 6378137.0, 1 / 298.257223563);
@@ -326,7 +360,7 @@ Test(map, aeqd_true_distance)
 Test(map, eqc_closed_form)
 {
     ts_ctx *ctx = ts_ctx_create();
-    ts_map_spec spec = {TS_MAP_EQC, 0, 0, 20, 60, -30, 50, 1600, 1200, 110, 0};
+    ts_map_spec spec = spec_of(TS_MAP_EQC, 0, 0, 20, 60, -30, 50, 1600, 1200, 110, 0);
     ts_map *m = make_spec(ctx, &spec);
     double lat_ts = 40.0 * TS_DEG, lon0 = 10.0;
     static const double pts[][2] = {{49.63, 13.77}, {20.5, -29.0}, {59.9, 49.9}};
@@ -368,7 +402,7 @@ Test(map, pixel_round_trip)
 Test(map, scale_at_centre)
 {
     ts_ctx *ctx = ts_ctx_create();
-    ts_map_spec spec = {TS_MAP_LAEA, 45.0, -100.0, 35, 55, -115, -85, 1600, 1200, 110, 0};
+    ts_map_spec spec = spec_of(TS_MAP_LAEA, 45.0, -100.0, 35, 55, -115, -85, 1600, 1200, 110, 0);
     ts_map *m = make_spec(ctx, &spec);
     double fx, fy, fw, fh, x0, y0, x1, y1, la, lo;
     ts_map_frame(m, &fx, &fy, &fw, &fh);
@@ -486,12 +520,12 @@ Test(map, sea_and_land_pixels)
     ts_map *m = make(ctx, "europe");
     cairo_surface_t *s = render_png(m, "europe");
     rgb sea = rgb_of(ts_map_colour_sea), land = rgb_of(ts_map_colour_land);
-    check_rgb(pixel_at(m, s, 45.0, -15.0), sea, 1, "Atlantic west of France");
+    check_rgb(pixel_at(m, s, 45.5, -13.3), sea, 1, "Atlantic west of France");
     check_rgb(pixel_at(m, s, 36.0, 18.0), sea, 1, "Ionian Sea");
     check_rgb(pixel_at(m, s, 42.0, 50.5), sea, 1, "Caspian Sea");
     check_rgb(pixel_at(m, s, 47.0, 2.5), land, 1, "central France");
     check_rgb(pixel_at(m, s, 58.0, 38.0), land, 1, "Russia, north-east of Moscow");
-    check_rgb(pixel_at(m, s, 33.5, 3.0), land, 1, "Algeria");
+    check_rgb(pixel_at(m, s, 39.0, 34.0), land, 1, "Anatolia");
     cairo_surface_destroy(s);
     ts_map_free(m);
 
@@ -499,7 +533,7 @@ Test(map, sea_and_land_pixels)
     s = render_png(m, "arctic");
     check_rgb(pixel_at(m, s, 87.5, 30.0), sea, 1, "Arctic Ocean near the pole");
     check_rgb(pixel_at(m, s, 75.0, -40.0), land, 1, "Greenland");
-    check_rgb(pixel_at(m, s, 45.0, -35.0), sea, 1, "North Atlantic");
+    check_rgb(pixel_at(m, s, 57.0, -45.0), sea, 1, "Labrador Sea");
     cairo_surface_destroy(s);
     ts_map_free(m);
     ts_ctx_free(ctx);
@@ -532,21 +566,38 @@ Test(map, range_ring_pixels)
     ts_map *base = make(ctx, "europe");
     cairo_surface_t *s0 = render_png(base, "base");
     ts_map *m = make(ctx, "europe");
-    ts_map_style st = {{0.2, 0.4, 0.7, 0.25}, {0, 0, 0, 0}, 1.0, TS_MAP_SOLID, "2,000 km"};
+    ts_map_style st = {{0.2, 0.4, 0.7, 0.25}, {0, 0, 0, 0}, 1.0, TS_MAP_SOLID, NULL};
     cr_assert_eq(ts_map_range_ring(m, 49.63, 13.77, 2000e3, &st), TS_OK);
     cairo_surface_t *s1 = render_png(m, "ring");
     struct geod_geodesic g;
     geod_init(&g, 6378137.0, 1 / 298.257223563);
-    static const double az[] = {250.0, 205.0, 95.0, 15.0};
-    for (int i = 0; i < 4; i++) {
-        double la, lo;
-        geod_direct(&g, 49.63, 13.77, az[i], 1950e3, &la, &lo, NULL);
-        check_rgb(pixel_at(m, s1, la, lo), over(st.fill, pixel_at(base, s0, la, lo)), 1,
-                  "50 km inside the ring");
-        geod_direct(&g, 49.63, 13.77, az[i], 2050e3, &la, &lo, NULL);
-        check_rgb(pixel_at(m, s1, la, lo), pixel_at(base, s0, la, lo), 0,
-                  "50 km outside the ring");
+    /* sampled where the base map is plain land or sea: coasts and borders
+     * are drawn over areas */
+    rgb sea = rgb_of(ts_map_colour_sea), land = rgb_of(ts_map_colour_land);
+    int tested = 0;
+    for (double az = 0.0; az < 360.0; az += 15.0) {
+        for (int side = 0; side < 2; side++) {
+            for (int t = 0; t < 5; t++) {
+                double la, lo, x, y, fx, fy, fw, fh;
+                double d = side ? 2050e3 + 10e3 * t : 1950e3 - 10e3 * t;
+                geod_direct(&g, 49.63, 13.77, az, d, &la, &lo, NULL);
+                ts_map_to_px(m, la, lo, &x, &y);
+                ts_map_frame(m, &fx, &fy, &fw, &fh);
+                if (x < fx + 5 || x > fx + fw - 5 || y < fy + 5 || y > fy + fh - 5)
+                    break;
+                rgb b = pixel_at(base, s0, la, lo);
+                if (!rgb_near(b, sea, 0) && !rgb_near(b, land, 0))
+                    continue;
+                char what[128];
+                snprintf(what, sizeof what, "%s the ring, azimuth %g, %g km", side ? "outside" : "inside",
+                         az, d / 1e3);
+                check_rgb(pixel_at(m, s1, la, lo), side ? b : over(st.fill, b), side ? 0 : 1, what);
+                tested++;
+                break;
+            }
+        }
     }
+    cr_assert_geq(tested, 30, "points tested: %d", tested);
     cairo_surface_destroy(s0);
     cairo_surface_destroy(s1);
     ts_map_free(base);
@@ -565,8 +616,8 @@ Test(map, ring_round_the_pole)
     cairo_surface_t *s = render_png(m, "thule");
     rgb sea = rgb_of(ts_map_colour_sea);
     check_rgb(pixel_at(m, s, 87.5, 30.0), over(st.fill, sea), 1, "near the pole, 1,560 km away");
-    check_rgb(pixel_at(m, s, 45.0, -35.0), over(st.fill, sea), 1, "Atlantic, 3,830 km away");
-    check_rgb(pixel_at(m, s, 35.0, 15.0), sea, 1, "Ionian Sea, 6,080 km away");
+    check_rgb(pixel_at(m, s, 57.0, -45.0), over(st.fill, sea), 1, "Labrador Sea, 2,370 km away");
+    check_rgb(pixel_at(m, s, 43.0, 34.0), sea, 1, "Black Sea, 5,700 km away");
     cairo_surface_destroy(s);
     ts_map_free(m);
     ts_ctx_free(ctx);
@@ -583,7 +634,7 @@ Test(map, antimeridian_no_smear)
     ts_map_style st = {{0.9, 0.1, 0.1, 1.0}, {0, 0, 0, 0}, 1.0, TS_MAP_SOLID, NULL};
     rgb red = rgb_of(st.fill), sea = rgb_of(ts_map_colour_sea);
 
-    ts_map_spec world = {TS_MAP_EQC, 0, 0, -80, 80, -180, 180, 1600, 1000, 110, 0};
+    ts_map_spec world = spec_of(TS_MAP_EQC, 0, 0, -80, 80, -180, 180, 1600, 1000, 110, 0);
     ts_map *m = make_spec(ctx, &world);
     cr_assert_eq(ts_map_polygon(m, 4, lat, lon, &st), TS_OK);
     cairo_surface_t *s = render_png(m, "world");
@@ -598,7 +649,7 @@ Test(map, antimeridian_no_smear)
     ts_map_free(m);
 
     /* graticule every 7 deg: no line on 180, where the seam would be */
-    ts_map_spec pac = {TS_MAP_EQC, 0, 0, -40, 72, 120, -120, 1600, 1200, 50, 7};
+    ts_map_spec pac = spec_of(TS_MAP_EQC, 0, 0, -40, 72, 120, -120, 1600, 1200, 50, 7);
     m = make_spec(ctx, &pac);
     cr_assert_eq(ts_map_polygon(m, 4, lat, lon, &st), TS_OK);
     s = render_png(m, "pacific");
@@ -655,7 +706,7 @@ Test(map, grid_cells)
                 if (!rgb_near(b, sea, 0) && !rgb_near(b, land, 0))
                     continue;
                 rgb want = (isnan(val) || val == 0) ? b : over(col[(int)val], b);
-                char what[64];
+                char what[128];
                 snprintf(what, sizeof what, "cell %d,%d class %g at %g, %g", i, j, val, la, lo);
                 check_rgb(pixel_at(m, s1, la, lo), want, 1, what);
                 tested++;
@@ -755,16 +806,16 @@ Test(map, bad_input)
     cr_assert_eq(ts_map_preset(ctx, "asia", &spec), TS_ENOTFOUND);
     cr_assert(strstr(ts_ctx_message(ctx), "europe, north-america, arctic"), "%s",
               ts_ctx_message(ctx));
-    ts_map_spec bad = {TS_MAP_LAEA, 50, 10, 60, 40, 0, 20, 1600, 1200, 50, 0};
+    ts_map_spec bad = spec_of(TS_MAP_LAEA, 50, 10, 60, 40, 0, 20, 1600, 1200, 50, 0);
     cr_assert_eq(ts_map_create(ctx, &bad, &m), TS_EINVAL, "inverted latitudes");
     cr_assert_null(m);
-    ts_map_spec world = {TS_MAP_LAEA, 50, 10, -80, 80, -180, 180, 1600, 1200, 110, 0};
+    ts_map_spec world = spec_of(TS_MAP_LAEA, 50, 10, -80, 80, -180, 180, 1600, 1200, 110, 0);
     cr_assert_eq(ts_map_create(ctx, &world, &m), TS_EINVAL, "LAEA of the whole world");
     cr_assert(strstr(ts_ctx_message(ctx), "far side") || strstr(ts_ctx_message(ctx), "domain"),
               "%s", ts_ctx_message(ctx));
-    ts_map_spec small = {TS_MAP_EQC, 0, 0, 0, 10, 0, 10, 100, 100, 110, 0};
+    ts_map_spec small = spec_of(TS_MAP_EQC, 0, 0, 0, 10, 0, 10, 100, 100, 110, 0);
     cr_assert_eq(ts_map_create(ctx, &small, &m), TS_EINVAL, "100 px image");
-    ts_map_spec detail = {TS_MAP_EQC, 0, 0, 0, 10, 0, 10, 800, 600, 10, 0};
+    ts_map_spec detail = spec_of(TS_MAP_EQC, 0, 0, 0, 10, 0, 10, 800, 600, 10, 0);
     cr_assert_eq(ts_map_create(ctx, &detail, &m), TS_EINVAL, "1:10m");
 
     m = make(ctx, "europe");
@@ -859,8 +910,8 @@ static void demo_north_america(ts_ctx *ctx, const char *dir)
             v[i * 48 + j] = d < 3 ? 0.9 : d < 6 ? 0.6 : d < 9 ? 0.3 : 0.0;
         }
     const double breaks[] = {0.25, 0.5, 0.8};
-    const ts_rgba col[] = {{0, 0, 0, 0}, {0.78, 0.86, 0.94, 0.65},
-                           {0.42, 0.62, 0.81, 0.65}, {0.13, 0.40, 0.67, 0.65}};
+    const ts_rgba col[] = {{0, 0, 0, 0}, {0.99, 0.85, 0.55, 0.6},
+                           {0.96, 0.60, 0.30, 0.6}, {0.80, 0.30, 0.12, 0.6}};
     const char *labels[] = {NULL, "0.25 - 0.5", "0.5 - 0.8", "0.8 or more"};
     ts_map_classes cl = {4, breaks, col, labels, "Kill probability (fake)"};
     ts_map_grid_cells(m, &grid, v, &cl);

@@ -84,7 +84,7 @@ static void expect_errors(const char *path, const char *name, int n, char exp[][
         int line, col, used = 0;
         cr_assert(sscanf(exp[i], "%d:%d: %n", &line, &col, &used) == 2 && used > 0,
                   "%s: bad expectation '%s'", name, exp[i]);
-        char prefix[600], got[1024];
+        char prefix[1200], got[2048];
         snprintf(prefix, sizeof prefix, "%s:%d:%d: error: ", path, line, col);
         line_of(msg, i, got, sizeof got);
         cr_assert(!strncmp(got, prefix, strlen(prefix)),
@@ -127,7 +127,9 @@ Test(scenario, bad_files_report_each_error_at_its_line_and_column)
         while (fgets(buf, sizeof buf, in))
             if (!strncmp(buf, "# expect: ", 10) && ne < 16) {
                 buf[strcspn(buf, "\n")] = '\0';
-                snprintf(exp[ne++], sizeof exp[0], "%s", buf + 10);
+                size_t elen = strlen(buf + 10);
+                cr_assert(elen < sizeof exp[0], "%s: expectation too long", f);
+                memcpy(exp[ne++], buf + 10, elen + 1);
             }
         fclose(in);
         cr_assert(ne > 0, "%s has no '# expect:' line", f);
@@ -530,4 +532,34 @@ Test(scenario, did_you_mean)
     cr_assert_str_eq(hint, "(5 known: see `thirdsite catalog sites`)");
     ts_y_hint(hint, sizeof hint, "x", sites, 0, 3, NULL);
     cr_assert_str_eq(hint, "(none defined)");
+}
+
+/* The annotated example of docs/scenario-format.md is a valid scenario:
+ * the documentation cannot drift from the loader. */
+Test(scenario, documented_example_loads)
+{
+    FILE *f = fopen(TS_SOURCE_DIR "/docs/scenario-format.md", "r");
+    cr_assert(f != NULL);
+    static char doc[128 * 1024];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    char *start = strstr(doc, "```yaml\n# One file");
+    cr_assert(start != NULL, "no annotated example in the document");
+    start += strlen("```yaml\n");
+    char *end = strstr(start, "```");
+    cr_assert(end != NULL);
+    *end = '\0';
+    char path[64];
+    write_temp(start, path, sizeof path);
+    ts_ctx *ctx = ts_ctx_create();
+    ts_scenario *sc = NULL;
+    cr_assert_eq(ts_scenario_load(ctx, path, NULL, &sc), TS_OK, "%s", ts_ctx_message(ctx));
+    cr_assert_eq(sc->n_variants, 3);
+    NEAR(sc->variants[0].defense.sensors[0].ref_range_m, 3.0e6, 1e-6, "emr override");
+    NEAR(sc->variants[2].defense.doctrine.decision_s, 120.0, 1e-12, "slow-decision");
+    NEAR(sc->threats[0].missile.payload_kg, 1200.0, 1e-9, "payload 1.2 t");
+    ts_scenario_free(sc);
+    ts_ctx_free(ctx);
+    unlink(path);
 }

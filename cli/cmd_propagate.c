@@ -50,7 +50,7 @@ static void help(FILE *f)
             "               frame (z along the rotation axis), each state at t = 0\n"
             "  --out FILE   CSV id,t,x,y,z: impact time (s) and position (m, same frame),\n"
             "               15 significant digits, one row per input row, same order;\n"
-            "               written only when every row succeeded\n"
+            "               written only when every row succeeded (- : standard output)\n"
             "  -j N         threads (default: all processors); the output is the same\n"
             "  --stats      work and time per phase on stderr\n\n"
             "Exit status 2 names FILE:LINE[:COLUMN] of the first bad row (a missing or\n"
@@ -295,6 +295,13 @@ static int write_all(int fd, const char *p, size_t n)
  * renames it to path. */
 static int write_output(const char *path, const chunk *c, int nc)
 {
+    if (!strcmp(path, "-")) { /* standard output, as it comes */
+        fflush(stdout);
+        int bad = write_all(STDOUT_FILENO, HEADER_OUT, strlen(HEADER_OUT));
+        for (int i = 0; i < nc && !bad; i++)
+            bad = write_all(STDOUT_FILENO, c[i].out, c[i].out_len);
+        return bad ? cli_failure(CMD, "standard output: %s", strerror(errno)) : CLI_OK;
+    }
     const size_t len = strlen(path);
     char *tmp = malloc(len + 16);
     if (!tmp)

@@ -262,8 +262,10 @@ int cmd_trajectory(int argc, char **argv)
     ts_flight_summary sum;
     int st = ts_fly(ctx, &earth, m, lat, lon, alat, alon, shape, traj, &sum);
     int rc = CLI_OK;
-    if (st == TS_EIMPOSSIBLE || st == TS_EINVAL) {
+    if (st == TS_EIMPOSSIBLE) {
         rc = cli_usage_error(CMD, "--to '%s': %s", to, ts_ctx_message(ctx));
+    } else if (st == TS_EINVAL) {
+        rc = cli_usage_error(CMD, "--missile '%s': %s", name, ts_ctx_message(ctx));
     } else if (st < 0) {
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
     } else {

@@ -224,6 +224,11 @@ typedef struct {
 #undef LABS
 #undef LSEL
 
+/* Vectors wider than the target's registers are passed differently by
+ * value across a call (gcc's -Wpsabi, reported at the end of the file);
+ * these functions are static, so no call between differently built objects
+ * can occur. */
+#pragma GCC diagnostic ignored "-Wpsabi"
 typedef double vlane __attribute__((vector_size(8 * LANES)));
 typedef long long vmask __attribute__((vector_size(8 * LANES)));
 

@@ -49,7 +49,7 @@ static void LN_(step)(const prop_model *m, rkn_block *restrict b)
         LV acc[3], y[3];
         for (int k = 0; k < 3; k++)
             acc[k] = RKN_A[i][0] * F[0][k];
-        if (i < 4) /* column 2 of A is 0 from stage 5 on */
+        if (i >= 2 && i < 4) /* column 2 of A is 0 from stage 5 on */
             for (int k = 0; k < 3; k++)
                 acc[k] += RKN_A[i][1] * F[1][k];
         for (int j = 2; j < i; j++)

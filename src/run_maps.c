@@ -109,6 +109,31 @@ static void thousands(char *buf, size_t size, double x)
 }
 
 /* Writes map to dir/maps/<stem>.png and .svg. */
+/* Markers for every target of the scenario (engagements and matrices) that
+ * falls on the map, each once: context for the reader. */
+static void target_markers(ts_map *map, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    const char *done[64];
+    int n_done = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const int n = pass == 0 ? sc->n_engagements : sc->n_matrices;
+        for (int i = 0; i < n; i++) {
+            const int m = pass == 0 ? 1 : sc->matrices[i].n_to;
+            for (int k = 0; k < m; k++) {
+                const ts_place *p = pass == 0 ? &sc->engagements[i].to : &sc->matrices[i].to[k];
+                int seen = 0;
+                for (int d = 0; d < n_done && !seen; d++)
+                    seen = !strcmp(done[d], p->name);
+                if (seen || n_done == 64)
+                    continue;
+                done[n_done++] = p->name;
+                place_marker(map, res, p, 0);
+            }
+        }
+    }
+}
+
 static int write_map(ts_ctx *ctx, ts_map *map, const char *dir, const char *stem)
 {
     char rel[300], path[4400];
@@ -153,10 +178,11 @@ static int frame_for(ts_ctx *ctx, const char *region, double lat0, double lat1, 
     return TS_OK;
 }
 
-static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+/* The map of footprint i under variant v. */
+static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, int i, int v)
 {
     const ts_scenario *sc = res->sc;
-    for (int i = 0; i < res->n_footprints; i++) {
+    {
         const ts_run_footprint *rf = &res->footprints[i];
         const ts_footprint *f0 = &rf->fp[0];
         const ts_threat *th = &sc->threats[rf->spec->threat];
@@ -166,7 +192,7 @@ static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir
         double *values = malloc((size_t)n * sizeof *values + 1);
         if (!values)
             return ts_error(ctx, TS_ENOMEM, "out of memory");
-        for (int v = 0; v < res->n_variants; v++) {
+        {
             const ts_footprint *fp = &rf->fp[v];
             for (int c = 0; c < n; c++) {
                 const ts_footprint_cell *cl = &fp->cells[c];
@@ -236,6 +262,7 @@ static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir
             ts_map_grid_cells(map, &grid, values, &cls);
             for (int k = 0; k < th->n_from; k++)
                 place_marker(map, res, &th->from[k], 1);
+            target_markers(map, res);
             defense_markers(map, res, v);
             char stem[200];
             snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
@@ -251,15 +278,16 @@ static int footprint_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir
     return TS_OK;
 }
 
-static int matrix_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+/* The map of matrix m under variant v. */
+static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, int m, int v)
 {
     const ts_scenario *sc = res->sc;
-    for (int m = 0; m < res->n_matrices; m++) {
+    {
         const ts_run_matrix *rm = &res->matrices[m];
         const ts_matrix_spec *sp = rm->spec;
         const int nf = sp->n_from * sp->n_to;
         const ts_threat *th = &sc->threats[sp->threat];
-        for (int v = 0; v < res->n_variants; v++) {
+        {
             ts_map_spec spec;
             ts_map *map = NULL;
             int st = ts_map_preset(ctx, "arctic", &spec);
@@ -352,8 +380,8 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     spec.width_px = 1600;
     spec.height_px = 1200;
     spec.detail = 50;
-    spec.lat_min_deg = fmax(lat0 - 2.0, -88.0);
-    spec.lat_max_deg = fmin(lat1 + 2.0, 88.0);
+    spec.lat_min_deg = fmax(lat0 - 3.0, -88.0);
+    spec.lat_max_deg = fmin(lat1 + 3.0, 88.0);
     if (lo1 - lo0 > 150.0) { /* too wide for one azimuthal frame: centre on the radars */
         const double mid = 0.5 * (lo0 + lo1);
         lo0 = mid - 75.0;
@@ -361,8 +389,8 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     }
     if (spec.lat_max_deg - spec.lat_min_deg > 75.0)
         spec.lat_min_deg = spec.lat_max_deg - 75.0;
-    spec.lon_min_deg = ts_wrap_lon_deg(lo0 - 2.0);
-    spec.lon_max_deg = ts_wrap_lon_deg(lo1 + 2.0);
+    spec.lon_min_deg = ts_wrap_lon_deg(lo0 - 5.0);
+    spec.lon_max_deg = ts_wrap_lon_deg(lo1 + 5.0);
     spec.lat0_deg = 0.5 * (spec.lat_min_deg + spec.lat_max_deg);
     spec.lon0_deg = ts_wrap_lon_deg(0.5 * (lo0 + lo1));
     ts_map *map = NULL;
@@ -407,23 +435,67 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     for (int e = 0; e < res->n_engagements; e++)
         if (res->engagements[e].flight.ok)
             track_line(map, &res->earth, res->engagements[e].flight.traj, &tr);
-    for (int e = 0; e < res->n_engagements; e++) {
-        place_marker(map, res, &res->engagements[e].spec->from, 1);
-        place_marker(map, res, &res->engagements[e].spec->to, 0);
-    }
+    for (int e = 0; e < res->n_engagements; e++)
+        for (int end = 0; end < 2; end++) {
+            const ts_place *p = end ? &res->engagements[e].spec->to : &res->engagements[e].spec->from;
+            int seen = 0; /* a place in several engagements: one marker */
+            for (int f = 0; f < e && !seen; f++)
+                seen = !strcmp(res->engagements[f].spec->from.name, p->name) ||
+                       !strcmp(res->engagements[f].spec->to.name, p->name);
+            for (int g = 0; g < end && !seen; g++)
+                seen = !strcmp(res->engagements[e].spec->from.name, p->name);
+            if (!seen)
+                place_marker(map, res, p, !end);
+        }
     defense_markers(map, res, 0);
     st = write_map(ctx, map, dir, "coverage");
     ts_map_free(map);
     return st;
 }
 
-/* Writes every map of the run under dir/maps/. */
+/* Writes every map of the run under dir/maps/: the maps are drawn in
+ * parallel (each its own map, PROJ context and files; the renderer makes
+ * the SVG bytes independent of the order), and the first failure in map
+ * order is reported. */
 int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
 {
-    int st = footprint_maps(ctx, res, dir);
-    if (!st)
-        st = matrix_maps(ctx, res, dir);
-    if (!st)
-        st = coverage_map(ctx, res, dir);
-    return st;
+    const int nv = res->n_variants;
+    const int n_fp = res->n_footprints * nv, n_mx = res->n_matrices * nv;
+    const int n = n_fp + n_mx + (res->n_coverage > 0);
+    if (n == 0)
+        return TS_OK;
+    FILE *f = ts_out_open(ctx, dir, "maps/.keep"); /* the folder */
+    if (!f)
+        return TS_EIO;
+    fclose(f);
+    char keep[4200];
+    snprintf(keep, sizeof keep, "%s/maps/.keep", dir);
+    remove(keep);
+    int first = -1, first_code = TS_OK;
+    char msg[TS_MSG_LEN] = "";
+#pragma omp parallel for schedule(dynamic, 1) num_threads(res->threads > 0 ? res->threads : 1)
+    for (int k = 0; k < n; k++) {
+        ts_ctx *tctx = ts_ctx_create();
+        int st = TS_ENOMEM;
+        if (tctx) {
+            if (k < n_fp)
+                st = footprint_map(tctx, res, dir, k / nv, k % nv);
+            else if (k < n_fp + n_mx)
+                st = matrix_map(tctx, res, dir, (k - n_fp) / nv, (k - n_fp) % nv);
+            else
+                st = coverage_map(tctx, res, dir);
+        }
+        if (st) {
+#pragma omp critical(maps_err)
+            if (first < 0 || k < first) {
+                first = k;
+                first_code = st;
+                snprintf(msg, sizeof msg, "%s", tctx ? ts_ctx_message(tctx) : "out of memory");
+            }
+        }
+        ts_ctx_free(tctx);
+    }
+    if (first >= 0)
+        return ts_error(ctx, first_code, "%s", msg);
+    return TS_OK;
 }

@@ -17,7 +17,9 @@
  * 360-degree shift that meets the box, so pieces on both sides of the
  * antimeridian join along it.  Geodesic lines and range rings follow
  * Karney (2013), "Algorithms for geodesics", J. Geodesy 87, 43-55,
- * doi:10.1007/s00190-012-0578-z (PROJ's geodesic.h).  All pieces of one
+ * doi:10.1007/s00190-012-0578-z (PROJ's geodesic.h).  The projected
+ * pixels are clipped once more, to the frame grown by a margin, so that
+ * what lies outside the frame does not reach the SVG.  All pieces of one
  * feature are filled as one path with the nonzero winding rule (shared
  * edges of neighbouring cells cancel: no hairline seams).
  *
@@ -1844,7 +1846,11 @@ int ts_map_grid_cells(ts_map *map, const ts_map_grid *grid, const double *values
     if (rc != TS_OK)
         return map_fail(map, TS_ENOMEM, "out of memory");
     if (classes->labels) {
-        if (classes->title && *classes->title) {
+        int have_head = 0;
+        for (int i = 0; classes->title && i < map->n_leg; i++)
+            if (map->leg[i].kind == LEG_HEAD && strcmp(map->leg[i].text, classes->title) == 0)
+                have_head = 1;
+        if (classes->title && *classes->title && !have_head) {
             if (map->n_leg == map->cap_leg) {
                 int ncap = map->cap_leg ? 2 * map->cap_leg : 16;
                 leg_entry *nl = realloc(map->leg, sizeof *nl * (size_t)ncap);

@@ -7,9 +7,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A map is built in calls and drawn when written; the drawing order is fixed
- * by layer, not by call order: ocean, land, graticule, areas (grid cells,
- * polygons), borders and coasts, lines, markers, labels, then the frame,
- * legend, scale bar, title and source line.  Within a layer, call order.
+ * by layer, not by call order: sea, land, lakes, graticule, areas (grid
+ * cells, polygons), borders, lake shores and coasts, lines, markers, labels,
+ * then the frame, legend, scale bar, title and source line.  Within a layer,
+ * call order.  docs/maps.md has the design and the palette.
  * Every call records its error on the ctx given to ts_map_create.
  *
  * @code
@@ -60,7 +61,8 @@ typedef struct {
     double graticule_deg;    /* graticule spacing (0: from the extent) */
     /* Frame given in projected metres instead (x_min, x_max, y_min, y_max
      * in the map's CRS, padded to the frame's aspect about its centre);
-     * used when x_max > x_min, and then the lat/lon box is ignored. */
+     * used when x_max > x_min (not for EQC), and then the lat/lon box only
+     * names the region. */
     double frame_m[4];
 } ts_map_spec;
 

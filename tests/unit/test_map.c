@@ -637,11 +637,30 @@ Test(map, antimeridian_no_smear)
     ts_map_spec world = spec_of(TS_MAP_EQC, 0, 0, -80, 80, -180, 180, 1600, 1000, 110, 0);
     ts_map *m = make_spec(ctx, &world);
     cr_assert_eq(ts_map_polygon(m, 4, lat, lon, &st), TS_OK);
+    /* a track across 180 at 35S: both edges, nothing between */
+    ts_map_style tr = {{0, 0, 0, 0}, {0.1, 0.6, 0.1, 1.0}, 4.0, TS_MAP_SOLID, NULL};
+    double tlat[3] = {-35, -35, -35}, tlon[3] = {165, 178, -165};
+    cr_assert_eq(ts_map_polyline(m, 3, tlat, tlon, &tr), TS_OK);
     cairo_surface_t *s = render_png(m, "world");
     check_rgb(pixel_at(m, s, -13.5, 175.0), red, 1, "east edge");
     check_rgb(pixel_at(m, s, -13.5, -175.0), red, 1, "west edge");
     for (double l = -160; l <= 160; l += 20)
         cr_assert(!rgb_near(pixel_at(m, s, -13.5, l), red, 30), "smear at lon %g", l);
+    rgb green = rgb_of(tr.line);
+    double x0, y0, x1, y1;
+    ts_map_to_px(m, -35.0, 172.0, &x0, &y0);
+    ts_map_to_px(m, -35.0, -172.0, &x1, &y1);
+    /* the geodesic bulges south of the parallel: find the line in a column */
+    int hit0 = 0, hit1 = 0;
+    for (int dy = -12; dy <= 12; dy++) {
+        hit0 |= rgb_near(pixel(s, x0, y0 + dy), green, 2);
+        hit1 |= rgb_near(pixel(s, x1, y1 + dy), green, 2);
+    }
+    cr_assert(hit0 && hit1, "track on both sides of 180: west %d east %d", hit0, hit1);
+    for (double l = -150; l <= 150; l += 10)
+        for (int dy = -12; dy <= 12; dy += 3)
+            cr_assert(!rgb_near(pixel_at(m, s, -35.0 + dy * 0.2, l), green, 40),
+                      "track smeared across the map at lon %g", l);
     check_rgb(pixel_at(m, s, 45.0, -40.0), sea, 1, "North Atlantic");
     check_rgb(pixel_at(m, s, 35.0, -145.0), sea, 1, "North Pacific");
     check_rgb(pixel_at(m, s, 67.0, 3.0), sea, 1, "Norwegian Sea, Chukotka's latitude");
@@ -915,8 +934,7 @@ static void demo_north_america(ts_ctx *ctx, const char *dir)
     const char *labels[] = {NULL, "0.25 - 0.5", "0.5 - 0.8", "0.8 or more"};
     ts_map_classes cl = {4, breaks, col, labels, "Kill probability (fake)"};
     ts_map_grid_cells(m, &grid, v, &cl);
-    ts_map_style cov = {{0.45, 0.25, 0.55, 0.06}, C_RUSRADAR, 1.4, TS_MAP_DOTTED,
-                        "Thule radar, 5,556 km"};
+    ts_map_style cov = {C_NONE, C_RADAR, 1.6, TS_MAP_DOTTED, "Thule radar range, 5,556 km"};
     ts_map_range_ring(m, 76.5343, -68.7183, 5556e3, &cov);
     ts_map_style tgt = {{0.15, 0.15, 0.15, 1}, C_WHITE, 1.5, TS_MAP_SOLID, "City"};
     ts_map_style itc = {C_INTERCEPTOR, C_WHITE, 1.5, TS_MAP_SOLID, "Interceptor site"};

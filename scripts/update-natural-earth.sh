@@ -1,0 +1,47 @@
+#!/bin/sh
+# Rebuilds data/naturalearth/ne_50m.bin and ne_110m.bin (the map renderer's
+# coastlines, borders and lakes) from their public-domain Natural Earth
+# sources.  Not run by the build: the converted files are kept in the tree,
+# and data/naturalearth/PROVENANCE.md records what this script did.
+#
+# Usage: scripts/update-natural-earth.sh LAKES_DIR
+#   LAKES_DIR holds ne_50m_lakes.geojson and ne_110m_lakes.geojson, the
+#   "Lakes and Reservoirs" layers of Natural Earth (the geojson/ folder of the
+#   Natural Earth vector repository, nvkelso/natural-earth-vector).  The
+#   countries and land come from the npm package world-atlas, fetched here
+#   with npm.
+# Needs: npm, python3, sha256sum.
+set -eu
+
+WORLD_ATLAS_VERSION=2.0.2
+WORLD_ATLAS_SHA256=032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97
+
+if [ $# -ne 1 ] || [ ! -f "$1/ne_50m_lakes.geojson" ] || [ ! -f "$1/ne_110m_lakes.geojson" ]; then
+    echo "usage: $0 LAKES_DIR (with ne_50m_lakes.geojson and ne_110m_lakes.geojson)" >&2
+    exit 2
+fi
+lakes=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+out="$here/data/naturalearth"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cd "$tmp"
+npm pack "world-atlas@$WORLD_ATLAS_VERSION" >/dev/null 2>&1
+tgz="world-atlas-$WORLD_ATLAS_VERSION.tgz"
+got=$(sha256sum "$tgz" | cut -d' ' -f1)
+if [ "$got" != "$WORLD_ATLAS_SHA256" ]; then
+    echo "update-natural-earth: $tgz has sha256 $got, expected $WORLD_ATLAS_SHA256" >&2
+    exit 1
+fi
+tar xzf "$tgz"
+
+mkdir -p "$out"
+for scale in 50m 110m; do
+    python3 "$here/scripts/convert-natural-earth.py" \
+        "package/countries-$scale.json" "$lakes/ne_${scale}_lakes.geojson" \
+        "$tmp/ne_$scale.bin"
+    mv "$tmp/ne_$scale.bin" "$out/ne_$scale.bin"
+done
+cd "$out"
+sha256sum ne_50m.bin ne_110m.bin

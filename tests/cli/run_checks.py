@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+"""Checks of `thirdsite run` that golden cases cannot express: the files a
+run writes, read back by real parsers, and the guarantees of the run folder.
+
+Usage: run_checks.py [THIRDSITE]
+
+THIRDSITE defaults to $THIRDSITE_BIN, else the binary that run_golden.py
+was given (this script is called from tests/cli/run.test, so its parent
+process is run_golden.py THIRDSITE run.test).  Every check runs in a fresh
+temporary folder.  Exit 0 when all pass; otherwise each failure is printed
+with what was expected and what was found.
+
+Checks (each names its independent source):
+  1. files: the documented layout (docs/report-format.md) is all there.
+  2. report.json: parsed by Python's json; schema keys; key numbers of
+     tests/scenarios/small.yaml pinned (regressions) and consistency
+     (histogram sums, shares in 0..1, defended <= reachable <= land).
+  3. GeoJSON (RFC 7946): Python's json; FeatureCollection; geometry types;
+     positions [lon, lat(, h)] within range; rings closed with >= 4
+     positions; exteriors counterclockwise and holes clockwise (sec.
+     3.1.6, shoelace formula); nothing crosses the antimeridian (sec.
+     3.1.9: no segment spans more than 180 deg of longitude).
+  4. KML 2.2: Python's xml.etree; namespace; every Placemark named;
+     coordinates lon,lat[,alt] within range; LinearRings closed.
+  5. CSV: Python's csv; a header and rows of its width; no NaN.
+  6. determinism: -j 1, -j 2 and a repeat give the same bytes (run.log aside).
+  7. malformed scenarios (tests/scenarios/bad, their "# expect:" lines):
+     exit 2, each expected "line:col: message" on stderr, no folder made.
+  8. the run folder: an earlier run is replaced only by a complete run; a
+     folder that is not a run's is refused (exit 1) and left alone; an
+     interrupted run (SIGINT) leaves nothing, not even its temporary folder.
+"""
+import csv
+import filecmp
+import glob
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+SMALL = os.path.join(ROOT, "tests", "scenarios", "small.yaml")
+BIG = os.path.join(ROOT, "scenarios", "third-site-2008.yaml")
+BAD = os.path.join(ROOT, "tests", "scenarios", "bad")
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL:", msg)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    return cond
+
+
+def find_binary():
+    if len(sys.argv) > 1:
+        return os.path.abspath(sys.argv[1])
+    if os.environ.get("THIRDSITE_BIN"):
+        return os.environ["THIRDSITE_BIN"]
+    try:  # the parent: run_golden.py THIRDSITE CASES.test
+        with open("/proc/%d/cmdline" % os.getppid(), "rb") as f:
+            args = [a.decode() for a in f.read().split(b"\0") if a]
+        for i, a in enumerate(args):
+            if a.endswith("run_golden.py") and i + 1 < len(args):
+                return os.path.abspath(args[i + 1])
+    except OSError:
+        pass
+    sys.exit("run_checks.py: no thirdsite binary (give it, or set THIRDSITE_BIN)")
+
+
+BIN = find_binary()
+
+
+def run(args, timeout=900, **kw):
+    return subprocess.run([BIN, "run"] + args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+# ---- 1. files -------------------------------------------------------------
+
+EXPECTED_FILES = [
+    "index.html", "report.json", "run.log",
+    "tables/engagements.csv", "tables/engagement-batteries.csv", "tables/detections.csv",
+    "tables/footprints.csv", "tables/footprint-central-europe.csv", "tables/matrix.csv",
+    "layers/sites.geojson", "layers/sites.kml", "layers/coverage.geojson", "layers/coverage.kml",
+    "layers/trajectories.geojson", "layers/trajectories.kml",
+    "layers/footprint-central-europe-base.geojson", "layers/footprint-central-europe-base.kml",
+    "layers/footprint-central-europe-fast-gbi.geojson",
+    "layers/footprint-central-europe-fast-gbi.kml",
+    "maps/footprint-central-europe-base.png", "maps/footprint-central-europe-base.svg",
+    "maps/footprint-central-europe-fast-gbi.png", "maps/footprint-central-europe-fast-gbi.svg",
+    "maps/matrix-russian-base.png", "maps/matrix-russian-base.svg",
+    "maps/matrix-russian-fast-gbi.png", "maps/matrix-russian-fast-gbi.svg",
+    "maps/coverage.png", "maps/coverage.svg",
+    "timelines/semnan-london-base.png", "timelines/semnan-london-base.svg",
+    "timelines/semnan-london-fast-gbi.png", "timelines/semnan-london-fast-gbi.svg",
+]
+
+
+def all_files(d):
+    out = []
+    for root, _, files in os.walk(d):
+        for f in files:
+            out.append(os.path.relpath(os.path.join(root, f), d))
+    return sorted(out)
+
+
+def check_files(d):
+    have = set(all_files(d))
+    for f in EXPECTED_FILES:
+        check(f in have, "missing file %s" % f)
+    for f in have:
+        check(not f.startswith(".") and "/." not in f, "hidden file left in the run folder: %s" % f)
+        if f.endswith(".png"):
+            with open(os.path.join(d, f), "rb") as fh:
+                check(fh.read(8) == b"\x89PNG\r\n\x1a\n", "%s is not a PNG" % f)
+        if f.endswith(".svg"):
+            try:
+                ET.parse(os.path.join(d, f))
+            except ET.ParseError as e:
+                fail("%s is not well-formed XML: %s" % (f, e))
+    # index.html: relative links only, each to a file of the folder
+    html = open(os.path.join(d, "index.html"), encoding="utf-8").read()
+    check("<!DOCTYPE html>" in html, "index.html: no doctype")
+    check("<script" not in html.lower(), "index.html: has a script")
+    for link in re.findall(r'(?:href|src)="([^"]+)"', html):
+        check(not re.match(r"[a-z]+:|/", link), "index.html: external or absolute link %s" % link)
+        check(os.path.exists(os.path.join(d, link)), "index.html: broken link %s" % link)
+
+
+# ---- 2. report.json -----------------------------------------------------------
+
+def near(got, want, tol, what):
+    return check(got is not None and abs(got - want) <= tol,
+                 "%s: want %s +- %s, got %s" % (what, want, tol, got))
+
+
+def check_report(d):
+    r = json.load(open(os.path.join(d, "report.json"), encoding="utf-8"))
+    check(r.get("format") == "thirdsite-report" and r.get("format_version") == 1,
+          "report.json: format/format_version")
+    for k in ("thirdsite_version", "scenario", "engagements", "footprints", "matrix", "coverage"):
+        check(k in r, "report.json: no key %s" % k)
+    sc = r["scenario"]
+    check(sc["name"] == "small" and len(sc["variants"]) == 2, "report.json: scenario name/variants")
+    check([v["name"] for v in sc["variants"]] == ["base", "fast-gbi"], "report.json: variant names")
+    bat = sc["variants"][1]["defense"]["batteries"][0]
+    check(bat["interceptor"]["id"] == "gbi-2stage-lewis-postol", "report.json: variant override")
+    check(bat["interceptor"]["sources"] != "", "report.json: interceptor without sources")
+    for t in sc["threats"]:
+        check(t["missile"]["sources"] != "", "report.json: missile without sources")
+    # engagements: Semnan -> London, both variants
+    e = r["engagements"][0]
+    check(e["name"] == "semnan-london", "report.json: engagement name")
+    f = e["flight"]
+    check(f["ok"] is True, "report.json: Semnan-London not flown")
+    near(f["range_km"], 4612.0, 5.0, "Semnan-London range (geodesic, Karney; Semnan and London of data/sites.yaml)")
+    check(f["miss_m"] < 1000.0, "Semnan-London miss %s m (ts_fly: under 1 km)" % f["miss_m"])
+    check(0 < f["burnout_s"] < f["apogee_s"] < f["reentry_s"] < f["flight_time_s"],
+          "Semnan-London: events out of order")
+    for v in e["variants"]:
+        check(isinstance(v["defended"], bool), "engagement %s: defended" % v["variant"])
+        for b in v["batteries"]:
+            lw, iw = b["launch_window_s"], b["intercept_window_s"]
+            if lw:
+                check(lw[0] <= lw[1], "launch window reversed")
+            if iw:
+                check(iw[0] <= iw[1] <= f["flight_time_s"], "intercept window outside the flight")
+            check(len(b["shot_times"]) == b["shots"], "shot_times and shots disagree")
+            for s in b["shot_times"]:
+                check(s["launch_s"] < s["intercept_s"], "a shot intercepts before launch")
+    # footprints
+    fp = r["footprints"][0]
+    check(fp["name"] == "central-europe", "footprint name")
+    g = fp["grid"]
+    check((g["n_lat"], g["n_lon"]) == (4, 6), "footprint grid %sx%s, want 4x6" % (g["n_lat"], g["n_lon"]))
+    # region 46N..54N 4E..16E on WGS-84: (a^2/2) [q(54N) - q(46N)] x 12 deg in rad with
+    # Snyder's q (USGS PP 1395, 1987, eq. 3-12), computed apart: 764922.5 km^2
+    near(fp["region_area_km2"], 764922.5, 1.0, "central-europe region area")
+    check(0 < fp["land_area_km2"] <= fp["region_area_km2"], "land area out of range")
+    for v in fp["variants"]:
+        h = v["shots_histogram"]
+        check(sum(h) == v["cells_reachable"], "histogram sums to %d, want %d" % (sum(h), v["cells_reachable"]))
+        check(sum(h[1:]) == v["cells_defended"], "histogram defended cells")
+        check(0 <= v["defended_land_share"] <= 1, "defended share out of 0..1")
+        check(v["defended_land_km2"] <= v["reachable_land_km2"] <= fp["land_area_km2"] + 1,
+              "defended <= reachable <= land")
+        check(v["failed_cells"] == 0, "failed cells in the footprint")
+    # a faster interceptor never defends less (DESIGN: property of the models)
+    v0, v1 = fp["variants"]
+    check(v1["defended_land_km2"] >= v0["defended_land_km2"],
+          "the faster GBI defends less land (%s < %s)" % (v1["defended_land_km2"], v0["defended_land_km2"]))
+    # matrix
+    m = r["matrix"][0]
+    check(m["name"] == "russian" and len(m["flights"]) == 2, "matrix shape")
+    for v in m["variants"]:
+        check(v["flights_flown"] == 2, "matrix flights flown")
+        check(v["flights_engaged"] <= v["flights_flown"], "matrix engaged > flown")
+        for c in v["cells"]:
+            if c["engaged"]:
+                check(c["intercept_window_s"] is not None and c["battery"], "engaged without a window")
+    check(m["variants"][1]["flights_engaged"] >= m["variants"][0]["flights_engaged"],
+          "the faster GBI engages fewer ICBM flights")
+    return r
+
+
+# ---- 3. GeoJSON -------------------------------------------------------------
+
+def area2(ring):
+    s = 0.0
+    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]):
+        s += x0 * y1 - x1 * y0
+    return s
+
+
+def check_position(p, where):
+    ok = isinstance(p, list) and len(p) in (2, 3) and all(isinstance(x, (int, float)) for x in p)
+    if check(ok, "%s: bad position %r" % (where, p)):
+        check(-180 <= p[0] <= 180 and -90 <= p[1] <= 90, "%s: position out of range %r (lon, lat order?)" % (where, p))
+
+
+def check_line(coords, where):
+    check(len(coords) >= 2, "%s: a line of %d positions" % (where, len(coords)))
+    for a, b in zip(coords, coords[1:]):
+        check_position(a, where)
+        check(abs(b[0] - a[0]) <= 180, "%s: a segment crosses the antimeridian" % where)
+    if coords:
+        check_position(coords[-1], where)
+
+
+def check_polygon(rings, where):
+    check(len(rings) >= 1, "%s: polygon without rings" % where)
+    for i, ring in enumerate(rings):
+        check(len(ring) >= 4, "%s: ring of %d positions" % (where, len(ring)))
+        check(ring[0] == ring[-1], "%s: ring not closed" % where)
+        check_line(ring, where)
+        a = area2(ring)
+        if i == 0:
+            check(a > 0, "%s: exterior ring not counterclockwise (area %g)" % (where, a))
+        else:
+            check(a < 0, "%s: hole not clockwise (area %g)" % (where, a))
+
+
+def check_geojson(path):
+    where = os.path.basename(path)
+    try:
+        d = json.load(open(path, encoding="utf-8"))
+    except ValueError as e:
+        fail("%s: not JSON: %s" % (where, e))
+        return 0
+    check(d.get("type") == "FeatureCollection", "%s: not a FeatureCollection" % where)
+    n = 0
+    for f in d.get("features", []):
+        n += 1
+        check(f.get("type") == "Feature" and isinstance(f.get("properties"), dict), "%s: bad feature" % where)
+        g = f.get("geometry", {})
+        t, c = g.get("type"), g.get("coordinates")
+        if t == "Point":
+            check_position(c, where)
+        elif t == "LineString":
+            check_line(c, where)
+        elif t == "MultiLineString":
+            for line in c:
+                check_line(line, where)
+        elif t == "Polygon":
+            check_polygon(c, where)
+        elif t == "MultiPolygon":
+            for poly in c:
+                check_polygon(poly, where)
+        else:
+            fail("%s: geometry type %s" % (where, t))
+    return n
+
+
+# ---- 4. KML -------------------------------------------------------------------
+
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def check_kml(path):
+    where = os.path.basename(path)
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        fail("%s: not XML: %s" % (where, e))
+        return 0
+    check(root.tag == KML + "kml", "%s: root is %s" % (where, root.tag))
+    n = 0
+    for pm in root.iter(KML + "Placemark"):
+        n += 1
+        name = pm.find(KML + "name")
+        check(name is not None and name.text, "%s: a Placemark without a name" % where)
+    for el in root.iter(KML + "coordinates"):
+        pts = []
+        for tok in el.text.split():
+            parts = tok.split(",")
+            if not check(len(parts) in (2, 3), "%s: bad tuple %s" % (where, tok)):
+                continue
+            x = [float(p) for p in parts]
+            check(-180 <= x[0] <= 180 and -90 <= x[1] <= 90, "%s: out of range %s" % (where, tok))
+            pts.append(x)
+    for ring in root.iter(KML + "LinearRing"):
+        c = ring.find(KML + "coordinates").text.split()
+        check(len(c) >= 4 and c[0] == c[-1], "%s: LinearRing not closed" % where)
+    return n
+
+
+# ---- 5. CSV -------------------------------------------------------------------
+
+def check_csv(path):
+    where = os.path.basename(path)
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    check(len(rows) >= 2, "%s: no rows" % where)
+    if rows:
+        w = len(rows[0])
+        for i, r in enumerate(rows[1:], 2):
+            check(len(r) == w, "%s:%d: %d fields, header has %d" % (where, i, len(r), w))
+            for x in r:
+                check(x.lower() not in ("nan", "-nan", "inf", "-inf"), "%s:%d: %s" % (where, i, x))
+
+
+# ---- 6. determinism -------------------------------------------------------------
+
+def same_tree(a, b):
+    fa, fb = all_files(a), all_files(b)
+    check(fa == fb, "file lists differ: %s" % sorted(set(fa) ^ set(fb)))
+    for f in fa:
+        if f == "run.log" or f not in fb:
+            continue
+        check(filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False),
+              "%s differs between %s and %s" % (f, os.path.basename(a), os.path.basename(b)))
+
+
+# ---- 7. malformed scenarios ---------------------------------------------------------
+
+def check_bad(tmp):
+    files = sorted(glob.glob(os.path.join(BAD, "*.yaml")))
+    check(len(files) >= 25, "only %d malformed scenarios in tests/scenarios/bad" % len(files))
+    for path in files:
+        expects = []
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = re.match(r"#\s*expect:\s*(\d+):(\d+):\s*(.*)", line)
+                if m:
+                    expects.append(m.groups())
+        out = os.path.join(tmp, "bad-out")
+        p = run([path, "-o", out, "--quiet"], timeout=120)
+        name = os.path.basename(path)
+        check(p.returncode == 2, "%s: exit %d, want 2 (stderr: %s)" % (name, p.returncode, p.stderr[:300]))
+        for line, col, msg in expects:
+            pat = re.escape(path) + ":" + line + ":" + col + ": error: "
+            check(re.search(pat, p.stderr) is not None,
+                  "%s: stderr lacks %s:%s (got: %s)" % (name, line, col, p.stderr[:300]))
+        check(not os.path.exists(out), "%s: a folder was made" % name)
+        check(os.listdir(tmp) == [], "%s: left %s" % (name, os.listdir(tmp)))
+
+
+# ---- 8. the run folder -----------------------------------------------------------------
+
+def check_folder_rules(tmp):
+    out = os.path.join(tmp, "out")
+    # a folder that is not a run's is refused and left alone
+    os.makedirs(out)
+    with open(os.path.join(out, "precious.txt"), "w") as f:
+        f.write("mine")
+    p = run([SMALL, "-o", out, "--quiet", "-j", "2"])
+    check(p.returncode == 1, "run into a foreign folder: exit %d, want 1" % p.returncode)
+    check(os.listdir(out) == ["precious.txt"], "the foreign folder was touched: %s" % os.listdir(out))
+    check(sorted(os.listdir(tmp)) == ["out"], "left %s beside it" % os.listdir(tmp))
+    shutil.rmtree(out)
+    # an earlier run is replaced by a complete one
+    p = run([SMALL, "-o", out, "--quiet", "-j", "2"])
+    check(p.returncode == 0, "first run: exit %d (%s)" % (p.returncode, p.stderr[:300]))
+    with open(os.path.join(out, "marker"), "w") as f:
+        f.write("from the first run")
+    p = run([SMALL, "-o", out, "--quiet", "-j", "2"])
+    check(p.returncode == 0, "second run: exit %d" % p.returncode)
+    check(not os.path.exists(os.path.join(out, "marker")), "the earlier folder was not replaced")
+    check(sorted(os.listdir(tmp)) == ["out"], "left %s beside the folder" % os.listdir(tmp))
+    # an interrupted run leaves nothing, and the earlier folder stays
+    with open(os.path.join(out, "marker"), "w") as f:
+        f.write("kept")
+    proc = subprocess.Popen([BIN, "run", BIG, "-o", out, "--quiet", "-j", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail("the interrupted run did not stop within 120 s")
+        return
+    check(proc.returncode in (-signal.SIGINT, 130), "interrupted run: exit %s" % proc.returncode)
+    check(os.path.exists(os.path.join(out, "marker")), "the interrupted run replaced the earlier folder")
+    check(sorted(os.listdir(tmp)) == ["out"], "the interrupted run left %s" % os.listdir(tmp))
+    # a new folder: an interrupted run leaves no folder at all
+    fresh = os.path.join(tmp, "fresh", "deeper")
+    proc = subprocess.Popen([BIN, "run", BIG, "-o", fresh, "--quiet", "-j", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    check(not os.path.exists(os.path.join(tmp, "fresh")), "the interrupted run left a folder")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="thirdsite-run-")
+    try:
+        dirs = {}
+        for name, args in (("j1", ["-j", "1"]), ("j2", ["-j", "2"]), ("repeat", ["-j", "2"])):
+            d = os.path.join(tmp, name)
+            p = run([SMALL, "-o", d, "--quiet"] + args)
+            if not check(p.returncode == 0, "run %s: exit %d (%s)" % (name, p.returncode, p.stderr[:500])):
+                return
+            check(p.stdout == "" and p.stderr == "", "run --quiet %s printed: %r %r" % (name, p.stdout, p.stderr))
+            dirs[name] = d
+        d = dirs["j1"]
+        check_files(d)
+        check_report(d)
+        n_geo = sum(check_geojson(p) for p in sorted(glob.glob(os.path.join(d, "layers", "*.geojson"))))
+        n_kml = sum(check_kml(p) for p in sorted(glob.glob(os.path.join(d, "layers", "*.kml"))))
+        check(n_geo > 10 and n_kml > 10, "few features: %d GeoJSON, %d KML" % (n_geo, n_kml))
+        for p in sorted(glob.glob(os.path.join(d, "tables", "*.csv"))):
+            check_csv(p)
+        same_tree(dirs["j1"], dirs["j2"])
+        same_tree(dirs["j2"], dirs["repeat"])
+        for name in dirs:
+            shutil.rmtree(dirs[name])
+        bad = os.path.join(tmp, "bad")
+        os.makedirs(bad)
+        check_bad(bad)
+        shutil.rmtree(bad)
+        rules = os.path.join(tmp, "rules")
+        os.makedirs(rules)
+        check_folder_rules(rules)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("run_checks: %d failures" % len(failures))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -291,9 +291,25 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Writes the header and the chunks to a temporary file beside path, then
- * renames it to path. */
-static int write_output(const char *path, const chunk *c, int nc)
+static int pwrite_all(int fd, const char *p, size_t n, off_t off)
+{
+    while (n > 0) {
+        const ssize_t w = pwrite(fd, p, n, off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+        off += w;
+    }
+    return 0;
+}
+
+/* Writes the header and the chunks to a temporary file beside path, each
+ * chunk at its offset (in parallel: copying into the page cache is a good
+ * part of the time), then renames it to path. */
+static int write_output(const char *path, const chunk *c, int nc, int threads)
 {
     if (!strcmp(path, "-")) { /* standard output, as it comes */
         fflush(stdout);
@@ -318,8 +334,18 @@ static int write_output(const char *path, const chunk *c, int nc)
     umask(um);
     int bad = fchmod(fd, 0666 & ~um) != 0;
     bad = bad || write_all(fd, HEADER_OUT, strlen(HEADER_OUT));
-    for (int i = 0; i < nc && !bad; i++)
-        bad = write_all(fd, c[i].out, c[i].out_len);
+    off_t *off = malloc(((size_t)nc + 1) * sizeof *off);
+    bad = bad || !off;
+    if (!bad) {
+        off[0] = (off_t)strlen(HEADER_OUT);
+        for (int i = 0; i < nc; i++)
+            off[i + 1] = off[i] + (off_t)c[i].out_len;
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads) if (threads > 1) \
+    reduction(| : bad)
+        for (int i = 0; i < nc; i++)
+            bad |= pwrite_all(fd, c[i].out, c[i].out_len, off[i]);
+    }
+    free(off);
     const int e = errno;
     if (close(fd) != 0)
         bad = 1;
@@ -442,7 +468,7 @@ int cmd_propagate(int argc, char **argv)
         line0 += c[i].n_lines;
     }
     if (rc == CLI_OK)
-        rc = write_output(out_path, c, nc);
+        rc = write_output(out_path, c, nc, threads);
     const double t_end = now();
 
     if (stats && rc == CLI_OK) {

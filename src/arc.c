@@ -84,7 +84,6 @@
  */
 #include "ts_internal.h"
 
-#include <float.h>
 #include <string.h>
 
 /* Shooting stops when the extrapolated end point is this close to the aim
@@ -98,18 +97,19 @@
 /* Fixed-point steps of the target offset before giving up. */
 #define ARC_MAX_FIX 20
 /* Local error tolerance passed to the propagator (canonical units; its
- * default is 1e-6).  Tighter than the default so that the impact moves
- * smoothly with v0 (no jumps from changes in the step sequence larger than
- * ~1e-5 m) and the 1-D searches are not fooled by noise; costs about 1.5x
- * the default's steps.  Chosen by measurement (docs/models-arcs.md). */
+ * default is 1e-6, which puts a half-hour impact ~6 mm from a 1e-14
+ * reference; 1e-12 puts it 1e-8 m away).  Tight, so that the impact moves
+ * smoothly with v0 and the 1-D searches are not fooled by noise; a
+ * propagation then costs about 4x the default's (2-6 microseconds here).
+ * Chosen by measurement (docs/models-arcs.md). */
 #define ARC_PROP_TOL 1e-12
 /* Longest flight, s: one sidereal day (IERS Conventions 2010, the Earth's
  * rotation period 2 pi / 7.292115e-5 rad/s = 86164.09 s). */
 #define ARC_T_CAP_S 86164.09
 /* Ratio of the flight-time grid of the model scan. */
 #define ARC_GRID_RATIO 1.04
-/* Largest transfer angle along the ground path, rad (the transfer plane is
- * undefined at 180 deg; near it the Lambert arc swings out of the plane). */
+/* Largest transfer angle, rad (the transfer plane is undefined at 180 deg;
+ * near it the Lambert arc swings out of the plane). */
 #define ARC_MAX_ANGLE (179.0 * TS_DEG)
 /* Flight-time tolerance of the minimum-energy search, s.  Speed varies as
  * (T - T_me)^2 there: 1e-3 s costs under 1e-9 m/s. */
@@ -121,10 +121,10 @@
 /* Most evaluations of the true arc in one 1-D search. */
 #define ARC_MAX_EVAL 80
 
-/* Why a model arc is not accepted (ordered by the message they give). */
+/* Why a model arc is not accepted. */
 enum {
     F_OK = 0,
-    F_GEOMETRY,   /* transfer angle outside (0, 179 deg) or Lambert failure */
+    F_GEOMETRY,   /* transfer angle 179 deg or more, or Lambert failure */
     F_HYPERBOLIC, /* burnout speed at or above escape */
     F_GROUND,     /* passes under the surface, or leaves burnout height 0 downwards */
     F_CAP         /* longer than one revolution of the Earth */
@@ -142,7 +142,6 @@ typedef struct {
     ts_flight_opts opts;
     ts_vec3 offset;            /* Lambert target offset, warm start, m */
     double m[9];               /* Broyden step matrix, warm start (row-major) */
-    int n_prop;                /* propagations so far */
     /* Model domain (valid after find_domain). */
     double t_lo, t_hi;         /* feasible flight times, s */
     int why_lo, why_hi;        /* F_* just outside each end */
@@ -387,7 +386,6 @@ static int solve_time(arc_work *w, double t_s, arc_eval *ev)
         ts_state s0 = {w->r0, v0};
         ts_event imp;
         st = ts_propagate_ballistic(w->earth, 0.0, &s0, &w->opts, NULL, &imp);
-        w->n_prop++;
         if (st != TS_OK)
             break;
         double dt = t_s - imp.t_s;
@@ -571,10 +569,11 @@ static int root_q(arc_work *w, arc_quantity q, double target, double ta, double 
 }
 
 /*
- * Brackets the root of q - target on the true arcs, starting from the
- * model's guess t_guess and stepping towards t_far (the side where the sign
- * differs from the one at t_near).  f at t_near must be known: fnear.
- * Then solves it (root_q).
+ * Brackets the root of q - target on the true arcs and solves it (root_q).
+ * Given the model's guess t_guess, a flight time t_near whose value f_near
+ * is known, and the far end t_far of the search: if the guess's sign
+ * differs from f_near's, the root lies between them; otherwise steps grow
+ * geometrically from the guess towards t_far until the sign changes.
  */
 static int bracket_and_solve(arc_work *w, arc_quantity q, double target, double t_guess,
                              double t_near, double f_near, double t_far, arc_eval *best)
@@ -611,9 +610,9 @@ static int bracket_and_solve(arc_work *w, arc_quantity q, double target, double 
     return ts_error(w->ctx, TS_ENOCONVERGE, "no root bracketed near the model's guess");
 }
 
-/* Model crossing of grid quantity (speed or gamma) with value between grid
- * points k0 and k1 (adjacent, values on both sides), refined by bisection on
- * the model.  Returned: time. */
+/* Model crossing of quantity q (speed or gamma) with target between flight
+ * times t0 and t1 (values on both sides), by bisection on the model.
+ * Returned: time, s. */
 static double model_crossing(const arc_work *w, arc_quantity q, double target, double t0,
                              double t1)
 {

@@ -108,6 +108,7 @@ void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
     }
     if (shots > TS_MAX_SHOTS)
         shots = TS_MAX_SHOTS;
+    memset(cell, 0, sizeof *cell); /* padding too: cells compare byte for byte */
     cell->status = eng->defended ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED;
     cell->shots = (unsigned char)shots;
     cell->p_kill = (float)(eng->p_kill >= 0.0 ? eng->p_kill : 0.0);
@@ -979,6 +980,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                 if (reached) {
                     *out = worst[k];
                 } else {
+                    memset(out, 0, sizeof *out);
                     out->status = TS_CELL_UNREACHABLE;
                     out->shots = 0;
                     out->p_kill = 0.0f;

@@ -39,6 +39,7 @@ int cli_failure(const char *cmd, const char *fmt, ...)
  * ("thirdsite arc: --burnout-altitude '-5 km': ...") and returns CLI_USAGE. */
 int cli_quantity(const char *cmd, const char *opt, const char *text,
                  ts_quantity_kind kind, double *si);
+/* A position "LAT,LON" / "54.48N 17.11E", or a site id of data/sites.yaml. */
 int cli_latlon(const char *cmd, const char *opt, const char *text,
                double *lat_rad, double *lon_rad);
 int cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -47,9 +48,56 @@ int cli_quantity(const char *cmd, const char *opt, const char *text,
     return st;
 }
 
+/* True for a catalogue-style id: lower-case letters, digits and '-'. */
+static int looks_like_id(const char *text)
+{
+    if (!islower((unsigned char)*text))
+        return 0;
+    for (; *text; text++)
+        if (!islower((unsigned char)*text) && !isdigit((unsigned char)*text) && *text != '-')
+            return 0;
+    return 1;
+}
+
+/* Looks a site id up in the shipped data/sites.yaml. */
+static int lookup_site(const char *cmd, const char *opt, const char *id,
+                       double *lat_rad, double *lon_rad)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sites.yaml", ts_data_dir());
+    ts_ctx *ctx = ts_ctx_create();
+    ts_site *sites = NULL;
+    int n = 0, st;
+    if (ts_sites_load(ctx, path, &n, &sites) < 0) {
+        st = cli_failure(cmd, "%s", ts_ctx_message(ctx));
+        ts_ctx_free(ctx);
+        return st;
+    }
+    ts_ctx_free(ctx);
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(sites[i].id, id)) {
+            *lat_rad = sites[i].lat_rad;
+            *lon_rad = sites[i].lon_rad;
+            ts_free(sites);
+            return CLI_OK;
+        }
+    }
+    char known[2048] = "";
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strncat(known, ", ", sizeof known - strlen(known) - 1);
+        strncat(known, sites[i].id, sizeof known - strlen(known) - 1);
+    }
+    ts_free(sites);
+    return cli_usage_error(cmd, "%s '%s': not a position (\"LAT,LON\") nor a catalogue "
+                           "site (known: %s)", opt, id, known);
+}
+
 int cli_latlon(const char *cmd, const char *opt, const char *text,
                double *lat_rad, double *lon_rad)
 {
+    if (looks_like_id(text))
+        return lookup_site(cmd, opt, text, lat_rad, lon_rad);
     ts_ctx *ctx = ts_ctx_create();
     int st = ts_latlon_parse(ctx, text, lat_rad, lon_rad, NULL);
     if (st < 0)

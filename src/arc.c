@@ -77,9 +77,9 @@
  * requests are refused the same way.
  *
  * Accuracy and cost (tests/unit/test_arc.c, docs/models-arcs.md): the
- * shooting stops with the end point within ARC_TOL_M (0.1 mm; more for
- * flights of hours) and the impact within 1 mm of the aim point, typically
- * 1e-6 m; an independent RK4 integration of the returned burnout state
+ * shooting stops with the end point within ARC_TOL_M (0.1 mm) and the
+ * impact within 1 mm of the aim point (both in proportion to the flight
+ * time beyond an hour), typically 1e-6 m; an independent RK4 integration of the returned burnout state
  * lands within 1e-5 m of it.  Cost 0.2-1 ms an arc (10-70 propagations).
  */
 #include "ts_internal.h"

@@ -34,9 +34,11 @@
  *  derivatives divide 0 by 0), is replaced by bisection.  The solver
  *  therefore cannot diverge; it normally takes 2-4 Householder steps.
  *
- * Accuracy: the velocities reproduce the second method of the tests (Kepler
- * propagation by universal variables lands on r2) to about 1e-8 relative
- * (tests/unit/test_lambert.c).
+ * Accuracy (tests/unit/test_lambert.c, docs/models-arcs.md): Vallado's
+ * example 7-5 within 0.8 mm/s of the book's 6-decimal km/s figures; the
+ * solutions of 13 geometries, propagated by universal-variable Kepler
+ * (the tests' second method), land within 3e-5 m of r2 with v2 to 3e-8 m/s.
+ * Cost: about 0.3 microseconds a call.
  */
 #include "ts_internal.h"
 

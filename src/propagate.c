@@ -53,6 +53,11 @@
  * the tight reference.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* The lane vectors below are wider than the target's registers when it
+ * lacks AVX-512, so gcc notes (-Wpsabi) that they would be passed
+ * differently by value across calls; every function taking them is static
+ * and built in this file alone, so no such call can occur. */
+#pragma GCC diagnostic ignored "-Wpsabi"
 #include "ts_internal.h"
 #include "propagate.h"
 #include <string.h>
@@ -224,11 +229,6 @@ typedef struct {
 #undef LABS
 #undef LSEL
 
-/* Vectors wider than the target's registers are passed differently by
- * value across a call (gcc's -Wpsabi, reported at the end of the file);
- * these functions are static, so no call between differently built objects
- * can occur. */
-#pragma GCC diagnostic ignored "-Wpsabi"
 typedef double vlane __attribute__((vector_size(8 * LANES)));
 typedef long long vmask __attribute__((vector_size(8 * LANES)));
 
@@ -320,7 +320,7 @@ static inline double dot3(const double *a, const double *b)
 /* Acceleration at one point, the arithmetic of the step. */
 static void accel1(double kj2, const double r[3], double a[3])
 {
-    rhs_1(kj2, r[0], r[1], r[2], a);
+    rhs_1(kj2, r, a);
 }
 
 /* Ellipsoid test: x^2 + y^2 + (a/b)^2 z^2 - 1, < 0 inside (canonical). */

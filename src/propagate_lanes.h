@@ -16,9 +16,10 @@
 
 /* Acceleration (canonical) at (x, y, z): point mass + J2 (Vallado 2013,
  * eq. 8-30), one division and one square root. */
-static inline __attribute__((always_inline)) void LN_(rhs)(double kj2, LV x, LV y, LV z,
+static inline __attribute__((always_inline)) void LN_(rhs)(double kj2, const LV p[3],
                                                           LV f[3])
 {
+    const LV x = p[0], y = p[1], z = p[2];
     const LV r2 = x * x + y * y + z * z;
     const LV ir2 = 1.0 / r2;
     const LV ir3 = ir2 * LSQRT(ir2);
@@ -58,7 +59,7 @@ static void LN_(step)(const prop_model *m, rkn_block *restrict b)
         /* Y_i = r + c_i h v + h^2 sum_j a_ij F_j */
         for (int k = 0; k < 3; k++)
             y[k] = r[k] + h * (RKN_C[i] * v[k] + h * acc[k]);
-        LN_(rhs)(m->kj2, y[0], y[1], y[2], F[i]);
+        LN_(rhs)(m->kj2, y, F[i]);
     }
     /* weights: stages 2..6 have none; 16 and 17 enter the velocity only */
     LV err = LSPLAT(0.0), r1[3], v1[3];
@@ -86,7 +87,7 @@ static void LN_(step)(const prop_model *m, rkn_block *restrict b)
     }
     STORE(b->err, err);
     LV a1[3];
-    LN_(rhs)(m->kj2, r1[0], r1[1], r1[2], a1);
+    LN_(rhs)(m->kj2, r1, a1);
     for (int k = 0; k < 3; k++)
         STORE(b->a1[k], a1[k]);
 
@@ -144,8 +145,9 @@ static void LN_(step)(const prop_model *m, rkn_block *restrict b)
  * atan u = sum (-1)^n u^(2n+1)/(2n+1) to n = 12 (A&S 4.4.42; the next term
  * is below 2e-17); quadrants by symmetry.
  */
-static inline __attribute__((always_inline)) LV LN_(atan2)(LV y, LV x)
+static inline __attribute__((always_inline)) LV LN_(atan2)(const LV *py, const LV *px)
 {
+    const LV y = *py, x = *px;
     static const double c[13] = {1.0, -1.0 / 3, 1.0 / 5, -1.0 / 7, 1.0 / 9,
                                  -1.0 / 11, 1.0 / 13, -1.0 / 15, 1.0 / 17,
                                  -1.0 / 19, 1.0 / 21, -1.0 / 23, 1.0 / 25};
@@ -200,7 +202,7 @@ static void LN_(kepler)(const prop_model *m, rkn_block *restrict b)
         const LV s2 = 1.0 - ce * ce;
         const LV se = -LSQRT(LSEL(s2 > 0.0, s2, LSPLAT(0.0))); /* descending */
         const LV cde = ce * ce0 + se * se0, sde = se * ce0 - ce * se0;
-        LV de = LN_(atan2)(sde, cde);
+        LV de = LN_(atan2)(&sde, &cde);
         de = LSEL(de <= 0.0, de + 2.0 * TS_PI, de);
         dt = nk * (de - e * se + es);
         const LV f = 1.0 - ak / rn * (1.0 - cde), g = dt - nk * (de - sde);

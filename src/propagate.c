@@ -239,11 +239,6 @@ static inline vlane vload(const double *p)
     return v;
 }
 
-static inline void vstore(double *p, vlane v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
 static inline vlane vsplat(double x)
 {
     vlane v;
@@ -252,8 +247,11 @@ static inline vlane vsplat(double x)
     return v;
 }
 
-static inline vlane vsqrt(vlane x)
+/* Vectors are handed to helpers by address: gcc notes a changed ABI for
+ * 64-byte vector parameters when the target lacks AVX-512. */
+static inline vlane vsqrt(const vlane *px)
 {
+    vlane x = *px;
 #if defined(__AVX512F__) && LANES % 8 == 0
     for (int l = 0; l < LANES; l += 8) {
         __m512d p;
@@ -261,7 +259,6 @@ static inline vlane vsqrt(vlane x)
         p = _mm512_sqrt_pd(p);
         memcpy((char *)&x + 8 * l, &p, sizeof p);
     }
-    return x;
 #elif defined(__AVX__) && LANES % 4 == 0
     for (int l = 0; l < LANES; l += 4) {
         __m256d p;
@@ -269,36 +266,34 @@ static inline vlane vsqrt(vlane x)
         p = _mm256_sqrt_pd(p);
         memcpy((char *)&x + 8 * l, &p, sizeof p);
     }
-    return x;
 #else
     for (int l = 0; l < LANES; l++)
         x[l] = sqrt(x[l]);
-    return x;
 #endif
+    return x;
 }
 
-static inline vlane vabs(vlane x)
+static inline vmask vabsmask(void)
 {
     vmask m;
     for (int l = 0; l < LANES; l++)
         m[l] = 0x7fffffffffffffffLL;
-    return (vlane)((vmask)x & m);
-}
-
-static inline vlane vsel(vmask c, vlane a, vlane b)
-{
-    return (vlane)(((vmask)a & c) | ((vmask)b & ~c));
+    return m;
 }
 
 #define LV vlane
 #define LM vmask
 #define LN_(name) name##_v
 #define LOAD(p) vload(p)
-#define STORE(p, v) vstore((p), (v))
+#define STORE(p, v)                                                            \
+    do {                                                                       \
+        const vlane t_ = (v);                                                  \
+        memcpy((p), &t_, sizeof t_);                                           \
+    } while (0)
 #define LSPLAT(x) vsplat(x)
-#define LSQRT(v) vsqrt(v)
-#define LABS(v) vabs(v)
-#define LSEL(c, a, b) vsel((c), (a), (b))
+#define LSQRT(v) vsqrt(&(v))
+#define LABS(v) ((vlane)((vmask)(v) & vabsmask()))
+#define LSEL(c, a, b) ((vlane)(((vmask)(a) & (c)) | ((vmask)(b) & ~(c))))
 #include "propagate_lanes.h"
 #undef LV
 #undef LM

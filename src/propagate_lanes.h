@@ -9,8 +9,9 @@
  * code.  Not installed.
  *
  * The includer defines: LV (lane type), LM (mask type of comparisons),
- * LN (lanes), LN_(name) (instance suffix), LOAD(p) and STORE(p, v) (LN
- * doubles from or to p), LSPLAT(x), LSQRT(v), LABS(v), LSEL(mask, a, b).
+ * LN_(name) (instance suffix), LOAD(p) and STORE(p, v) (the lanes' doubles
+ * from or to p), LSPLAT(x), LSQRT(v) (v a variable), LABS(v),
+ * LSEL(mask, a, b).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -186,28 +187,30 @@ static void LN_(kepler)(const prop_model *m, rkn_block *restrict b)
     const double qz = m->qz;
     const LV x = LOAD(b->r[0]), y = LOAD(b->r[1]), z = LOAD(b->r[2]);
     const LV vx = LOAD(b->v[0]), vy = LOAD(b->v[1]), vz = LOAD(b->v[2]);
-    const LV rn = LSQRT(x * x + y * y + z * z);
+    const LV rr2 = x * x + y * y + z * z, rn = LSQRT(rr2);
     const LV v2 = vx * vx + vy * vy + vz * vz, rv = x * vx + y * vy + z * vz;
     const LV iak = 2.0 / rn - v2; /* 1/a_k (vis-viva) */
     const LV ak = 1.0 / iak, sak = LSQRT(ak), nk = ak * sak; /* 1/mean motion */
     const LV ec = 1.0 - rn * iak, es = rv / sak;              /* e cos E0, e sin E0 */
     const LV e2 = ec * ec + es * es;
     const LV e = LSQRT(e2), ie = 1.0 / e, ce0 = ec * ie, se0 = es * ie;
-    LV rr = rn / LSQRT(x * x + y * y + qz * z * z);
+    const LV q2 = x * x + y * y + qz * z * z;
+    LV rr = rn / LSQRT(q2);
     LV dt = LSPLAT(0.0);
     LM ok = (iak > 0.0) & (e2 > 1e-24);
     for (int it = 0; it < 2; it++) {
         const LV ce = (1.0 - rr * iak) * ie; /* cos E at the crossing */
         ok &= (ce > -1.0) & (ce < 1.0);
-        const LV s2 = 1.0 - ce * ce;
-        const LV se = -LSQRT(LSEL(s2 > 0.0, s2, LSPLAT(0.0))); /* descending */
+        const LV s2 = 1.0 - ce * ce, s2p = LSEL(s2 > 0.0, s2, LSPLAT(0.0));
+        const LV se = -LSQRT(s2p); /* descending: sin E < 0 */
         const LV cde = ce * ce0 + se * se0, sde = se * ce0 - ce * se0;
         LV de = LN_(atan2)(&sde, &cde);
         de = LSEL(de <= 0.0, de + 2.0 * TS_PI, de);
         dt = nk * (de - e * se + es);
         const LV f = 1.0 - ak / rn * (1.0 - cde), g = dt - nk * (de - sde);
         const LV px = f * x + g * vx, py = f * y + g * vy, pz = f * z + g * vz;
-        rr = LSQRT((px * px + py * py + pz * pz) / (px * px + py * py + qz * pz * pz));
+        const LV p2 = (px * px + py * py + pz * pz) / (px * px + py * py + qz * pz * pz);
+        rr = LSQRT(p2);
     }
     STORE(b->tp, LSEL(ok, dt, LSPLAT(INFINITY)));
 }

@@ -23,14 +23,19 @@
  *     "Spaceflight Dynamics", 3rd ed. 2010, sec. 7.3 gravity turn; Zipfel,
  *     "Modeling and Simulation of Aerospace Vehicle Dynamics", 2nd ed. 2007,
  *     3-DOF point mass).  The family: delta from 0.01 to 85 deg.
- *   Both add the vertical shot (e = 90 deg, delta = 0).
- *  Each member is integrated (classical 4th-order Runge-Kutta, fixed step,
- *  steps clipped at staging, burnout and the kick; the straight-line burn
- *  is exact) until it strikes the ground, leaves the table, sinks below the
- *  lowest table height after burnout, or TS_FO_T_CAP.  Off the vertical,
+ *   Both add the vertical shot (e = 90 deg, delta = 0).  A burnout-speed
+ *   booster also has an energy-management branch: along its flattest line
+ *   it may cut off early, at any speed from TS_FO_SPEED_MIN v_bo to v_bo
+ *   (same acceleration).  Without it a fast booster could not come down to
+ *   low points at long range (its flattest path overflies them), and a
+ *   faster interceptor would reach less than a slower one.
+ *  Each member is integrated (classical 4th-order Runge-Kutta, fixed steps
+ *  TS_FO_DT_TABLE powered and TS_FO_DT_TABLE_COAST coasting, clipped at
+ *  staging, burnout and the kick; the straight-line burn is exact) until it
+ *  strikes the ground, leaves the table, or TS_FO_T_CAP.  Off the vertical,
  *  ground range grows monotonically, so a member crosses each range column
- *  of the table once; the crossing's height and time are interpolated
- *  linearly in range within the step.
+ *  of the table once; the crossing's height and time come from cubic
+ *  Hermite interpolation of range and height within the step.
  *  Nodes: at a column the crossing height varies continuously along the
  *  family (down to 0 where the members start to fall short of the column),
  *  so for each pair of neighbouring members that both reach the column,
@@ -38,10 +43,13 @@
  *  linearly in height; the node keeps the least such time over the family
  *  (flat and lofted branches alike).  The family is refined adaptively: a
  *  pair is split at its middle parameter (to TS_FO_MAX_DEPTH halvings of
- *  the base step TS_FO_BASE_STEP) while at some column inside the table its
- *  heights differ by more than TS_FO_SPLIT_H, its times by more than
+ *  the base step TS_FO_BASE_STEP) while, at some column where it could
+ *  still lower a node (judged against a coarse table of the base members),
+ *  its heights differ by more than TS_FO_SPLIT_H, its times by more than
  *  TS_FO_SPLIT_T, or only one of the two reaches the column above the
- *  lowest table height.  Column 0 comes from the vertical shot.
+ *  lowest table height; a split whose middle member the pair already
+ *  predicts to TS_FO_SPLIT_TOL stops there.  Column 0 comes from the
+ *  vertical shot.
  *  Reading: bilinear interpolation in (range, height); a cell with an
  *  unreached corner is out of reach, so the reach boundary is conservative
  *  by at most one cell (10 km x 5 km by default).
@@ -50,10 +58,11 @@
  *  (height at the range - target height) a bisection on the parameter to
  *  1e-8 rad (a member that strikes the ground before the range counts as
  *  below), golden section on each local maximum of that height (two roots
- *  hidden between scan points), a finer integration step in powered flight,
- *  and the range crossing solved inside the step by regula falsi (the table
- *  uses cubic Hermite interpolation of range and height within its steps).
- *  tests/unit/test_interceptor.c bounds the table's error against it.
+ *  hidden between scan points), finer integration steps, and the range
+ *  crossing solved inside the step by regula falsi.  Measured table error
+ *  (200 random points, 0-5,000 km, 100-2,000 km up): 6.3 km/s booster worst
+ *  0.27 s (a 1,550 s lofted fly-out at the edge of reach; rms 0.021 s),
+ *  three-stage GBI worst 0.016 s; tests/unit/test_interceptor.c bounds it.
  *  Not modelled: Earth rotation (the site's eastward speed, up to 465 m/s,
  *  and the Coriolis bending over the fly-out: a few percent of the time at
  *  most), the site's height (a few hundred metres), homing and divert.

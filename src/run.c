@@ -181,15 +181,28 @@ static void deg_text(char *buf, size_t size, double x)
 
 void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size)
 {
+    /* the named regions of the scenario format (docs/scenario-format.md),
+     * by name or by their box */
+    static const struct {
+        const char *name, *label;
+        double lat0, lat1, lon0, lon1;
+    } named[] = {
+        {"europe", "Europe", 34, 72, -25, 45},
+        {"north-america", "North America", 24, 72, -170, -50},
+        {"us-north-east", "the north-eastern United States", 36, 48, -90, -66},
+        {"middle-east", "the Middle East", 12, 42, 25, 65},
+    };
     const char *r = rf->spec->region;
-    if (!strcmp(r, "europe")) {
-        snprintf(out, size, "Europe");
-        return;
-    }
-    if (!strcmp(r, "north-america")) {
-        snprintf(out, size, "North America");
-        return;
-    }
+    const ts_footprint_spec *sp = rf->spec;
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+        if (!strcmp(r, named[k].name) ||
+            (fabs(sp->lat_min_rad / TS_DEG - named[k].lat0) < 1e-6 &&
+             fabs(sp->lat_max_rad / TS_DEG - named[k].lat1) < 1e-6 &&
+             fabs(sp->lon_min_rad / TS_DEG - named[k].lon0) < 1e-6 &&
+             fabs(sp->lon_max_rad / TS_DEG - named[k].lon1) < 1e-6)) {
+            snprintf(out, size, "%s", named[k].label);
+            return;
+        }
     const ts_footprint *f = &rf->fp[0];
     const double la0 = f->lat_min_rad / TS_DEG, la1 = la0 + f->n_lat * f->step_rad / TS_DEG;
     const double lo0 = ts_wrap_lon_deg(f->lon_min_rad / TS_DEG);
@@ -949,6 +962,12 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     size_t ol = strlen(out_dir);
     while (ol > 1 && out_dir[ol - 1] == '/')
         out_dir[--ol] = '\0';
+    if (ol > 3800) {
+        if (rs.log)
+            fclose(rs.log);
+        free(rs.log_text);
+        return ts_error(ctx, TS_EIO, "%.64s...: output folder name too long", out_dir);
+    }
     struct stat sb;
     const int exists = stat(out_dir, &sb) == 0;
     int st = TS_OK;
@@ -992,7 +1011,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     if (!st)
         st = compute(ctx, &res, &rs);
 
-    char made[4096] = "", tmp[4096] = "";
+    char made[4096] = "", tmp[4200] = "";
     if (!st)
         st = make_parents(ctx, out_dir, made, sizeof made);
     if (!st) {
@@ -1031,7 +1050,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
             if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) == 0) {
                 remove_tree(tmp);
             } else {
-                char old[4200];
+                char old[4300];
                 snprintf(old, sizeof old, "%s.old", tmp);
                 if (rename(out_dir, old) || rename(tmp, out_dir))
                     st = ts_error(ctx, TS_EIO, "%s: %s", out_dir, strerror(errno));

@@ -213,7 +213,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                 return st;
             }
             /* title: what the reader needs in one line */
-            char region[TS_NAME_LEN], title[512], sub[512], src[512], area[48], mname[TS_NAME_LEN];
+            char region[TS_NAME_LEN], title[512], sub[1024], src[512], area[48], mname[TS_NAME_LEN];
             ts_out_region_label(rf, region, sizeof region);
             ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, mname, sizeof mname);
             char sites[256] = "";
@@ -223,7 +223,11 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                 snprintf(sites + strlen(sites), sizeof sites - strlen(sites), "%s%s",
                          k == 0 ? "" : (k == th->n_from - 1 ? " and " : ", "), l);
             }
-            snprintf(title, sizeof title, "Defended area, %s: %s from %s", region, mname, sites);
+            /* the title may be at most one line: the threat goes below when long */
+            snprintf(title, sizeof title, "Defended area in %s: %s from %s", region, mname, sites);
+            const int long_title = strlen(title) > 64;
+            if (long_title)
+                snprintf(title, sizeof title, "Defended area in %s", region);
             const double dl = rf->defended_land_m2[v] / 1e6;
             if (dl >= 1e6)
                 snprintf(area, sizeof area, "%.1f million km\xc2\xb2", dl / 1e6);
@@ -234,10 +238,14 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                 char tail[128] = "";
                 if (out >= 0.005)
                     snprintf(tail, sizeof tail, "; %.0f%% beyond the missile's reach", 100.0 * out);
-                snprintf(sub, sizeof sub, "Defense \"%s\": %.0f%% of the land defended (%s)%s; "
+                char threat[400] = "";
+                if (long_title)
+                    snprintf(threat, sizeof threat, "%s from %s; ", mname, sites);
+                snprintf(sub, sizeof sub, "%sdefense \"%s\": %.0f%% of the land defended (%s)%s; "
                          "worst case of the launch sites",
-                         sc->variants[v].name, 100.0 * rf->defended_land_m2[v] / rf->land_area_m2,
-                         area, tail);
+                         threat, sc->variants[v].name,
+                         100.0 * rf->defended_land_m2[v] / rf->land_area_m2, area, tail);
+                sub[0] = (char)(sub[0] >= 'a' && sub[0] <= 'z' ? sub[0] - 'a' + 'A' : sub[0]);
             } else {
                 snprintf(sub, sizeof sub, "Defense \"%s\": no land in the region", sc->variants[v].name);
             }

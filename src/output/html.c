@@ -105,8 +105,13 @@ static void summary(FILE *f, const ts_run_result *res)
     for (int i = 0; i < res->n_footprints; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
         const ts_threat *th = &sc->threats[rf->spec->threat];
-        fputs("<li>Against a ", f);
-        esc(f, missile_name(&th->missile));
+        char mn[TS_NAME_LEN], rl[TS_NAME_LEN];
+        ts_out_short(missile_name(&th->missile), mn, sizeof mn);
+        ts_out_region_label(rf, rl, sizeof rl);
+        fputs("<li>Against the ", f);
+        esc(f, mn);
+        if (th->missile.notional)
+            fputs(" (notional)", f);
         fputs(" launched from ", f);
         place_list(f, res, th->n_from, th->from);
         fputs(", the defense covers ", f);
@@ -117,23 +122,25 @@ static void summary(FILE *f, const ts_run_result *res)
                 fprintf(f, "<strong>%.0f%%</strong>", 100.0 * rf->defended_land_m2[v] / rf->land_area_m2);
             else
                 fputs("none", f);
+            if (v == 0) {
+                fputs(" of the land in ", f);
+                esc(f, rl);
+            }
             if (res->n_variants > 1) {
                 fputs(" under &ldquo;", f);
                 esc(f, sc->variants[v].name);
                 fputs("&rdquo;", f);
             }
         }
-        char rl[TS_NAME_LEN];
-        ts_out_region_label(rf, rl, sizeof rl);
-        fputs(" of the land in ", f);
-        esc(f, rl);
         fputs(".</li>\n", f);
     }
     for (int m = 0; m < res->n_matrices; m++) {
         const ts_matrix_spec *sp = res->matrices[m].spec;
         int flown = 0;
-        fputs("<li>Of the flights of a ", f);
-        esc(f, missile_name(&sc->threats[sp->threat].missile));
+        char mn[TS_NAME_LEN];
+        ts_out_short(missile_name(&sc->threats[sp->threat].missile), mn, sizeof mn);
+        fputs("<li>Of the flights of the ", f);
+        esc(f, mn);
         fputs(" from ", f);
         place_list(f, res, sp->n_from, sp->from);
         fputs(" to ", f);

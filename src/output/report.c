@@ -273,9 +273,10 @@ static json_t *flight(const ts_run_flight *f)
     return o;
 }
 
-static json_t *engagement(const ts_run_result *res, const ts_defense *d, const ts_engagement *g)
+static json_t *engagement(const char *variant, const ts_defense *d, const ts_engagement *g)
 {
     json_t *o = json_object();
+    set(o, "variant", json_string(variant));
     set(o, "defended", json_boolean(g->defended));
     set(o, "p_kill", num(g->p_kill, 4));
     set(o, "commit_s", tnum(g->commit_s));
@@ -313,7 +314,6 @@ static json_t *engagement(const ts_run_result *res, const ts_defense *d, const t
         json_array_append_new(bs, x);
     }
     set(o, "batteries", bs);
-    (void)res;
     return o;
 }
 
@@ -332,11 +332,12 @@ static json_t *engagements(const ts_run_result *res)
         json_t *vs = json_array();
         for (int v = 0; v < res->n_variants; v++) {
             json_t *x;
-            if (re->flight.ok && re->eng_ok[v])
-                x = engagement(res, &sc->variants[v].defense, &re->eng[v]);
-            else
+            if (re->flight.ok && re->eng_ok[v]) {
+                x = engagement(sc->variants[v].name, &sc->variants[v].defense, &re->eng[v]);
+            } else {
                 x = json_object();
-            json_object_set_new(x, "variant", json_string(sc->variants[v].name));
+                set(x, "variant", json_string(sc->variants[v].name));
+            }
             char rel[200];
             snprintf(rel, sizeof rel, "timelines/%s-%s.svg", re->slug, res->variant_slugs[v]);
             if (re->flight.ok && re->eng_ok[v])

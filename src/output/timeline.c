@@ -249,7 +249,8 @@ static void draw(cairo_t *cr, const chart *c)
     cairo_fill(cr);
     snprintf(buf, sizeof buf, "apogee %s km at %.0f s", n2, ta);
     text(cr, tx(c, ta), by + bh + 22, buf, 11, 0, C_TEXT, 0.5);
-    snprintf(buf, sizeof buf, "impact %.0f s", ti);
+    thousands(n3, sizeof n3, ti);
+    snprintf(buf, sizeof buf, "impact %s s", n3);
     text(cr, tx(c, ti) + 6, by + 13.5, buf, 11, 0, C_TEXT, 0);
     y += ROW * 1.5;
 

@@ -52,6 +52,7 @@ typedef struct {
     char step[128];
     double start;        /* when the step began, s */
     int shown;           /* a bar is on the line */
+    double drawn;        /* when it was last drawn, s */
 } progress_state;
 
 static double now_s(void)
@@ -81,9 +82,10 @@ static void progress(void *arg, const char *step, double fraction)
         }
         return;
     }
-    const double el = now_s() - p->start;
-    if (el < 1.0)
+    const double t = now_s(), el = t - p->start;
+    if (el < 1.0 || (p->shown && t - p->drawn < 0.1))
         return;
+    p->drawn = t;
     const int width = 30, full = (int)(fraction * width + 0.5);
     char bar[64];
     for (int i = 0; i < width; i++)

@@ -630,7 +630,9 @@ typedef struct {
     signed char status;  /* ts_cell_status */
     unsigned char shots; /* shot opportunities against the worst launch site */
     float p_kill;        /* kill probability, worst launch site */
-    float margin_s;      /* launch-window slack, worst launch site, s */
+    float margin_s;      /* launch-window slack, worst launch site, s: the
+                            best battery's margin_s; NAN when no battery
+                            has a launch window (and when unreachable) */
 } ts_footprint_cell;
 
 typedef struct {
@@ -639,10 +641,11 @@ typedef struct {
     ts_footprint_cell *cells;  /* owned; cells[i_lat * n_lon + i_lon] */
     double region_area_m2;     /* all cells (ellipsoidal cell areas) */
     double defended_area_m2;
-    int shots_histogram[TS_MAX_SHOTS + 1]; /* cells by shots (0..TS_MAX_SHOTS) */
-    int n_failed;              /* flights or engagements that failed for a
-                                  reason other than range (counted, the
-                                  launch site then skipped for that cell) */
+    int shots_histogram[TS_MAX_SHOTS + 1]; /* reachable cells by shots
+                                  (0..TS_MAX_SHOTS; 0: undefended) */
+    int n_failed;              /* cells where a flight or an engagement
+                                  failed for a reason other than range (that
+                                  launch site is then skipped for the cell) */
 } ts_footprint;
 
 /* Progress callback: fraction done 0..1; called from one thread only. */

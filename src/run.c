@@ -421,8 +421,26 @@ static int compute_coverage(ts_ctx *ctx, ts_run_result *res)
             cv->h_m = COVERAGE_H_M;
             cv->rcs_m2 = rcs;
             int st = coverage_ring(&res->earth, sn, cv->h_m, rcs, &cv->ring);
-            if (!st)
-                st = ts_ring_to_mpoly(&cv->ring, &cv->area);
+            if (st)
+                return ts_error(ctx, st, "coverage of %s: out of memory", sn->id);
+            /* a variant's change that leaves the coverage as it was (a longer
+             * range beyond the horizon): listed once */
+            int same = 0;
+            for (int c = 0; c < res->n_coverage - 1 && !same; c++) {
+                const ts_run_coverage *o = &res->coverage[c];
+                if (strcmp(sc->variants[o->variant].defense.sensors[o->sensor].id, sn->id) ||
+                    o->ring.n != cv->ring.n)
+                    continue;
+                same = 1;
+                for (int i = 0; i < 2 * o->ring.n && same; i++)
+                    same = fabs(o->ring.xy[i] - cv->ring.xy[i]) < 1e-9;
+            }
+            if (same) {
+                ts_ring_free(&cv->ring);
+                res->n_coverage--;
+                continue;
+            }
+            st = ts_ring_to_mpoly(&cv->ring, &cv->area);
             if (st)
                 return ts_error(ctx, st, "coverage of %s: out of memory", sn->id);
         }
@@ -1008,14 +1026,13 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
           res.threads);
     if (res.n_variants < 1)
         st = ts_error(ctx, TS_EINVAL, "%s: no defense to run", scenario->path);
-    if (!st)
-        st = compute(ctx, &res, &rs);
 
+    /* The temporary folder beside the target, made first so that a folder
+     * that cannot be written fails at once; removed on any failure. */
     char made[4096] = "", tmp[4200] = "";
     if (!st)
         st = make_parents(ctx, out_dir, made, sizeof made);
     if (!st) {
-        /* the temporary folder beside the target */
         const char *slash = strrchr(out_dir, '/');
         if (slash)
             snprintf(tmp, sizeof tmp, "%.*s/.%s.tmp-XXXXXX", (int)(slash - out_dir), out_dir,
@@ -1027,6 +1044,8 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
             tmp[0] = '\0';
         }
     }
+    if (!st)
+        st = compute(ctx, &res, &rs);
     if (!st)
         st = write_all(ctx, &res, &rs, tmp);
     if (!st) {

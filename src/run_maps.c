@@ -421,10 +421,48 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     for (int c = 0; c < res->n_coverage; c++) {
         const ts_run_coverage *cv = &res->coverage[c];
         const ts_sensor *s = &sc->variants[cv->variant].defense.sensors[cv->sensor];
-        const ts_rgba fill = fills[c % 6];
-        char legend[2 * TS_NAME_LEN + 32];
-        snprintf(legend, sizeof legend, "%s coverage", s->name[0] ? s->name : s->id);
-        ts_map_style st_c = {fill, {fill.r, fill.g, fill.b, 0.95}, 2.0, TS_MAP_SOLID, legend};
+        /* one colour per radar (by id, in order of appearance); a radar that
+         * a variant changes is drawn again as a dashed outline, named */
+        int colour = 0, n_ids = 0;
+        for (int d = 0; d <= c; d++) {
+            const ts_sensor *o = &sc->variants[res->coverage[d].variant].defense.sensors[res->coverage[d].sensor];
+            int seen = -1;
+            for (int e = 0; e < d && seen < 0; e++) {
+                const ts_sensor *q = &sc->variants[res->coverage[e].variant].defense.sensors[res->coverage[e].sensor];
+                if (!strcmp(q->id, o->id))
+                    seen = e;
+            }
+            if (seen < 0)
+                n_ids++;
+            if (d == c)
+                colour = seen < 0 ? n_ids - 1 : -1;
+        }
+        if (colour < 0) { /* the colour of the radar's first entry */
+            int k = 0;
+            for (int d = 0; d < c; d++) {
+                const ts_sensor *o = &sc->variants[res->coverage[d].variant].defense.sensors[res->coverage[d].sensor];
+                int first = 1;
+                for (int e = 0; e < d && first; e++)
+                    first = strcmp(sc->variants[res->coverage[e].variant].defense.sensors[res->coverage[e].sensor].id, o->id) != 0;
+                if (first) {
+                    if (!strcmp(o->id, s->id)) {
+                        colour = k;
+                        break;
+                    }
+                    k++;
+                }
+            }
+        }
+        const ts_rgba fill = fills[(colour < 0 ? 0 : colour) % 6];
+        char legend[3 * TS_NAME_LEN + 32];
+        const int changed = cv->variant > 0;
+        if (changed)
+            snprintf(legend, sizeof legend, "%s, \"%s\"", s->name[0] ? s->name : s->id,
+                     sc->variants[cv->variant].name);
+        else
+            snprintf(legend, sizeof legend, "%s coverage", s->name[0] ? s->name : s->id);
+        ts_map_style st_c = {changed ? C_NONE : fill, {fill.r, fill.g, fill.b, 0.95}, 2.0,
+                             changed ? TS_MAP_DASHED : TS_MAP_SOLID, legend};
         const int n = cv->ring.n;
         double *lat = malloc(2 * (size_t)n * sizeof *lat + 1);
         if (!lat) {

@@ -93,14 +93,14 @@ def run(args, timeout=900, **kw):
 EXPECTED_FILES = [
     "index.html", "report.json", "run.log",
     "tables/engagements.csv", "tables/engagement-batteries.csv", "tables/detections.csv",
-    "tables/footprints.csv", "tables/footprint-central-europe.csv", "tables/matrix.csv",
+    "tables/footprints.csv", "tables/footprint-eastern-europe.csv", "tables/matrix.csv",
     "layers/sites.geojson", "layers/sites.kml", "layers/coverage.geojson", "layers/coverage.kml",
     "layers/trajectories.geojson", "layers/trajectories.kml",
-    "layers/footprint-central-europe-base.geojson", "layers/footprint-central-europe-base.kml",
-    "layers/footprint-central-europe-fast-gbi.geojson",
-    "layers/footprint-central-europe-fast-gbi.kml",
-    "maps/footprint-central-europe-base.png", "maps/footprint-central-europe-base.svg",
-    "maps/footprint-central-europe-fast-gbi.png", "maps/footprint-central-europe-fast-gbi.svg",
+    "layers/footprint-eastern-europe-base.geojson", "layers/footprint-eastern-europe-base.kml",
+    "layers/footprint-eastern-europe-fast-gbi.geojson",
+    "layers/footprint-eastern-europe-fast-gbi.kml",
+    "maps/footprint-eastern-europe-base.png", "maps/footprint-eastern-europe-base.svg",
+    "maps/footprint-eastern-europe-fast-gbi.png", "maps/footprint-eastern-europe-fast-gbi.svg",
     "maps/matrix-russian-base.png", "maps/matrix-russian-base.svg",
     "maps/matrix-russian-fast-gbi.png", "maps/matrix-russian-fast-gbi.svg",
     "maps/coverage.png", "maps/coverage.svg",
@@ -167,6 +167,10 @@ def check_report(d):
     f = e["flight"]
     check(f["ok"] is True, "report.json: Semnan-London not flown")
     near(f["range_km"], 4612.0, 5.0, "Semnan-London range (geodesic, Karney; Semnan and London of data/sites.yaml)")
+    # regressions: the values of the first complete run (Nov 2008 catalogue),
+    # loose enough for model refinements, tight enough to catch a broken chain
+    near(f["flight_time_s"], 1219.4, 15.0, "Semnan-London flight time, s (regression)")
+    near(f["apogee_km"], 886.3, 15.0, "Semnan-London apogee, km (regression)")
     check(f["miss_m"] < 1000.0, "Semnan-London miss %s m (ts_fly: under 1 km)" % f["miss_m"])
     check(0 < f["burnout_s"] < f["apogee_s"] < f["reentry_s"] < f["flight_time_s"],
           "Semnan-London: events out of order")
@@ -183,12 +187,12 @@ def check_report(d):
                 check(s["launch_s"] < s["intercept_s"], "a shot intercepts before launch")
     # footprints
     fp = r["footprints"][0]
-    check(fp["name"] == "central-europe", "footprint name")
+    check(fp["name"] == "eastern-europe", "footprint name")
     g = fp["grid"]
     check((g["n_lat"], g["n_lon"]) == (4, 6), "footprint grid %sx%s, want 4x6" % (g["n_lat"], g["n_lon"]))
-    # region 46N..54N 4E..16E on WGS-84: (a^2/2) [q(54N) - q(46N)] x 12 deg in rad with
-    # Snyder's q (USGS PP 1395, 1987, eq. 3-12), computed apart: 764922.5 km^2
-    near(fp["region_area_km2"], 764922.5, 1.0, "central-europe region area")
+    # region 44N..52N 22E..34E on WGS-84: (a^2/2) [q(52N) - q(44N)] x 12 deg in rad with
+    # Snyder's q (USGS PP 1395, 1987, eq. 3-12), computed apart: 795903.5 km^2
+    near(fp["region_area_km2"], 795903.5, 1.0, "eastern-europe region area")
     check(0 < fp["land_area_km2"] <= fp["region_area_km2"], "land area out of range")
     for v in fp["variants"]:
         h = v["shots_histogram"]
@@ -198,6 +202,13 @@ def check_report(d):
         check(v["defended_land_km2"] <= v["reachable_land_km2"] <= fp["land_area_km2"] + 1,
               "defended <= reachable <= land")
         check(v["failed_cells"] == 0, "failed cells in the footprint")
+    v0, v1 = fp["variants"]
+    # regressions (first complete run): the edge of the defended area runs
+    # through the box, so both kinds of cells are there
+    near(v0["defended_land_share"], 0.726, 0.08, "base: defended share of the land (regression)")
+    near(v1["defended_land_share"], 0.814, 0.08, "fast-gbi: defended share of the land (regression)")
+    check(v0["shots_histogram"][0] > 0 and v0["cells_defended"] > 0,
+          "base: want defended and undefended cells, got %s" % v0["shots_histogram"])
     # a faster interceptor never defends less (DESIGN: property of the models)
     v0, v1 = fp["variants"]
     check(v1["defended_land_km2"] >= v0["defended_land_km2"],
@@ -213,6 +224,10 @@ def check_report(d):
                 check(c["intercept_window_s"] is not None and c["battery"], "engaged without a window")
     check(m["variants"][1]["flights_engaged"] >= m["variants"][0]["flights_engaged"],
           "the faster GBI engages fewer ICBM flights")
+    # regressions (first complete run): Kozelsk -> New York engaged by both,
+    # Kozelsk -> Chicago by the fast GBI only
+    got = [[c["engaged"] for c in v["cells"]] for v in m["variants"]]
+    check(got == [[True, False], [True, True]], "matrix engaged %s, want [[T, F], [T, T]] (regression)" % got)
     return r
 
 

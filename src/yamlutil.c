@@ -406,6 +406,49 @@ static int fill_scalar(ts_y_node *n, struct fy_event *e)
     return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629 section 4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), 0 if ill-formed. */
+static size_t utf8_sequence(const unsigned char *s, size_t left)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    if (n == 0 || n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* Refuses a file that is not UTF-8 before libfyaml sees it: libfyaml 0.7.12
+ * loops forever on an ill-formed byte in a directive line (found by the
+ * fuzzer: tests/fuzz/known/libfyaml-directive-hang.yaml).  Returns the byte
+ * offset of the first ill-formed byte, or len if the text is well formed. */
+static size_t utf8_check(const char *buf, size_t len, int *line, int *col)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence(s + i, len - i);
+        if (n == 0)
+            return i;
+        if (s[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else {
+            ++*col;
+        }
+        i += n;
+    }
+    return len;
+}
+
 int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
 {
     *out = NULL;
@@ -414,6 +457,15 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
     if (!buf) {
         ts_y_err_pos(errs, path, 0, 0, "cannot read the file: %s", strerror(errno));
         return TS_EIO;
+    }
+    int bad_line, bad_col;
+    size_t bad = utf8_check(buf, len, &bad_line, &bad_col);
+    if (bad < len) {
+        ts_y_err_pos(errs, path, bad_line, bad_col,
+                     "byte 0x%02X is not valid UTF-8 (YAML files are UTF-8 text)",
+                     (unsigned)(unsigned char)buf[bad]);
+        free(buf);
+        return TS_ESCENARIO;
     }
     ts_y_doc *doc = calloc(1, sizeof *doc);
     struct fy_diag_cfg dcfg;

@@ -344,6 +344,23 @@ static const ts_y_node *merged(const ts_y_node *base, const ts_y_node *var, cons
     return v ? v : ts_y_get(base, key);
 }
 
+/* Writes into dst the sources of an entry built on a catalogue entry: the
+ * catalogue's (cat_sources), the keys the scenario overrides in m or vm
+ * (other than those in skip) and the entry's own 'sources' text. */
+static void entry_sources(const loader *L, const ts_y_node *m, const ts_y_node *vm,
+                          const char *const *skip, const char *cat_sources, char *dst,
+                          size_t size)
+{
+    const ts_y_node *maps[2] = {m, vm};
+    char note[256];
+    override_note(maps, 2, skip, note, sizeof note);
+    const ts_y_node *given = merged(m, vm, "sources");
+    char gtext[TS_TEXT_LEN] = "";
+    if (given && ts_y_text(NULL, given, "'sources'", gtext, sizeof gtext))
+        gtext[0] = '\0';
+    compose_sources(dst, size, cat_sources, L->scenario_name, note, gtext);
+}
+
 static int resolve_sensor(loader *L, const ts_y_node *m, const ts_y_node *vm, int report,
                           ts_sensor *s)
 {
@@ -388,15 +405,7 @@ static int resolve_sensor(loader *L, const ts_y_node *m, const ts_y_node *vm, in
     bad += ts_sensor_check(&L->errs, vm ? vm : m, what, s, where);
     if (cat) {
         static const char *const skip[] = {"id", "use", "sources", NULL};
-        const ts_y_node *maps[2] = {m, vm};
-        char note[256];
-        override_note(maps, 2, skip, note, sizeof note);
-        const ts_y_node *given = merged(m, vm, "sources");
-        char gtext[TS_TEXT_LEN] = "";
-        if (given && ts_y_text(NULL, given, "'sources'", gtext, sizeof gtext))
-            gtext[0] = '\0';
-        compose_sources(s->sources, sizeof s->sources, cat->sources, L->scenario_name, note,
-                        gtext);
+        entry_sources(L, m, vm, skip, cat->sources, s->sources, sizeof s->sources);
     }
     return bad;
 }
@@ -440,15 +449,7 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
             skip[n++] = battery_keys[i];
         skip[n++] = "sources";
         skip[n] = NULL;
-        const ts_y_node *maps[2] = {m, vm};
-        char note[256];
-        override_note(maps, 2, skip, note, sizeof note);
-        const ts_y_node *given = merged(m, vm, "sources");
-        char gtext[TS_TEXT_LEN] = "";
-        if (given && ts_y_text(NULL, given, "'sources'", gtext, sizeof gtext))
-            gtext[0] = '\0';
-        compose_sources(ic->sources, sizeof ic->sources, cat->sources, L->scenario_name, note,
-                        gtext);
+        entry_sources(L, m, vm, skip, cat->sources, ic->sources, sizeof ic->sources);
     }
     /* where it stands */
     const ts_y_node *at = merged(m, vm, "at");
@@ -1172,30 +1173,56 @@ static int analysis_name(loader *L, const ts_y_node *m, const char *kind, char *
     return 0;
 }
 
+/* Opens a list of analyses of one kind: `list` must be a sequence (else an
+ * error naming `what`).  Returns list->n + 1 zeroed elements of `size`
+ * bytes and, in *names, a table for the names read so far; or NULL with
+ * *names == NULL (nothing allocated). */
+static void *analysis_list(loader *L, const ts_y_node *list, const char *what, size_t size,
+                           char (**names)[TS_NAME_LEN])
+{
+    *names = NULL;
+    if (ts_y_expect(&L->errs, list, TS_Y_SEQ, what))
+        return NULL;
+    void *items = calloc((size_t)list->n + 1, size);
+    *names = calloc((size_t)list->n + 1, TS_NAME_LEN);
+    if (!items || !*names) {
+        free(items);
+        free(*names);
+        *names = NULL;
+        return NULL;
+    }
+    return items;
+}
+
+/* Reads what every analysis entry shares: m is a map of `keys` only, with a
+ * 'threat' and the key `need`.  Returns the number of problems; *threat is
+ * the threat's index or -1, *needed the `need` node or NULL. */
+static int analysis_head(loader *L, const ts_y_node *m, const char *what,
+                         const char *const *keys, const char *need, const ts_scenario *sc,
+                         const ts_y_node *threats, int *threat, const ts_y_node **needed)
+{
+    int bad = ts_y_check_keys(&L->errs, m, what, keys);
+    const ts_y_node *tn = ts_y_require(&L->errs, m, "threat", what);
+    *needed = ts_y_require(&L->errs, m, need, what);
+    *threat = tn ? threat_ref(L, tn, what, sc, threats) : -1;
+    return bad + (*threat < 0);
+}
+
 static void read_engagements(loader *L, const ts_y_node *list, ts_scenario *sc,
                              const ts_y_node *threats)
 {
     static const char *const keys[] = {"name", "threat", "from", "to", NULL};
-    if (ts_y_expect(&L->errs, list, TS_Y_SEQ, "'engagements'"))
+    char(*names)[TS_NAME_LEN];
+    sc->engagements = analysis_list(L, list, "'engagements'", sizeof *sc->engagements, &names);
+    if (!sc->engagements)
         return;
-    sc->engagements = calloc((size_t)list->n + 1, sizeof *sc->engagements);
-    char(*names)[TS_NAME_LEN] = calloc((size_t)list->n + 1, TS_NAME_LEN);
-    if (!sc->engagements || !names) {
-        free(names);
-        return;
-    }
     for (int i = 0; i < list->n; i++) {
         const ts_y_node *m = list->item[i];
         ts_engagement_spec *e = &sc->engagements[sc->n_engagements];
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "an engagement"))
             continue;
-        int bad = ts_y_check_keys(&L->errs, m, "an engagement", keys);
-        const ts_y_node *tn = ts_y_require(&L->errs, m, "threat", "an engagement");
-        const ts_y_node *to = ts_y_require(&L->errs, m, "to", "an engagement");
-        const ts_y_node *from = ts_y_get(m, "from");
-        e->threat = tn ? threat_ref(L, tn, "an engagement", sc, threats) : -1;
-        if (e->threat < 0)
-            bad++;
+        const ts_y_node *to, *from = ts_y_get(m, "from");
+        int bad = analysis_head(L, m, "an engagement", keys, "to", sc, threats, &e->threat, &to);
         if (!to || ts_place_read(&L->errs, to, "'to'", &L->sites, &e->to, NULL, NULL))
             bad++;
         if (from) {
@@ -1223,25 +1250,17 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
                             const ts_y_node *threats)
 {
     static const char *const keys[] = {"name", "threat", "region", "step", NULL};
-    if (ts_y_expect(&L->errs, list, TS_Y_SEQ, "'footprints'"))
+    char(*names)[TS_NAME_LEN];
+    sc->footprints = analysis_list(L, list, "'footprints'", sizeof *sc->footprints, &names);
+    if (!sc->footprints)
         return;
-    sc->footprints = calloc((size_t)list->n + 1, sizeof *sc->footprints);
-    char(*names)[TS_NAME_LEN] = calloc((size_t)list->n + 1, TS_NAME_LEN);
-    if (!sc->footprints || !names) {
-        free(names);
-        return;
-    }
     for (int i = 0; i < list->n; i++) {
         const ts_y_node *m = list->item[i];
         ts_footprint_spec *f = &sc->footprints[sc->n_footprints];
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "a footprint"))
             continue;
-        int bad = ts_y_check_keys(&L->errs, m, "a footprint", keys);
-        const ts_y_node *tn = ts_y_require(&L->errs, m, "threat", "a footprint");
-        const ts_y_node *rg = ts_y_require(&L->errs, m, "region", "a footprint");
-        f->threat = tn ? threat_ref(L, tn, "a footprint", sc, threats) : -1;
-        if (f->threat < 0)
-            bad++;
+        const ts_y_node *rg;
+        int bad = analysis_head(L, m, "a footprint", keys, "region", sc, threats, &f->threat, &rg);
         double box[4] = {0, 0, 0, 0};
         int named = -1;
         if (!rg)
@@ -1322,27 +1341,18 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
                           const ts_y_node *threats)
 {
     static const char *const keys[] = {"name", "threat", "from", "to", NULL};
-    if (ts_y_expect(&L->errs, list, TS_Y_SEQ, "'matrix'"))
+    char(*names)[TS_NAME_LEN];
+    sc->matrices = analysis_list(L, list, "'matrix'", sizeof *sc->matrices, &names);
+    if (!sc->matrices)
         return;
-    sc->matrices = calloc((size_t)list->n + 1, sizeof *sc->matrices);
-    char(*names)[TS_NAME_LEN] = calloc((size_t)list->n + 1, TS_NAME_LEN);
-    if (!sc->matrices || !names) {
-        free(names);
-        return;
-    }
     for (int i = 0; i < list->n; i++) {
         const ts_y_node *m = list->item[i];
         ts_matrix_spec *x = &sc->matrices[sc->n_matrices];
         memset(x, 0, sizeof *x);
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "a matrix"))
             continue;
-        int bad = ts_y_check_keys(&L->errs, m, "a matrix", keys);
-        const ts_y_node *tn = ts_y_require(&L->errs, m, "threat", "a matrix");
-        const ts_y_node *to = ts_y_require(&L->errs, m, "to", "a matrix");
-        const ts_y_node *from = ts_y_get(m, "from");
-        x->threat = tn ? threat_ref(L, tn, "a matrix", sc, threats) : -1;
-        if (x->threat < 0)
-            bad++;
+        const ts_y_node *to, *from = ts_y_get(m, "from");
+        int bad = analysis_head(L, m, "a matrix", keys, "to", sc, threats, &x->threat, &to);
         if (!to)
             bad++;
         else

@@ -32,6 +32,17 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cd "$BUILD"
 echo "fuzz: $SECONDS_ s on the scenario loader"
-exec "$BIN" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+# libFuzzer's running commentary goes to fuzz.log; the summary, or the
+# log's tail on a failure, to the terminal.
+status=0
+"$BIN" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -dict="$ROOT/tests/fuzz/scenario.dict" -print_final_stats=1 \
-    "$BUILD/corpus" "$ROOT/tests/fuzz/corpus"
+    "$BUILD/corpus" "$ROOT/tests/fuzz/corpus" > "$BUILD/fuzz.log" 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+    tail -n 60 "$BUILD/fuzz.log"
+    echo "fuzz: FAILED (exit $status); full log in $BUILD/fuzz.log"
+    exit "$status"
+fi
+grep -E '^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' \
+    "$BUILD/fuzz.log" || true
+echo "fuzz: no crash, hang or leak in $SECONDS_ s"

@@ -817,32 +817,84 @@ static int need_sources(ts_y_errs *errs, const ts_y_node *m, const char *what)
     return 1;
 }
 
+/* A catalogue list being read: its document, the list, the ids read so far
+ * (to report a duplicate with the line of the first) and the tally. */
+typedef struct {
+    ts_y_doc *doc;
+    const ts_y_node *list;      /* NULL when the file could not be read */
+    const ts_y_node **id_nodes; /* where each id of ids stands */
+    char (*ids)[TS_NAME_LEN];
+    int count, bad, st;
+} entry_list;
+
+/* Opens the list `top` of the catalogue at path.  Returns list->n + 1 zeroed
+ * entries of size bytes, or NULL with el->st set (the error is on errs). */
+static void *entries_open(entry_list *el, ts_y_errs *errs, const char *path, const char *top,
+                          size_t size)
+{
+    memset(el, 0, sizeof *el);
+    el->list = open_list(errs, path, top, &el->doc, &el->st);
+    if (!el->list)
+        return NULL;
+    void *items = calloc((size_t)el->list->n + 1, size);
+    el->id_nodes = calloc((size_t)el->list->n + 1, sizeof *el->id_nodes);
+    el->ids = calloc((size_t)el->list->n + 1, TS_NAME_LEN);
+    if (!items || !el->id_nodes || !el->ids) {
+        free(items);
+        el->st = TS_ENOMEM;
+        return NULL;
+    }
+    return items;
+}
+
+/* The i-th entry of the list if it is a mapping; else NULL, counted bad. */
+static const ts_y_node *entry_map(entry_list *el, ts_y_errs *errs, int i, const char *what)
+{
+    const ts_y_node *m = el->list->item[i];
+    if (ts_y_expect(errs, m, TS_Y_MAP, what)) {
+        el->bad++;
+        return NULL;
+    }
+    return m;
+}
+
+/* Ends entry m (b problems so far) of a sensor or interceptor list: checks
+ * its sources and records its id. */
+static void entry_done(entry_list *el, ts_y_errs *errs, const ts_y_node *m, const char *what,
+                       const char *id, int b)
+{
+    b += need_sources(errs, m, what);
+    snprintf(el->ids[el->count], TS_NAME_LEN, "%s", id);
+    el->id_nodes[el->count] = ts_y_get(m, "id") ? ts_y_get(m, "id") : m;
+    el->count++;
+    el->bad += b;
+}
+
+/* Closes the list.  Returns items with *n = the count, or frees them and
+ * returns NULL with *n = 0; el->st holds the status. */
+static void *entries_close(entry_list *el, void *items, int *n)
+{
+    if (el->bad)
+        el->st = TS_ESCENARIO;
+    free(el->id_nodes);
+    free(el->ids);
+    ts_y_doc_free(el->doc); /* list goes with it */
+    *n = el->st == TS_OK ? el->count : 0;
+    if (el->st != TS_OK) {
+        free(items);
+        return NULL;
+    }
+    return items;
+}
+
 int ts_sites_read(ts_y_errs *errs, const char *path, int *n, ts_site **out)
 {
-    *n = 0;
-    *out = NULL;
-    ts_y_doc *doc = NULL;
-    int st;
-    const ts_y_node *list = open_list(errs, path, "sites", &doc, &st);
-    int bad = 0, count = 0;
-    ts_site *items = NULL;
-    const ts_y_node **id_nodes = NULL;
-    if (!list)
-        goto done;
-    items = calloc((size_t)list->n + 1, sizeof *items);
-    id_nodes = calloc((size_t)list->n + 1, sizeof *id_nodes);
-    char(*ids)[TS_NAME_LEN] = calloc((size_t)list->n + 1, TS_NAME_LEN);
-    if (!items || !id_nodes || !ids) {
-        free(ids);
-        st = TS_ENOMEM;
-        goto done;
-    }
-    for (int i = 0; i < list->n; i++) {
-        const ts_y_node *m = list->item[i];
-        if (ts_y_expect(errs, m, TS_Y_MAP, "a site")) {
-            bad++;
+    entry_list el;
+    ts_site *items = entries_open(&el, errs, path, "sites", sizeof *items);
+    for (int i = 0; items && i < el.list->n; i++) {
+        const ts_y_node *m = entry_map(&el, errs, i, "a site");
+        if (!m)
             continue;
-        }
         int b = ts_site_read(errs, m, &items[i]);
         char what[96];
         snprintf(what, sizeof what, "site '%s'", items[i].id);
@@ -850,148 +902,73 @@ int ts_sites_read(ts_y_errs *errs, const char *path, int *n, ts_site **out)
         const ts_y_node *idn = ts_y_get(m, "id");
         if (idn && items[i].id[0]) {
             for (int j = 0; j < i; j++)
-                if (ids[j][0] && !strcmp(ids[j], items[i].id)) {
+                if (el.ids[j][0] && !strcmp(el.ids[j], items[i].id)) {
                     ts_y_err(errs, idn, "duplicate site id '%s' (first at line %d)",
-                             items[i].id, id_nodes[j]->line);
+                             items[i].id, el.id_nodes[j]->line);
                     b++;
                     break;
                 }
-            snprintf(ids[i], TS_NAME_LEN, "%s", items[i].id);
-            id_nodes[i] = idn;
+            snprintf(el.ids[i], TS_NAME_LEN, "%s", items[i].id);
+            el.id_nodes[i] = idn;
         }
-        bad += b;
+        el.bad += b;
     }
-    free(ids);
-    count = list->n;
-    if (bad)
-        st = TS_ESCENARIO;
-done:
-    free(id_nodes);
-    ts_y_doc_free(doc); /* list goes with it */
-    if (st != TS_OK) {
-        free(items);
-        return st;
-    }
-    *n = count;
-    *out = items;
-    return TS_OK;
+    if (items)
+        el.count = el.list->n;
+    *out = entries_close(&el, items, n);
+    return el.st;
 }
 
 int ts_sensors_read(ts_y_errs *errs, const char *path, const ts_site_list *sites, int *n,
                     ts_sensor **out)
 {
-    *n = 0;
-    *out = NULL;
-    ts_y_doc *doc = NULL;
-    int st;
-    const ts_y_node *list = open_list(errs, path, "sensors", &doc, &st);
-    int bad = 0, count = 0;
-    ts_sensor *items = NULL;
-    const ts_y_node **id_nodes = NULL;
-    char(*ids)[TS_NAME_LEN] = NULL;
-    if (!list)
-        goto done;
-    items = calloc((size_t)list->n + 1, sizeof *items);
-    id_nodes = calloc((size_t)list->n + 1, sizeof *id_nodes);
-    ids = calloc((size_t)list->n + 1, TS_NAME_LEN);
-    if (!items || !id_nodes || !ids) {
-        st = TS_ENOMEM;
-        goto done;
-    }
+    entry_list el;
+    ts_sensor *items = entries_open(&el, errs, path, "sensors", sizeof *items);
     const char *keys[TS_MAX_KEYS];
     ts_fields_keys(&ts_sensor_fields, keys, 0, TS_MAX_KEYS);
-    for (int i = 0; i < list->n; i++) {
-        const ts_y_node *m = list->item[i];
-        if (ts_y_expect(errs, m, TS_Y_MAP, "a sensor")) {
-            bad++;
+    for (int i = 0; items && i < el.list->n; i++) {
+        const ts_y_node *m = entry_map(&el, errs, i, "a sensor");
+        if (!m)
             continue;
-        }
-        ts_sensor *s = &items[count];
+        ts_sensor *s = &items[el.count];
         ts_sensor_blank(s);
         int b = ts_y_check_keys(errs, m, "a sensor", keys);
-        b += read_id(errs, m, "sensor", s->id, sizeof s->id, id_nodes, ids, count);
+        b += read_id(errs, m, "sensor", s->id, sizeof s->id, el.id_nodes, el.ids, el.count);
         char what[96];
         snprintf(what, sizeof what, "sensor '%s'", s->id);
         const ts_y_node *where[TS_MAX_KEYS] = {NULL};
         b += ts_sensor_apply(errs, m, what, sites, s, where);
         b += ts_sensor_check(errs, m, what, s, where);
-        b += need_sources(errs, m, what);
-        snprintf(ids[count], TS_NAME_LEN, "%s", s->id);
-        id_nodes[count] = ts_y_get(m, "id") ? ts_y_get(m, "id") : m;
-        count++;
-        bad += b;
+        entry_done(&el, errs, m, what, s->id, b);
     }
-    if (bad)
-        st = TS_ESCENARIO;
-done:
-    free(id_nodes);
-    free(ids);
-    ts_y_doc_free(doc);
-    if (st != TS_OK) {
-        free(items);
-        return st;
-    }
-    *n = count;
-    *out = items;
-    return TS_OK;
+    *out = entries_close(&el, items, n);
+    return el.st;
 }
 
 int ts_interceptors_read(ts_y_errs *errs, const char *path, int *n, ts_interceptor **out)
 {
-    *n = 0;
-    *out = NULL;
-    ts_y_doc *doc = NULL;
-    int st;
-    const ts_y_node *list = open_list(errs, path, "interceptors", &doc, &st);
-    int bad = 0, count = 0;
-    ts_interceptor *items = NULL;
-    const ts_y_node **id_nodes = NULL;
-    char(*ids)[TS_NAME_LEN] = NULL;
-    if (!list)
-        goto done;
-    items = calloc((size_t)list->n + 1, sizeof *items);
-    id_nodes = calloc((size_t)list->n + 1, sizeof *id_nodes);
-    ids = calloc((size_t)list->n + 1, TS_NAME_LEN);
-    if (!items || !id_nodes || !ids) {
-        st = TS_ENOMEM;
-        goto done;
-    }
+    entry_list el;
+    ts_interceptor *items = entries_open(&el, errs, path, "interceptors", sizeof *items);
     const char *keys[TS_MAX_KEYS];
     ts_fields_keys(&ts_interceptor_fields, keys, 0, TS_MAX_KEYS);
-    for (int i = 0; i < list->n; i++) {
-        const ts_y_node *m = list->item[i];
-        if (ts_y_expect(errs, m, TS_Y_MAP, "an interceptor")) {
-            bad++;
+    for (int i = 0; items && i < el.list->n; i++) {
+        const ts_y_node *m = entry_map(&el, errs, i, "an interceptor");
+        if (!m)
             continue;
-        }
-        ts_interceptor *ic = &items[count];
+        ts_interceptor *ic = &items[el.count];
         ts_interceptor_blank(ic);
         int b = ts_y_check_keys(errs, m, "an interceptor", keys);
-        b += read_id(errs, m, "interceptor", ic->id, sizeof ic->id, id_nodes, ids, count);
+        b += read_id(errs, m, "interceptor", ic->id, sizeof ic->id, el.id_nodes, el.ids,
+                     el.count);
         char what[96];
         snprintf(what, sizeof what, "interceptor '%s'", ic->id);
         const ts_y_node *where[TS_MAX_KEYS] = {NULL};
         b += ts_interceptor_apply(errs, m, what, ic, where);
         b += ts_interceptor_check(errs, m, what, ic, where);
-        b += need_sources(errs, m, what);
-        snprintf(ids[count], TS_NAME_LEN, "%s", ic->id);
-        id_nodes[count] = ts_y_get(m, "id") ? ts_y_get(m, "id") : m;
-        count++;
-        bad += b;
+        entry_done(&el, errs, m, what, ic->id, b);
     }
-    if (bad)
-        st = TS_ESCENARIO;
-done:
-    free(id_nodes);
-    free(ids);
-    ts_y_doc_free(doc);
-    if (st != TS_OK) {
-        free(items);
-        return st;
-    }
-    *n = count;
-    *out = items;
-    return TS_OK;
+    *out = entries_close(&el, items, n);
+    return el.st;
 }
 
 /* ---- public entry points ------------------------------------------------------------ */

@@ -49,6 +49,10 @@ int cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
  * error) when the option is last. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 
+/* Writes s on stdout as a JSON string (quotes, backslashes and control
+ * characters escaped). */
+void cli_json_string(const char *s);
+
 /* True if argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
 

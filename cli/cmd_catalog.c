@@ -25,23 +25,6 @@ static void help(FILE *f)
             "  --json   one JSON array, one object per entry\n");
 }
 
-/* Writes s as a JSON string (quotes, backslashes and control characters
- * escaped). */
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 static int list_missiles(int json)
 {
     const ts_missile_list *list = cli_missiles(CMD);
@@ -66,13 +49,13 @@ static int list_missiles(int json)
         for (int i = 0; i < list->n; i++) {
             const ts_missile *m = &list->items[i];
             printf("%s\n  {\"id\": ", i ? "," : "");
-            json_string(m->id);
+            cli_json_string(m->id);
             printf(", \"name\": ");
-            json_string(m->name);
+            cli_json_string(m->name);
             printf(", \"class\": ");
-            json_string(m->range_class);
+            cli_json_string(m->range_class);
             printf(", \"country\": ");
-            json_string(m->country);
+            cli_json_string(m->country);
             double m0 = m->payload_kg;
             for (int k = 0; k < m->n_stages; k++)
                 m0 += m->stage[k].m_gross_kg;
@@ -81,7 +64,7 @@ static int list_missiles(int json)
                    "\"notional\": %s, \"sources\": ",
                    m->n_stages, m0, m->payload_kg, m->range_published_m / 1e3, range[i] / 1e3,
                    m->notional ? "true" : "false");
-            json_string(m->sources);
+            cli_json_string(m->sources);
             printf("}");
         }
         printf("\n]\n");

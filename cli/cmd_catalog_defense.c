@@ -14,24 +14,24 @@
 #define DEG (3.14159265358979323846 / 180.0)
 #define G0 9.80665 /* standard gravity, m/s^2 (CGPM 1901) */
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 static void sources(const char *id, const char *text)
 {
     printf("  %s: %s\n", id, text);
+}
+
+/* Writes `, "key": "value"` (value as a JSON string). */
+static void json_field(const char *key, const char *value)
+{
+    printf(", \"%s\": ", key);
+    cli_json_string(value);
+}
+
+/* A catalogue that did not load: reports why, frees ctx; the exit status. */
+static int load_failed(ts_ctx *ctx)
+{
+    int rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
+    ts_ctx_free(ctx);
+    return rc;
 }
 
 static int list_sites(const char *path, int json)
@@ -39,27 +39,20 @@ static int list_sites(const char *path, int json)
     ts_ctx *ctx = ts_ctx_create();
     int n = 0;
     ts_site *s = NULL;
-    if (ts_sites_load(ctx, path, &n, &s) < 0) {
-        int rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
-        ts_ctx_free(ctx);
-        return rc;
-    }
+    if (ts_sites_load(ctx, path, &n, &s) < 0)
+        return load_failed(ctx);
     if (json) {
         printf("[");
         for (int i = 0; i < n; i++) {
             printf("%s\n {\"id\": ", i ? "," : "");
-            json_string(s[i].id);
-            printf(", \"name\": ");
-            json_string(s[i].name);
-            printf(", \"country\": ");
-            json_string(s[i].country);
-            printf(", \"kind\": ");
-            json_string(s[i].kind);
+            cli_json_string(s[i].id);
+            json_field("name", s[i].name);
+            json_field("country", s[i].country);
+            json_field("kind", s[i].kind);
             printf(", \"lat_deg\": %.6f, \"lon_deg\": %.6f, \"height_m\": %.1f, \"confidence\": ",
                    s[i].lat_rad / DEG, s[i].lon_rad / DEG, s[i].h_m);
-            json_string(s[i].confidence);
-            printf(", \"sources\": ");
-            json_string(s[i].sources);
+            cli_json_string(s[i].confidence);
+            json_field("sources", s[i].sources);
             printf("}");
         }
         printf("\n]\n");
@@ -103,27 +96,21 @@ static int list_sensors(const char *path, int json)
     ts_ctx *ctx = ts_ctx_create();
     int n = 0;
     ts_sensor *s = NULL;
-    if (ts_sensors_load(ctx, path, &n, &s) < 0) {
-        int rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
-        ts_ctx_free(ctx);
-        return rc;
-    }
+    if (ts_sensors_load(ctx, path, &n, &s) < 0)
+        return load_failed(ctx);
     static const char *const roles[] = {"early-warning", "fire-control"};
     if (json) {
         printf("[");
         for (int i = 0; i < n; i++) {
             const ts_sensor *e = &s[i];
             printf("%s\n {\"id\": ", i ? "," : "");
-            json_string(e->id);
-            printf(", \"name\": ");
-            json_string(e->name);
-            printf(", \"owner\": ");
-            json_string(e->owner);
+            cli_json_string(e->id);
+            json_field("name", e->name);
+            json_field("owner", e->owner);
             printf(", \"kind\": \"%s\", \"role\": \"%s\", \"band\": ",
                    e->kind == TS_SENSOR_RADAR ? "radar" : "infrared", roles[e->role]);
-            json_string(e->band);
-            printf(", \"site\": ");
-            json_string(e->site_id);
+            cli_json_string(e->band);
+            json_field("site", e->site_id);
             printf(", \"lat_deg\": %.6f, \"lon_deg\": %.6f, \"height_m\": %.1f",
                    e->lat_rad / DEG, e->lon_rad / DEG, e->h_m);
             printf(", \"steerable\": %s, \"sectors_deg\": [", e->steerable ? "true" : "false");
@@ -139,7 +126,7 @@ static int list_sensors(const char *path, int json)
                    e->ref_rcs_m2, e->max_range_m / 1e3, e->track_s,
                    e->needs_cue ? "true" : "false", e->ir_detect_s, e->ir_latency_s,
                    e->notional ? "true" : "false");
-            json_string(e->sources);
+            cli_json_string(e->sources);
             printf("}");
         }
         printf("\n]\n");
@@ -192,19 +179,15 @@ static int list_interceptors(const char *path, int json)
     ts_ctx *ctx = ts_ctx_create();
     int n = 0;
     ts_interceptor *s = NULL;
-    if (ts_interceptors_load(ctx, path, &n, &s) < 0) {
-        int rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
-        ts_ctx_free(ctx);
-        return rc;
-    }
+    if (ts_interceptors_load(ctx, path, &n, &s) < 0)
+        return load_failed(ctx);
     if (json) {
         printf("[");
         for (int i = 0; i < n; i++) {
             const ts_interceptor *e = &s[i];
             printf("%s\n {\"id\": ", i ? "," : "");
-            json_string(e->id);
-            printf(", \"name\": ");
-            json_string(e->name);
+            cli_json_string(e->id);
+            json_field("name", e->name);
             printf(", \"stages\": %d", e->n_stages);
             if (e->n_stages > 0)
                 printf(", \"ideal_dv_kms\": %.4g", ideal_dv(e) / 1e3);
@@ -214,7 +197,7 @@ static int list_interceptors(const char *path, int json)
                    "\"h_max_km\": %.6g, \"range_max_km\": %.6g, \"notional\": %s, \"sources\": ",
                    e->burn_s, e->kv_mass_kg, e->h_min_m / 1e3, e->h_max_m / 1e3,
                    e->range_max_m / 1e3, e->notional ? "true" : "false");
-            json_string(e->sources);
+            cli_json_string(e->sources);
             printf("}");
         }
         printf("\n]\n");
@@ -252,19 +235,17 @@ int cmd_catalog_defense(int argc, char **argv)
             return cli_usage_error(CMD, "unknown option '%s' (see thirdsite catalog --help)",
                                    argv[i]);
     }
-    char path[4096];
-    if (!strcmp(kind, "sites")) {
-        snprintf(path, sizeof path, "%s/sites.yaml", ts_data_dir());
-        return list_sites(path, json);
-    }
-    if (!strcmp(kind, "sensors")) {
-        snprintf(path, sizeof path, "%s/sensors.yaml", ts_data_dir());
-        return list_sensors(path, json);
-    }
-    if (!strcmp(kind, "interceptors")) {
-        snprintf(path, sizeof path, "%s/interceptors.yaml", ts_data_dir());
-        return list_interceptors(path, json);
-    }
+    static const struct {
+        const char *kind; /* also the file's name: data/<kind>.yaml */
+        int (*list)(const char *path, int json);
+    } lists[] = {{"sites", list_sites}, {"sensors", list_sensors},
+                 {"interceptors", list_interceptors}};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        if (!strcmp(kind, lists[k].kind)) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s.yaml", ts_data_dir(), kind);
+            return lists[k].list(path, json);
+        }
     return cli_usage_error(CMD, "unknown catalogue '%s' (known: missiles, sites, sensors, "
                            "interceptors)", kind);
 }

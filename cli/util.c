@@ -35,6 +35,21 @@ int cli_failure(const char *cmd, const char *fmt, ...)
     return st;
 }
 
+void cli_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
 int cli_quantity(const char *cmd, const char *opt, const char *text,
                  ts_quantity_kind kind, double *si)
 {

@@ -53,6 +53,27 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i);
  * characters escaped). */
 void cli_json_string(const char *s);
 
+/* A position as "54.0330 N 35.7670 E" (4 decimals, degrees). */
+void cli_fmt_pos(char *buf, size_t n, double lat_rad, double lon_rad);
+
+/* The name of a trajectory event ("launch", "burnout", ...). */
+const char *cli_event_name(ts_event_kind k);
+
+/* Appends item to the list "a, b, c" in buf (size bytes), truncating. */
+void cli_list_append(char *buf, size_t size, const char *item);
+
+/* An option that takes a value: its name and where its text goes. */
+typedef struct {
+    const char *name;   /* "--from" */
+    const char **value; /* NULL until given */
+} cli_opt;
+
+/* If argv[*i] is one of opts (ended by a NULL name), stores the text after
+ * it in *value, advances *i and returns 1.  Returns 0 when argv[*i] is none
+ * of them; -1 after printing the error when the value is missing, or when
+ * once and the option was given before. */
+int cli_take(const char *cmd, const cli_opt *opts, int once, int argc, char **argv, int *i);
+
 /* True if argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
 

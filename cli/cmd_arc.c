@@ -45,14 +45,6 @@ static void help(FILE *f)
             "(the message names the option and the limit).\n");
 }
 
-/* "54.0330 N 35.7670 E" */
-static void fmt_pos(char *buf, size_t n, double lat_rad, double lon_rad)
-{
-    double lat = lat_rad * RAD2DEG, lon = lon_rad * RAD2DEG;
-    snprintf(buf, n, "%.4f %c %.4f %c", fabs(lat), lat >= 0.0 ? 'N' : 'S', fabs(lon),
-             lon >= 0.0 ? 'E' : 'W');
-}
-
 /* A real rounded to a fixed number of decimals, as a JSON number whose
  * shortest form shows those decimals (no "-0.0"). */
 static json_t *fixed(double x, int decimals)
@@ -117,9 +109,9 @@ static int print_json(const ts_earth *earth, const ts_arc_request *rq, const ts_
 static void print_table(const ts_earth *earth, const ts_arc_request *rq, const ts_arc *a)
 {
     char p1[64], p2[64], p3[64];
-    fmt_pos(p1, sizeof p1, rq->lat_rad, rq->lon_rad);
-    fmt_pos(p2, sizeof p2, rq->aim_lat_rad, rq->aim_lon_rad);
-    fmt_pos(p3, sizeof p3, a->impact_lat_rad, a->impact_lon_rad);
+    cli_fmt_pos(p1, sizeof p1, rq->lat_rad, rq->lon_rad);
+    cli_fmt_pos(p2, sizeof p2, rq->aim_lat_rad, rq->aim_lon_rad);
+    cli_fmt_pos(p3, sizeof p3, a->impact_lat_rad, a->impact_lon_rad);
     printf("arc          %s; %s, %s Earth\n", shape_name(rq->shape),
            earth->model == TS_EARTH_SPHERE ? "sphere, point-mass gravity" : "WGS-84, J2 gravity",
            earth->omega_rads != 0.0 ? "rotating" : "non-rotating");
@@ -139,15 +131,6 @@ static void print_table(const ts_earth *earth, const ts_arc_request *rq, const t
     printf("miss         %.4f m\n", a->miss_m);
 }
 
-/* Records option opt as seen; exit 2 when given twice. */
-static int once(const char *opt, int *seen)
-{
-    if (*seen)
-        return cli_usage_error(CMD, "%s given twice", opt);
-    *seen = 1;
-    return CLI_OK;
-}
-
 int cmd_arc(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -157,35 +140,19 @@ int cmd_arc(int argc, char **argv)
     const char *from = NULL, *to = NULL, *alt_text = NULL, *earth_text = NULL;
     const char *gamma_text = NULL, *time_text = NULL, *speed_text = NULL;
     int no_rot = 0, lofted = 0, depressed = 0, json = 0;
-    int seen_from = 0, seen_to = 0, seen_alt = 0, seen_earth = 0, seen_g = 0, seen_t = 0,
-        seen_s = 0;
+    const cli_opt vals[] = {{"--from", &from},       {"--to", &to},
+                            {"--burnout-altitude", &alt_text},
+                            {"--earth", &earth_text}, {"--gamma", &gamma_text},
+                            {"--time", &time_text},   {"--speed", &speed_text},
+                            {NULL, NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int st = CLI_OK;
-        const char **dst = NULL;
-        int *seen = NULL;
-        if (!strcmp(a, "--from")) {
-            dst = &from;
-            seen = &seen_from;
-        } else if (!strcmp(a, "--to")) {
-            dst = &to;
-            seen = &seen_to;
-        } else if (!strcmp(a, "--burnout-altitude")) {
-            dst = &alt_text;
-            seen = &seen_alt;
-        } else if (!strcmp(a, "--earth")) {
-            dst = &earth_text;
-            seen = &seen_earth;
-        } else if (!strcmp(a, "--gamma")) {
-            dst = &gamma_text;
-            seen = &seen_g;
-        } else if (!strcmp(a, "--time")) {
-            dst = &time_text;
-            seen = &seen_t;
-        } else if (!strcmp(a, "--speed")) {
-            dst = &speed_text;
-            seen = &seen_s;
-        } else if (!strcmp(a, "--no-rotation"))
+        int took = cli_take(CMD, vals, 1, argc, argv, &i);
+        if (took < 0)
+            return CLI_USAGE;
+        if (took)
+            continue;
+        if (!strcmp(a, "--no-rotation"))
             no_rot = 1;
         else if (!strcmp(a, "--lofted"))
             lofted = 1;
@@ -195,12 +162,6 @@ int cmd_arc(int argc, char **argv)
             json = 1;
         else
             return cli_usage_error(CMD, "unknown option '%s' (thirdsite arc --help)", a);
-        if (dst) {
-            if ((st = once(a, seen)) != CLI_OK)
-                return st;
-            if (!(*dst = cli_value(CMD, argc, argv, &i)))
-                return CLI_USAGE;
-        }
     }
     if (!from)
         return cli_usage_error(CMD, "--from LAT,LON is required");

@@ -55,14 +55,6 @@ static void help(FILE *f)
 
 static const char *shape_names[] = {"min-energy", "lofted", "depressed"};
 
-/* "35.2347 N 53.9208 E" */
-static void fmt_pos(char *buf, size_t n, double lat_rad, double lon_rad)
-{
-    double lat = lat_rad * RAD2DEG, lon = lon_rad * RAD2DEG;
-    snprintf(buf, n, "%.4f %c %.4f %c", fabs(lat), lat >= 0.0 ? 'N' : 'S', fabs(lon),
-             lon >= 0.0 ? 'E' : 'W');
-}
-
 /* JSON string (ids and names: no control characters expected; quotes and
  * backslashes escaped). */
 static void json_str(const char *s)
@@ -106,11 +98,8 @@ static int resolve_place(const char *opt, const char *text, int n_sites, const t
     } else { /* meant as a site: name the known ones */
         char known[600] = "";
         int i;
-        for (i = 0; i < n_sites && strlen(known) < sizeof known - 80; i++) {
-            if (i)
-                strncat(known, ", ", sizeof known - strlen(known) - 1);
-            strncat(known, sites[i].id, sizeof known - strlen(known) - 1);
-        }
+        for (i = 0; i < n_sites && strlen(known) < sizeof known - 80; i++)
+            cli_list_append(known, sizeof known, sites[i].id);
         rc = cli_usage_error(CMD, "%s '%s': unknown site (known: %s%s; or a position such "
                                   "as 35.23,53.92)", opt, text, n_sites ? known : "none",
                              i < n_sites ? ", ..." : "");
@@ -168,25 +157,11 @@ static void tl_sort(timeline *tl)
     }
 }
 
-static const char *event_name(ts_event_kind k)
-{
-    switch (k) {
-    case TS_EVENT_LAUNCH: return "launch";
-    case TS_EVENT_STAGING: return "staging";
-    case TS_EVENT_BURNOUT: return "burnout";
-    case TS_EVENT_APOGEE: return "apogee";
-    case TS_EVENT_ASCENDING: return "ascending";
-    case TS_EVENT_DESCENDING: return "descending";
-    case TS_EVENT_IMPACT: return "impact";
-    }
-    return "event";
-}
-
 static const char *site_of_battery(const ts_battery *b, char *buf, size_t n)
 {
     if (b->site_id[0])
         return b->site_id;
-    fmt_pos(buf, n, b->lat_rad, b->lon_rad);
+    cli_fmt_pos(buf, n, b->lat_rad, b->lon_rad);
     return buf;
 }
 
@@ -198,7 +173,7 @@ static void print_timeline(const ts_traj *traj, const ts_defense *d, const ts_en
         if (e->kind == TS_EVENT_APOGEE)
             tl_add(&tl, e->t_s, "apogee, %.0f km", e->h_m / 1e3);
         else
-            tl_add(&tl, e->t_s, "%s", event_name(e->kind));
+            tl_add(&tl, e->t_s, "%s", cli_event_name(e->kind));
     }
     for (int k = 0; k < x->n_sensors; k++) {
         const ts_sensor *s = &d->sensors[k];
@@ -350,20 +325,18 @@ typedef struct {
 static int parse(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
+    const cli_opt vals[] = {{"--from", &o->from},       {"--to", &o->to},
+                            {"--missile", &o->missile}, {"--shape", &o->shape},
+                            {"--variant", &o->variant}, {"--rcs", &o->rcs},
+                            {"--data", &o->data},       {NULL, NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char **dst = !strcmp(a, "--from")      ? &o->from
-                           : !strcmp(a, "--to")      ? &o->to
-                           : !strcmp(a, "--missile") ? &o->missile
-                           : !strcmp(a, "--shape")   ? &o->shape
-                           : !strcmp(a, "--variant") ? &o->variant
-                           : !strcmp(a, "--rcs")     ? &o->rcs
-                           : !strcmp(a, "--data")    ? &o->data
-                                                     : NULL;
-        if (dst) {
-            if (!(*dst = cli_value(CMD, argc, argv, &i)))
-                return CLI_USAGE;
-        } else if (!strcmp(a, "--json")) {
+        int took = cli_take(CMD, vals, 0, argc, argv, &i);
+        if (took < 0)
+            return CLI_USAGE;
+        if (took)
+            continue;
+        if (!strcmp(a, "--json")) {
             o->json = 1;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error(CMD, "unknown option '%s' (see thirdsite engage --help)", a);
@@ -413,8 +386,8 @@ static int run(const opts *o, const ts_scenario *sc, const ts_missile *m, const 
     int v0 = v_only >= 0 ? v_only : 0, v1 = v_only >= 0 ? v_only + 1 : sc->n_variants;
     int several = v1 - v0 > 1;
     char a[64], b[64];
-    fmt_pos(a, sizeof a, from->lat, from->lon);
-    fmt_pos(b, sizeof b, to->lat, to->lon);
+    cli_fmt_pos(a, sizeof a, from->lat, from->lon);
+    cli_fmt_pos(b, sizeof b, to->lat, to->lon);
     if (o->json) {
         printf("{\n  \"scenario\": ");
         json_str(sc->name);
@@ -557,15 +530,10 @@ int cmd_engage(int argc, char **argv)
         m = ts_missiles_find(list, o.missile);
         if (!m) {
             char known[1024] = "";
-            for (int i = 0; i < sc->n_threats; i++) {
-                strncat(known, sc->threats[i].id, sizeof known - strlen(known) - 1);
-                strncat(known, ", ", sizeof known - strlen(known) - 1);
-            }
-            for (int i = 0; i < list->n; i++) {
-                if (i)
-                    strncat(known, ", ", sizeof known - strlen(known) - 1);
-                strncat(known, list->items[i].id, sizeof known - strlen(known) - 1);
-            }
+            for (int i = 0; i < sc->n_threats; i++) /* a catalogue is never empty */
+                cli_list_append(known, sizeof known, sc->threats[i].id);
+            for (int i = 0; i < list->n; i++)
+                cli_list_append(known, sizeof known, list->items[i].id);
             rc = cli_usage_error(CMD, "--missile '%s': not a threat of the scenario nor a "
                                       "catalogue missile (known: %s)", o.missile, known);
             goto out;
@@ -583,11 +551,8 @@ int cmd_engage(int argc, char **argv)
                 v_only = v;
         if (v_only < 0) {
             char known[512] = "";
-            for (int v = 0; v < sc->n_variants; v++) {
-                if (v)
-                    strncat(known, ", ", sizeof known - strlen(known) - 1);
-                strncat(known, sc->variants[v].name, sizeof known - strlen(known) - 1);
-            }
+            for (int v = 0; v < sc->n_variants; v++)
+                cli_list_append(known, sizeof known, sc->variants[v].name);
             rc = cli_usage_error(CMD, "--variant '%s': unknown variant (known: %s)", o.variant,
                                  known);
             goto out;

@@ -39,39 +39,14 @@ static void help(FILE *f)
             "out of range, an aim point out of reach).\n");
 }
 
-static const char *event_name(ts_event_kind k)
-{
-    switch (k) {
-    case TS_EVENT_LAUNCH: return "launch";
-    case TS_EVENT_STAGING: return "staging";
-    case TS_EVENT_BURNOUT: return "burnout";
-    case TS_EVENT_APOGEE: return "apogee";
-    case TS_EVENT_ASCENDING: return "ascending";
-    case TS_EVENT_DESCENDING: return "descending";
-    case TS_EVENT_IMPACT: return "impact";
-    }
-    return "event";
-}
-
 static const char *shape_names[] = {"min-energy", "lofted", "depressed"};
-
-/* "35.2347 N 53.9208 E" */
-static void fmt_pos(char *buf, size_t n, double lat_rad, double lon_rad)
-{
-    double lat = lat_rad * RAD2DEG, lon = lon_rad * RAD2DEG;
-    snprintf(buf, n, "%.4f %c %.4f %c", fabs(lat), lat >= 0.0 ? 'N' : 'S', fabs(lon),
-             lon >= 0.0 ? 'E' : 'W');
-}
 
 /* Unknown missile: exit 2 with the known ids. */
 static int unknown_missile(const ts_missile_list *list, const char *name)
 {
     char known[1024] = "";
-    for (int i = 0; i < list->n; i++) {
-        if (i)
-            strncat(known, ", ", sizeof known - strlen(known) - 1);
-        strncat(known, list->items[i].id, sizeof known - strlen(known) - 1);
-    }
+    for (int i = 0; i < list->n; i++)
+        cli_list_append(known, sizeof known, list->items[i].id);
     return cli_usage_error(CMD, "--missile '%s': unknown missile (known: %s)", name, known);
 }
 
@@ -79,10 +54,10 @@ static void print_summary(const ts_missile *m, ts_flight_shape shape, double lat
                           double alat, double alon, const ts_flight_summary *s)
 {
     char a[64], b[64], c[64], d[64];
-    fmt_pos(a, sizeof a, lat, lon);
-    fmt_pos(b, sizeof b, alat, alon);
-    fmt_pos(c, sizeof c, s->burnout_lat_rad, s->burnout_lon_rad);
-    fmt_pos(d, sizeof d, s->impact_lat_rad, s->impact_lon_rad);
+    cli_fmt_pos(a, sizeof a, lat, lon);
+    cli_fmt_pos(b, sizeof b, alat, alon);
+    cli_fmt_pos(c, sizeof c, s->burnout_lat_rad, s->burnout_lon_rad);
+    cli_fmt_pos(d, sizeof d, s->impact_lat_rad, s->impact_lon_rad);
     printf("missile      %s (%s)%s\n", m->name, m->id, m->notional ? ", notional" : "");
     printf("shape        %s\n", shape_names[shape]);
     printf("launch       %s\n", a);
@@ -130,7 +105,7 @@ static void print_json(const ts_missile *m, ts_flight_shape shape, double lat, d
     for (int i = 0; i < n; i++) {
         const ts_event *e = ts_traj_event(traj, i);
         printf("%s\n    {\"kind\": \"%s\", \"t_s\": %.3f, \"h_km\": %.3f}", i ? "," : "",
-               event_name(e->kind), e->t_s, e->h_m / 1e3);
+               cli_event_name(e->kind), e->t_s, e->h_m / 1e3);
     }
     printf("\n  ]\n}\n");
 }
@@ -165,10 +140,10 @@ static int print_csv(const ts_earth *earth, const ts_traj *traj, double step)
         /* events up to and at t, in time order */
         while (ie < n_ev && ts_traj_event(traj, ie)->t_s <= t + 1e-9) {
             const ts_event *e = ts_traj_event(traj, ie);
-            if (fabs(e->t_s - t) > 1e-9 && csv_row(earth, traj, e->t_s, event_name(e->kind)))
+            if (fabs(e->t_s - t) > 1e-9 && csv_row(earth, traj, e->t_s, cli_event_name(e->kind)))
                 return -1;
             if (fabs(e->t_s - t) <= 1e-9) {
-                if (csv_row(earth, traj, t, event_name(e->kind)))
+                if (csv_row(earth, traj, t, cli_event_name(e->kind)))
                     return -1;
                 t = NAN; /* the sample at t is printed */
             }
@@ -179,7 +154,7 @@ static int print_csv(const ts_earth *earth, const ts_traj *traj, double step)
     }
     for (; ie < n_ev; ie++) {
         const ts_event *e = ts_traj_event(traj, ie);
-        if (csv_row(earth, traj, e->t_s, event_name(e->kind)))
+        if (csv_row(earth, traj, e->t_s, cli_event_name(e->kind)))
             return -1;
     }
     return 0;
@@ -193,18 +168,16 @@ int cmd_trajectory(int argc, char **argv)
     }
     const char *name = NULL, *from = NULL, *to = NULL, *shape_s = NULL, *step_s = NULL;
     int json = 0, csv = 0;
+    const cli_opt vals[] = {{"--missile", &name}, {"--from", &from},    {"--to", &to},
+                            {"--shape", &shape_s}, {"--step", &step_s}, {NULL, NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char **dst = !strcmp(a, "--missile") ? &name
-                           : !strcmp(a, "--from")  ? &from
-                           : !strcmp(a, "--to")    ? &to
-                           : !strcmp(a, "--shape") ? &shape_s
-                           : !strcmp(a, "--step")  ? &step_s
-                                                   : NULL;
-        if (dst) {
-            if (!(*dst = cli_value(CMD, argc, argv, &i)))
-                return CLI_USAGE;
-        } else if (!strcmp(a, "--json"))
+        int took = cli_take(CMD, vals, 0, argc, argv, &i);
+        if (took < 0)
+            return CLI_USAGE;
+        if (took)
+            continue;
+        if (!strcmp(a, "--json"))
             json = 1;
         else if (!strcmp(a, "--csv"))
             csv = 1;

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,35 @@ void cli_json_string(const char *s)
             putchar(c);
     }
     putchar('"');
+}
+
+void cli_fmt_pos(char *buf, size_t n, double lat_rad, double lon_rad)
+{
+    const double rad2deg = 180.0 / 3.14159265358979323846;
+    double lat = lat_rad * rad2deg, lon = lon_rad * rad2deg;
+    snprintf(buf, n, "%.4f %c %.4f %c", fabs(lat), lat >= 0.0 ? 'N' : 'S', fabs(lon),
+             lon >= 0.0 ? 'E' : 'W');
+}
+
+const char *cli_event_name(ts_event_kind k)
+{
+    switch (k) {
+    case TS_EVENT_LAUNCH: return "launch";
+    case TS_EVENT_STAGING: return "staging";
+    case TS_EVENT_BURNOUT: return "burnout";
+    case TS_EVENT_APOGEE: return "apogee";
+    case TS_EVENT_ASCENDING: return "ascending";
+    case TS_EVENT_DESCENDING: return "descending";
+    case TS_EVENT_IMPACT: return "impact";
+    }
+    return "event";
+}
+
+void cli_list_append(char *buf, size_t size, const char *item)
+{
+    if (buf[0])
+        strncat(buf, ", ", size - strlen(buf) - 1);
+    strncat(buf, item, size - strlen(buf) - 1);
 }
 
 int cli_quantity(const char *cmd, const char *opt, const char *text,
@@ -98,11 +128,8 @@ static int lookup_site(const char *cmd, const char *opt, const char *id,
         }
     }
     char known[2048] = "";
-    for (int i = 0; i < n; i++) {
-        if (i)
-            strncat(known, ", ", sizeof known - strlen(known) - 1);
-        strncat(known, sites[i].id, sizeof known - strlen(known) - 1);
-    }
+    for (int i = 0; i < n; i++)
+        cli_list_append(known, sizeof known, sites[i].id);
     ts_free(sites);
     return cli_usage_error(cmd, "%s '%s': not a position (\"LAT,LON\") nor a catalogue "
                            "site (known: %s)", opt, id, known);
@@ -143,6 +170,21 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i)
         return NULL;
     }
     return argv[++*i];
+}
+
+int cli_take(const char *cmd, const cli_opt *opts, int once, int argc, char **argv, int *i)
+{
+    for (const cli_opt *o = opts; o->name; o++) {
+        if (strcmp(argv[*i], o->name))
+            continue;
+        if (once && *o->value) {
+            cli_usage_error(cmd, "%s given twice", o->name);
+            return -1;
+        }
+        *o->value = cli_value(cmd, argc, argv, i);
+        return *o->value ? 1 : -1;
+    }
+    return 0;
 }
 
 int cli_wants_help(int argc, char **argv)

@@ -551,19 +551,7 @@ static int root_q(arc_work *w, arc_quantity q, double target, double ta, double 
         }
         if (fabs(f) <= ftol || fabs(tb - ta) <= ARC_ROOT_TOL_S)
             return TS_OK;
-        if ((f > 0.0) == (fb > 0.0)) {
-            tb = t;
-            fb = f;
-            if (side == -1)
-                fa *= 0.5;
-            side = -1;
-        } else {
-            ta = t;
-            fa = f;
-            if (side == 1)
-                fb *= 0.5;
-            side = 1;
-        }
+        ts_illinois(t, f, (f > 0.0) == (fb > 0.0), &tb, &fb, &ta, &fa, &side);
     }
     return TS_OK;
 }

@@ -404,6 +404,22 @@ static int ok(const rpt *r, double thr)
     return r->in && r->g >= thr;
 }
 
+/* Bisects [lo, hi] to TS_ENG_TOL for the time where ok() changes: it holds
+ * at hi when rising, at lo otherwise.  Returns the end where it holds. */
+static double ok_boundary(const wks *w, double thr, double lo, double hi, int rising)
+{
+    while (hi - lo > TS_ENG_TOL) {
+        double mid = 0.5 * (lo + hi);
+        rpt r;
+        reach_at(w, mid, &r);
+        if (ok(&r, thr) == rising)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return rising ? hi : lo;
+}
+
 /* Earliest intercept time t with t - T(t) >= thr; -1 if none. */
 static double earliest(const wks *w, double thr)
 {
@@ -415,17 +431,7 @@ static double earliest(const wks *w, double thr)
         return -1.0;
     if (k == 0)
         return w->pts[0].t;
-    double lo = w->pts[k - 1].t, hi = w->pts[k].t;
-    while (hi - lo > TS_ENG_TOL) {
-        double mid = 0.5 * (lo + hi);
-        rpt r;
-        reach_at(w, mid, &r);
-        if (ok(&r, thr))
-            hi = mid;
-        else
-            lo = mid;
-    }
-    return hi;
+    return ok_boundary(w, thr, w->pts[k - 1].t, w->pts[k].t, 1);
 }
 
 /* Latest intercept time t with t - T(t) >= thr; -1 if none. */
@@ -439,17 +445,7 @@ static double latest(const wks *w, double thr)
         return -1.0;
     if (k == w->npts - 1)
         return w->pts[k].t;
-    double lo = w->pts[k].t, hi = w->pts[k + 1].t;
-    while (hi - lo > TS_ENG_TOL) {
-        double mid = 0.5 * (lo + hi);
-        rpt r;
-        reach_at(w, mid, &r);
-        if (ok(&r, thr))
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    return ok_boundary(w, thr, w->pts[k].t, w->pts[k + 1].t, 0);
 }
 
 /* ---- the engagement ----------------------------------------------------------- */

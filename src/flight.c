@@ -619,15 +619,22 @@ static int maximise_kick(fly_search *sr, kick_fn f, double guess, double *best_k
                      k[ib], val[ib], best_kick, best_val);
 }
 
-/* Ground range of a full burn with kick angle kick, m (0 without impact). */
-static int range_full_burn(fly_search *sr, double kick, double *range)
+/* Flies a full burn with kick angle kick: *res, the flight (counted). */
+static int fly_full_burn(fly_search *sr, double kick, fly_result *res)
 {
     fly_prog pg = sr->pg;
     pg.kick = kick;
     pg.t_cut = sr->fs->t_burn;
-    fly_result res;
-    int st = fly_once(sr->fs, &pg, &res);
+    int st = fly_once(sr->fs, &pg, res);
     sr->n_evals++;
+    return st;
+}
+
+/* Ground range of a full burn with kick angle kick, m (0 without impact). */
+static int range_full_burn(fly_search *sr, double kick, double *range)
+{
+    fly_result res;
+    int st = fly_full_burn(sr, kick, &res);
     if (st)
         return st;
     *range = res.ok ? res.range_m : 0.0;
@@ -640,12 +647,8 @@ static int range_full_burn(fly_search *sr, double kick, double *range)
  * the free flight through the atmosphere, where drag is not modelled). */
 static int range_depressed(fly_search *sr, double kick, double *range)
 {
-    fly_prog pg = sr->pg;
-    pg.kick = kick;
-    pg.t_cut = sr->fs->t_burn;
     fly_result res;
-    int st = fly_once(sr->fs, &pg, &res);
-    sr->n_evals++;
+    int st = fly_full_burn(sr, kick, &res);
     if (st)
         return st;
     *range = (res.ok && !res.crashed && ts_v3_dot(res.s_bo.r, res.s_bo.v) >= 0.0)
@@ -711,19 +714,8 @@ static int cut_for_range(fly_search *sr, double kick, double *t_cut, double *ful
         double fc = res.ok ? res.range_m - sr->target_m : 1e9;
         if (fabs(fc) < 1e-3)
             a = b = c;
-        else if (fc < 0.0) {
-            a = c;
-            fa = fc;
-            if (side == -1)
-                fb *= 0.5;
-            side = -1;
-        } else {
-            b = c;
-            fb = fc;
-            if (side == 1)
-                fa *= 0.5;
-            side = 1;
-        }
+        else
+            ts_illinois(c, fc, fc < 0.0, &a, &fa, &b, &fb, &side);
     }
     *t_cut = 0.5 * (a + b);
     *reach = 1;
@@ -748,19 +740,7 @@ static int kick_for_range(fly_search *sr, kick_fn f, double *klo, double *rlo, d
         if ((st = f(sr, c, &r)) != TS_OK)
             return st;
         double gc = r - sr->target_m;
-        if ((gc < 0.0) == (ga < 0.0)) {
-            a = c;
-            ga = gc;
-            if (side == -1)
-                gb *= 0.5;
-            side = -1;
-        } else {
-            b = c;
-            gb = gc;
-            if (side == 1)
-                ga *= 0.5;
-            side = 1;
-        }
+        ts_illinois(c, gc, (gc < 0.0) == (ga < 0.0), &a, &ga, &b, &gb, &side);
     }
     /* the ends' true ranges (the Illinois weights scale the stored ones) */
     *klo = a;

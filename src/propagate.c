@@ -659,19 +659,7 @@ static void locate(const evfun *f, const pnode *n0, const pnode *n1, double f0, 
         const double s = (s0 * f1 - s1 * f0) / (f1 - f0);
         hermite(n0, n1, s, r, v);
         const double fs = evf(f, r, v, n0->a, NULL);
-        if ((fs > 0.0) == (f0 > 0.0)) {
-            s0 = s;
-            f0 = fs;
-            if (side == -1)
-                f1 *= 0.5;
-            side = -1;
-        } else {
-            s1 = s;
-            f1 = fs;
-            if (side == 1)
-                f0 *= 0.5;
-            side = 1;
-        }
+        ts_illinois(s, fs, (fs > 0.0) == (f0 > 0.0), &s0, &f0, &s1, &f1, &side);
         if (fs == 0.0)
             s0 = s1 = s;
     }

@@ -39,6 +39,30 @@ static inline ts_vec3 ts_v3_cross(ts_vec3 a, ts_vec3 b)
 }
 static inline ts_vec3 ts_v3_unit(ts_vec3 a) { return ts_v3_scale(a, 1.0 / ts_v3_norm(a)); }
 
+/* ---- root bracketing ----------------------------------------------------- */
+/* One update of the Illinois false-position method (Dowell & Jarratt 1971,
+ * BIT 11:168): the new point x with value fx replaces end a (with fa) when
+ * to_a, else end b (with fb); when the same end moves twice running, the
+ * other end's value is halved.  *side: the end that moved last (-1 a, +1 b,
+ * 0 at the start). */
+static inline void ts_illinois(double x, double fx, int to_a, double *a, double *fa, double *b,
+                               double *fb, int *side)
+{
+    if (to_a) {
+        *a = x;
+        *fa = fx;
+        if (*side == -1)
+            *fb *= 0.5;
+        *side = -1;
+    } else {
+        *b = x;
+        *fb = fx;
+        if (*side == 1)
+            *fa *= 0.5;
+        *side = 1;
+    }
+}
+
 /* ---- trajectories (traj.c) --------------------------------------------- */
 /* A node of the dense output: state and acceleration, ECI.  Between two
  * nodes the position is the quintic Hermite interpolant of (r, v, a) at both

@@ -634,28 +634,30 @@ const char *ts_y_kind_name(ts_y_kind kind)
     return kind == TS_Y_MAP ? "a mapping" : kind == TS_Y_SEQ ? "a list" : "a scalar";
 }
 
-const ts_y_node *ts_y_key(const ts_y_node *map, const char *key)
+/* The index i of key in map (item[2 i] is the key, item[2 i + 1] its
+ * value), or -1 when map is not a mapping or lacks the key. */
+static int key_index(const ts_y_node *map, const char *key)
 {
     if (!map || map->kind != TS_Y_MAP)
-        return NULL;
+        return -1;
     for (int i = 0; i < map->n; i++) {
         const ts_y_node *k = map->item[2 * i];
         if (k->kind == TS_Y_SCALAR && !strcmp(k->text, key))
-            return k;
+            return i;
     }
-    return NULL;
+    return -1;
+}
+
+const ts_y_node *ts_y_key(const ts_y_node *map, const char *key)
+{
+    int i = key_index(map, key);
+    return i < 0 ? NULL : map->item[2 * i];
 }
 
 const ts_y_node *ts_y_get(const ts_y_node *map, const char *key)
 {
-    if (!map || map->kind != TS_Y_MAP)
-        return NULL;
-    for (int i = 0; i < map->n; i++) {
-        const ts_y_node *k = map->item[2 * i];
-        if (k->kind == TS_Y_SCALAR && !strcmp(k->text, key))
-            return map->item[2 * i + 1];
-    }
-    return NULL;
+    int i = key_index(map, key);
+    return i < 0 ? NULL : map->item[2 * i + 1];
 }
 
 int ts_y_expect(ts_y_errs *errs, const ts_y_node *node, ts_y_kind kind, const char *what)
@@ -805,18 +807,27 @@ int ts_y_text(ts_y_errs *errs, const ts_y_node *node, const char *what, char *bu
     return TS_OK;
 }
 
-int ts_y_quantity(ts_y_errs *errs, const ts_y_node *node, const char *what,
-                  ts_quantity_kind kind, double *si)
+/* need_scalar, and the text must hold no NUL byte (the parsers stop at one). */
+static int need_text(ts_y_errs *errs, const ts_y_node *node, const char *what,
+                     const char *expected)
 {
-    if (need_scalar(errs, node, what, "a quantity with a unit"))
+    if (need_scalar(errs, node, what, expected))
         return TS_ESCENARIO;
-    ts_ctx c;
-    memset(&c, 0, sizeof c);
-    int off = 0;
     if (memchr(node->text, '\0', node->len)) {
         ts_y_err(errs, node, "%s: unexpected NUL byte", what);
         return TS_ESCENARIO;
     }
+    return TS_OK;
+}
+
+int ts_y_quantity(ts_y_errs *errs, const ts_y_node *node, const char *what,
+                  ts_quantity_kind kind, double *si)
+{
+    if (need_text(errs, node, what, "a quantity with a unit"))
+        return TS_ESCENARIO;
+    ts_ctx c;
+    memset(&c, 0, sizeof c);
+    int off = 0;
     if (ts_quantity_parse(&c, node->text, kind, si, &off) < 0) {
         ts_y_err_in(errs, node, off, "%s: %s", what, c.msg);
         return TS_ESCENARIO;
@@ -827,15 +838,11 @@ int ts_y_quantity(ts_y_errs *errs, const ts_y_node *node, const char *what,
 int ts_y_latlon(ts_y_errs *errs, const ts_y_node *node, const char *what, double *lat_rad,
                 double *lon_rad)
 {
-    if (need_scalar(errs, node, what, "a position"))
+    if (need_text(errs, node, what, "a position"))
         return TS_ESCENARIO;
     ts_ctx c;
     memset(&c, 0, sizeof c);
     int off = 0;
-    if (memchr(node->text, '\0', node->len)) {
-        ts_y_err(errs, node, "%s: unexpected NUL byte", what);
-        return TS_ESCENARIO;
-    }
     if (ts_latlon_parse(&c, node->text, lat_rad, lon_rad, &off) < 0) {
         ts_y_err_in(errs, node, off, "%s: %s", what, c.msg);
         return TS_ESCENARIO;

@@ -67,6 +67,20 @@ static const ts_rgba MAP_SUBTLE = {0.38, 0.38, 0.38, 1.0};
 #define MAP_WGS84_INVF 298.257223563
 
 /* ---- growable arrays --------------------------------------------------- */
+/* Makes room for one more element (size bytes) in arr, which holds n of
+ * *cap: doubles the capacity, starting at first.  Returns the array (perhaps
+ * moved), or NULL out of memory with arr and *cap unchanged. */
+static void *grow(void *arr, int n, int *cap, int first, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    int ncap = *cap ? 2 * *cap : first;
+    void *na = realloc(arr, size * (size_t)ncap);
+    if (na)
+        *cap = ncap;
+    return na;
+}
+
 typedef struct {
     double *p; /* lon, lat pairs (or x, y) */
     int n, cap; /* points */
@@ -74,14 +88,10 @@ typedef struct {
 
 static int pts_push(pts_t *v, double a, double b)
 {
-    if (v->n == v->cap) {
-        int ncap = v->cap ? 2 * v->cap : 64;
-        double *np = realloc(v->p, sizeof(double) * 2 * (size_t)ncap);
-        if (!np)
-            return -1;
-        v->p = np;
-        v->cap = ncap;
-    }
+    double *np = grow(v->p, v->n, &v->cap, 64, sizeof(double) * 2);
+    if (!np)
+        return -1;
+    v->p = np;
     v->p[2 * v->n] = a;
     v->p[2 * v->n + 1] = b;
     v->n++;
@@ -856,14 +866,10 @@ static void fmt_lat(char *buf, size_t n, double lat)
 
 static int add_glabel(ts_map *m, int edge, double pos, int meridian, const char *text)
 {
-    if (m->n_glab == m->cap_glab) {
-        int ncap = m->cap_glab ? 2 * m->cap_glab : 32;
-        grat_label *nl = realloc(m->glab, sizeof *nl * (size_t)ncap);
-        if (!nl)
-            return -1;
-        m->glab = nl;
-        m->cap_glab = ncap;
-    }
+    grat_label *nl = grow(m->glab, m->n_glab, &m->cap_glab, 32, sizeof *nl);
+    if (!nl)
+        return -1;
+    m->glab = nl;
     grat_label *g = &m->glab[m->n_glab++];
     g->edge = edge;
     g->pos = pos;
@@ -912,6 +918,19 @@ static int graticule_crossings(ts_map *m, const path_t *pb, int from, int meridi
     return 0;
 }
 
+/* Adds the graticule line of points `line` (a meridian or a parallel) and
+ * its labels `text` where it crosses the frame.  Returns 0, or nonzero out
+ * of memory. */
+static int graticule_line(ts_map *m, const pts_t *line, pts_t *piece, int meridian,
+                          const char *text)
+{
+    int from = m->graticule.n;
+    int rc = add_line(m, &m->graticule, line->p, line->n, piece);
+    if (!rc)
+        rc = graticule_crossings(m, &m->graticule, from, meridian, text);
+    return rc;
+}
+
 /* A round graticule step giving at most max_lines lines over span. */
 static double nice_step(double span, double max_lines)
 {
@@ -950,12 +969,9 @@ static int build_graticule(ts_map *m, double lat_span, double lon_span)
                 rc = -1;
         if (!rc && pts_push(&line, lon, top))
             rc = -1;
-        int from = m->graticule.n;
-        if (!rc)
-            rc = add_line(m, &m->graticule, line.p, line.n, &piece);
         fmt_lon(text, sizeof text, lon);
         if (!rc)
-            rc = graticule_crossings(m, &m->graticule, from, 1, text);
+            rc = graticule_line(m, &line, &piece, 1, text);
     }
     double lat_a = ceil(m->blat0 / step) * step;
     int n_par = (int)floor((m->blat1 - lat_a) / step + 1e-9) + 1;
@@ -970,12 +986,9 @@ static int build_graticule(ts_map *m, double lat_span, double lon_span)
                 rc = -1;
         if (!rc && pts_push(&line, b, lat))
             rc = -1;
-        int from = m->graticule.n;
-        if (!rc)
-            rc = add_line(m, &m->graticule, line.p, line.n, &piece);
         fmt_lat(text, sizeof text, lat);
         if (!rc)
-            rc = graticule_crossings(m, &m->graticule, from, 0, text);
+            rc = graticule_line(m, &line, &piece, 0, text);
     }
     pts_free(&line);
     pts_free(&piece);
@@ -1043,6 +1056,24 @@ static int map_fail(ts_map *m, int code, const char *what)
     return ts_error(m->ctx, code, "map: %s", what);
 }
 
+/* The PROJ string of azimuthal projection proj ("laea", "aeqd") centred on
+ * the spec's centre, WGS 84. */
+static void azimuthal(const ts_map *m, const char *proj, char *target, size_t size)
+{
+    snprintf(target, size,
+             "+proj=%s +lat_0=%.9g +lon_0=%.9g +datum=WGS84 +units=m +no_defs +type=crs",
+             proj, m->spec.lat0_deg, m->spec.lon0_deg);
+}
+
+/* m->proj_text: "<name>, centre <lat> <lon>". */
+static void azimuthal_text(ts_map *m, const char *name)
+{
+    char a[16], b[16];
+    fmt_lat(a, sizeof a, m->spec.lat0_deg);
+    fmt_lon(b, sizeof b, m->spec.lon0_deg);
+    snprintf(m->proj_text, sizeof m->proj_text, "%s, centre %s %s", name, a, b);
+}
+
 /* Sets up PROJ: lon, lat degrees in; easting, northing metres out. */
 static int setup_proj(ts_map *m, double lon_c, double lat_ts)
 {
@@ -1057,33 +1088,17 @@ static int setup_proj(ts_map *m, double lon_c, double lat_ts)
                  "Lambert azimuthal equal-area (EPSG:3035)");
         break;
     case TS_MAP_LAEA:
-        snprintf(target, sizeof target,
-                 "+proj=laea +lat_0=%.9g +lon_0=%.9g +datum=WGS84 +units=m +no_defs +type=crs",
-                 s->lat0_deg, s->lon0_deg);
-        {
-            char a[16], b[16];
-            fmt_lat(a, sizeof a, s->lat0_deg);
-            fmt_lon(b, sizeof b, s->lon0_deg);
-            if (fabs(s->lat0_deg) >= 90.0)
-                snprintf(m->proj_text, sizeof m->proj_text,
-                         "Lambert azimuthal equal-area centred on the %s Pole",
-                         s->lat0_deg > 0 ? "North" : "South");
-            else
-                snprintf(m->proj_text, sizeof m->proj_text,
-                         "Lambert azimuthal equal-area, centre %s %s", a, b);
-        }
+        azimuthal(m, "laea", target, sizeof target);
+        if (fabs(s->lat0_deg) >= 90.0)
+            snprintf(m->proj_text, sizeof m->proj_text,
+                     "Lambert azimuthal equal-area centred on the %s Pole",
+                     s->lat0_deg > 0 ? "North" : "South");
+        else
+            azimuthal_text(m, "Lambert azimuthal equal-area");
         break;
     case TS_MAP_AEQD:
-        snprintf(target, sizeof target,
-                 "+proj=aeqd +lat_0=%.9g +lon_0=%.9g +datum=WGS84 +units=m +no_defs +type=crs",
-                 s->lat0_deg, s->lon0_deg);
-        {
-            char a[16], b[16];
-            fmt_lat(a, sizeof a, s->lat0_deg);
-            fmt_lon(b, sizeof b, s->lon0_deg);
-            snprintf(m->proj_text, sizeof m->proj_text,
-                     "Azimuthal equidistant, centre %s %s", a, b);
-        }
+        azimuthal(m, "aeqd", target, sizeof target);
+        azimuthal_text(m, "Azimuthal equidistant");
         break;
     case TS_MAP_EQC:
         snprintf(target, sizeof target,
@@ -1491,6 +1506,30 @@ static int check_style(ts_map *m, const ts_map_style *st)
     return TS_OK;
 }
 
+/* Line width in image pixels for st (1.5 px unless given), scaled by m->k. */
+static double line_width(const ts_map *m, const ts_map_style *st)
+{
+    return (st->line_px > 0 ? st->line_px : 1.5) * m->k;
+}
+
+/* Appends a zeroed legend entry of kind with a copy of text.  Returns it, or
+ * NULL out of memory (the legend unchanged). */
+static leg_entry *leg_new(ts_map *m, int kind, const char *text)
+{
+    leg_entry *nl = grow(m->leg, m->n_leg, &m->cap_leg, 16, sizeof *nl);
+    if (!nl)
+        return NULL;
+    m->leg = nl;
+    leg_entry *e = &m->leg[m->n_leg];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->text = dup_str(text);
+    if (!e->text)
+        return NULL;
+    m->n_leg++;
+    return e;
+}
+
 static int legend_add(ts_map *m, int kind, const ts_map_style *st, ts_map_mark mark,
                       const char *text)
 {
@@ -1499,49 +1538,33 @@ static int legend_add(ts_map *m, int kind, const ts_map_style *st, ts_map_mark m
     for (int i = 0; i < m->n_leg; i++)
         if (m->leg[i].kind != LEG_HEAD && strcmp(m->leg[i].text, text) == 0)
             return TS_OK;
-    if (m->n_leg == m->cap_leg) {
-        int ncap = m->cap_leg ? 2 * m->cap_leg : 16;
-        leg_entry *nl = realloc(m->leg, sizeof *nl * (size_t)ncap);
-        if (!nl)
-            return map_fail(m, TS_ENOMEM, "out of memory");
-        m->leg = nl;
-        m->cap_leg = ncap;
-    }
-    leg_entry *e = &m->leg[m->n_leg];
-    memset(e, 0, sizeof *e);
-    e->kind = kind;
+    leg_entry *e = leg_new(m, kind, text);
+    if (!e)
+        return map_fail(m, TS_ENOMEM, "out of memory");
     if (st) {
         e->fill = st->fill;
         e->line = st->line;
-        e->width = (st->line_px > 0 ? st->line_px : 1.5) * m->k;
+        e->width = line_width(m, st);
         e->dash = st->dash;
     }
     e->mark = mark;
-    e->text = dup_str(text);
-    if (!e->text)
-        return map_fail(m, TS_ENOMEM, "out of memory");
-    m->n_leg++;
     m->laid_out = 0;
     return TS_OK;
 }
 
 static map_op *new_op(ts_map *m, int z, const ts_map_style *st)
 {
-    if (m->n_ops == m->cap_ops) {
-        int ncap = m->cap_ops ? 2 * m->cap_ops : 16;
-        map_op *no = realloc(m->ops, sizeof *no * (size_t)ncap);
-        if (!no)
-            return NULL;
-        m->ops = no;
-        m->cap_ops = ncap;
-    }
+    map_op *no = grow(m->ops, m->n_ops, &m->cap_ops, 16, sizeof *no);
+    if (!no)
+        return NULL;
+    m->ops = no;
     map_op *op = &m->ops[m->n_ops++];
     memset(op, 0, sizeof *op);
     op->z = z;
     if (st) {
         op->fill = st->fill;
         op->line = st->line;
-        op->width = (st->line_px > 0 ? st->line_px : 1.5) * m->k;
+        op->width = line_width(m, st);
         op->dash = st->dash;
     }
     m->laid_out = 0;
@@ -1568,14 +1591,10 @@ int ts_map_marker(ts_map *map, double lat_deg, double lon_deg, ts_map_mark mark,
         return rc;
     if (x < map->fx || x > map->fx + map->fw || y < map->fy || y > map->fy + map->fh)
         return TS_OK;
-    if (map->n_marks == map->cap_marks) {
-        int ncap = map->cap_marks ? 2 * map->cap_marks : 16;
-        map_mark *nm = realloc(map->marks, sizeof *nm * (size_t)ncap);
-        if (!nm)
-            return map_fail(map, TS_ENOMEM, "out of memory");
-        map->marks = nm;
-        map->cap_marks = ncap;
-    }
+    map_mark *nm = grow(map->marks, map->n_marks, &map->cap_marks, 16, sizeof *nm);
+    if (!nm)
+        return map_fail(map, TS_ENOMEM, "out of memory");
+    map->marks = nm;
     map_mark *mk = &map->marks[map->n_marks];
     memset(mk, 0, sizeof *mk);
     mk->x = x;
@@ -1584,7 +1603,7 @@ int ts_map_marker(ts_map *map, double lat_deg, double lon_deg, ts_map_mark mark,
     mk->mark = mark;
     mk->fill = st->fill;
     mk->line = st->line;
-    mk->width = (st->line_px > 0 ? st->line_px : 1.5) * map->k;
+    mk->width = line_width(map, st);
     if (label && *label) {
         mk->label = dup_str(label);
         if (!mk->label)
@@ -1850,23 +1869,9 @@ int ts_map_grid_cells(ts_map *map, const ts_map_grid *grid, const double *values
         for (int i = 0; classes->title && i < map->n_leg; i++)
             if (map->leg[i].kind == LEG_HEAD && strcmp(map->leg[i].text, classes->title) == 0)
                 have_head = 1;
-        if (classes->title && *classes->title && !have_head) {
-            if (map->n_leg == map->cap_leg) {
-                int ncap = map->cap_leg ? 2 * map->cap_leg : 16;
-                leg_entry *nl = realloc(map->leg, sizeof *nl * (size_t)ncap);
-                if (!nl)
-                    return map_fail(map, TS_ENOMEM, "out of memory");
-                map->leg = nl;
-                map->cap_leg = ncap;
-            }
-            leg_entry *e = &map->leg[map->n_leg];
-            memset(e, 0, sizeof *e);
-            e->kind = LEG_HEAD;
-            e->text = dup_str(classes->title);
-            if (!e->text)
-                return map_fail(map, TS_ENOMEM, "out of memory");
-            map->n_leg++;
-        }
+        if (classes->title && *classes->title && !have_head &&
+            !leg_new(map, LEG_HEAD, classes->title))
+            return map_fail(map, TS_ENOMEM, "out of memory");
         for (int c = 0; c < classes->n; c++) {
             ts_map_style st = {classes->colours[c], {0.45, 0.45, 0.45, 1.0}, 0.6,
                                TS_MAP_SOLID, NULL};

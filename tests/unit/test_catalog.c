@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ts_internal.h"
+#include "test_util.h"
 
 #define DEG (TS_PI / 180.0)
 
@@ -25,9 +26,6 @@ static void data_path(char *buf, size_t size, const char *name)
     snprintf(buf, size, "%s/%s", ts_data_dir(), name);
 }
 
-#define NEAR(got, want, tol, what)                                                       \
-    cr_assert(fabs((got) - (want)) <= (tol), "%s: want %.12g got %.12g diff %.3g", what, \
-              (double)(want), (double)(got), (double)((got) - (want)))
 
 /* ---- sites ---------------------------------------------------------------- */
 

@@ -11,16 +11,10 @@
 #include <proj.h>
 #include <time.h>
 #include "ts_internal.h"
+#include "test_util.h"
 
 #define DEG TS_DEG
 
-/* want/got/diff on failure (STYLE.md "Tests"). */
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.17g got %.17g diff %.3g " \
-                  "(tol %.3g)", __VA_ARGS__, w_, g_, g_ - w_, (double)(tol));  \
-    } while (0)
 
 static double dist3(ts_vec3 a, ts_vec3 b) { return ts_v3_norm(ts_v3_sub(a, b)); }
 

@@ -21,17 +21,10 @@
 #include <string.h>
 #include <time.h>
 #include "ts_internal.h"
+#include "test_util.h"
 
 #define DEG TS_DEG
 
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        char m_[300];                                                          \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                  \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.10g got %.10g diff %.3g " \
-                  "(tol %.3g)", m_, w_, g_, g_ - w_, (double)(tol));           \
-    } while (0)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define N_CASES(n) 3
@@ -340,11 +333,11 @@ Test(engage, windows_vs_brute_force, .timeout = 900)
                       "force never", c, out.sensors[0].detect_s);
             cr_assert(out.batteries[0].commit_s < 0.0 && !out.defended);
         } else {
-            check_near(out.sensors[0].detect_s, det, 0.1, "case %d: detection", c);
+            check_near_f(out.sensors[0].detect_s, det, 0.1, "case %d: detection", c);
             if (fabs(out.sensors[0].detect_s - det) > worst_det)
                 worst_det = fabs(out.sensors[0].detect_s - det);
             double commit = det + s[0].track_s + doc.decision_s;
-            check_near(out.batteries[0].commit_s, commit, 0.1, "case %d: commit", c);
+            check_near_f(out.batteries[0].commit_s, commit, 0.1, "case %d: commit", c);
             bf_reach r = bf_reach_of(&e, &b[0], tr, 0.02);
             double l0 = commit + b[0].readiness_s, ia = 0.0, ib = 0.0;
             double lmax = bf_max_g(&r);
@@ -353,10 +346,10 @@ Test(engage, windows_vs_brute_force, .timeout = 900)
             if (has && ib - ia > 2.0 && lmax - l0 > 2.0) {
                 cr_assert(br->has_intercept_window && br->has_launch_window,
                           "case %d: brute force finds %.1f..%.1f s", c, ia, ib);
-                check_near(br->intercept_s[0], ia, 1.0, "case %d: intercept opens", c);
-                check_near(br->intercept_s[1], ib, 1.0, "case %d: intercept closes", c);
-                check_near(br->launch_s[0], l0, 0.1, "case %d: launch opens", c);
-                check_near(br->launch_s[1], lmax, 1.0, "case %d: launch closes", c);
+                check_near_f(br->intercept_s[0], ia, 1.0, "case %d: intercept opens", c);
+                check_near_f(br->intercept_s[1], ib, 1.0, "case %d: intercept closes", c);
+                check_near_f(br->launch_s[0], l0, 0.1, "case %d: launch opens", c);
+                check_near_f(br->launch_s[1], lmax, 1.0, "case %d: launch closes", c);
                 double w[4] = {br->intercept_s[0] - ia, br->intercept_s[1] - ib,
                                br->launch_s[0] - l0, br->launch_s[1] - lmax};
                 for (int k = 0; k < 4; k++)
@@ -369,7 +362,7 @@ Test(engage, windows_vs_brute_force, .timeout = 900)
                           br->intercept_s[0], br->intercept_s[1]);
             }
             if (lmax > -HUGE_VAL)
-                check_near(br->margin_s, lmax - l0, 1.0, "case %d: margin", c);
+                check_near_f(br->margin_s, lmax - l0, 1.0, "case %d: margin", c);
             free(r.g);
         }
         ts_engagement_free(&out);
@@ -413,8 +406,8 @@ Test(engage, detection_with_sectors_vs_brute_force, .timeout = 600)
                 cr_assert(out.sensors[k].detect_s < 0.0, "case %d radar %d: engine %.2f",
                           c, k, out.sensors[k].detect_s);
             else {
-                check_near(out.sensors[k].detect_s, det, 0.1, "case %d radar %d", c, k);
-                check_near(out.sensors[k].track_s, out.sensors[k].detect_s + 10.0, 1e-9,
+                check_near_f(out.sensors[k].detect_s, det, 0.1, "case %d radar %d", c, k);
+                check_near_f(out.sensors[k].track_s, out.sensors[k].detect_s + 10.0, 1e-9,
                            "track time");
                 detected++;
             }
@@ -453,8 +446,8 @@ Test(engage, cue_chain_and_commit_rules, .timeout = 300)
     ts_defense d = defense_of(3, s, 1, b, doc);
     ts_engagement out;
     engage(&e, &d, tr, 0.05, &out);
-    check_near(out.sensors[0].detect_s, 45.0, 1e-9, "infrared detection");
-    check_near(out.sensors[0].track_s, 75.0, 1e-9, "infrared report");
+    check_near_f(out.sensors[0].detect_s, 45.0, 1e-9, "infrared detection");
+    check_near_f(out.sensors[0].track_s, 75.0, 1e-9, "infrared report");
     cr_assert(out.sensors[1].detect_s < 0.0, "uncued radar detected at %.1f",
               out.sensors[1].detect_s);
     cr_assert(out.sensors[2].detect_s >= 0.0, "the early-warning radar sees it");
@@ -471,8 +464,8 @@ Test(engage, cue_chain_and_commit_rules, .timeout = 300)
     engage(&e, &d, tr, 0.05, &out);
     double want = bf_first_visible(&e, &s[1], tr, 0.05, 75.0, 0.01);
     cr_assert(want >= 0.0, "geometry: the radar sees the threat");
-    check_near(out.sensors[1].detect_s, want, 0.1, "cued by infrared");
-    check_near(out.batteries[0].commit_s, out.sensors[1].track_s + doc.decision_s, 1e-9,
+    check_near_f(out.sensors[1].detect_s, want, 0.1, "cued by infrared");
+    check_near_f(out.batteries[0].commit_s, out.sensors[1].track_s + doc.decision_s, 1e-9,
                "commit = track + decision");
     cr_assert_eq(out.batteries[0].commit_sensor, 1);
     double commit_ir = out.batteries[0].commit_s;
@@ -485,7 +478,7 @@ Test(engage, cue_chain_and_commit_rules, .timeout = 300)
     engage(&e, &d, tr, 0.05, &out);
     double cue = out.sensors[2].track_s;
     want = bf_first_visible(&e, &s[1], tr, 0.05, cue, 0.01);
-    check_near(out.sensors[1].detect_s, want, 0.1, "cued by the early-warning radar at %.1f s",
+    check_near_f(out.sensors[1].detect_s, want, 0.1, "cued by the early-warning radar at %.1f s",
                cue);
     ts_engagement_free(&out);
     ts_defense_free(&d);
@@ -571,15 +564,15 @@ Test(engage, doctrine_kill_probability_inventory, .timeout = 300)
         cr_assert_eq(br->shots, shots, "row %zu: shots", i);
         cr_assert_eq(br->interceptors_used, used, "row %zu: interceptors", i);
         for (int k = 0; k < shots; k++) {
-            check_near(br->shot_intercept_s[k], ti[k], 1.0, "row %zu shot %d intercept", i, k);
+            check_near_f(br->shot_intercept_s[k], ti[k], 1.0, "row %zu shot %d intercept", i, k);
             cr_assert(br->shot_launch_s[k] <= br->shot_intercept_s[k] &&
                       br->shot_launch_s[k] >= br->launch_s[0] - 1e-9,
                       "row %zu shot %d launched at %.2f", i, k, br->shot_launch_s[k]);
         }
-        check_near(br->p_kill, 1.0 - pow(1.0 - rows[i].sspk, used), 1e-12,
+        check_near_f(br->p_kill, 1.0 - pow(1.0 - rows[i].sspk, used), 1e-12,
                    "row %zu: P = 1 - (1 - %.2f)^%d", i, rows[i].sspk, used);
         double p2 = out.batteries[1].p_kill;
-        check_near(out.p_kill, 1.0 - (1.0 - br->p_kill) * (1.0 - p2), 1e-12,
+        check_near_f(out.p_kill, 1.0 - (1.0 - br->p_kill) * (1.0 - p2), 1e-12,
                    "row %zu: two batteries independent", i);
         cr_assert_eq(out.defended, br->shots > 0 || out.batteries[1].shots > 0);
         ts_engagement_free(&out);
@@ -634,7 +627,7 @@ Test(engage, raid_inventory, .timeout = 300)
             first_prev = f;
             ts_engagement_free(&full);
         }
-        check_near(raid.expected_leakers, leak, 1e-12, "expected leakers");
+        check_near_f(raid.expected_leakers, leak, 1e-12, "expected leakers");
         ts_raid_free(&raid);
         ts_engage_plan_free(p);
         ts_defense_free(&d);
@@ -856,7 +849,7 @@ Test(engage, errors_and_copies)
     cr_assert_eq(ts_engage(ctx, p, tr, 0.1, &out), TS_OK);
     cr_assert_eq(out.n_sensors, 1);
     cr_assert_eq(out.n_batteries, 1);
-    check_near(out.flight_time_s, impact_time(tr), 1e-9, "flight time");
+    check_near_f(out.flight_time_s, impact_time(tr), 1e-9, "flight time");
     ts_engagement_free(&out);
     ts_engagement_free(&out); /* twice is harmless */
     ts_raid raid;

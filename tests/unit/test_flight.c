@@ -13,26 +13,16 @@
 #include <stdio.h>
 #include <string.h>
 #include "../../src/flight.c"
+#include "test_util.h"
 
 #define DEG TS_DEG
 
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.17g got %.17g diff %.3g " \
-                  "(tol %.3g)", __VA_ARGS__, w_, g_, g_ - w_, (double)(tol));  \
-    } while (0)
 
 static ts_missile_list catalogue;
 
 static void load_catalogue(void)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/missiles.yaml", ts_data_dir());
-    ts_ctx *ctx = ts_ctx_create();
-    int st = ts_missiles_load(ctx, path, &catalogue);
-    cr_assert_eq(st, TS_OK, "loading %s: %s", path, ts_ctx_message(ctx));
-    ts_ctx_free(ctx);
+    load_missile_catalogue(&catalogue);
 }
 
 static void free_catalogue(void)

@@ -13,17 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ts_internal.h"
+#include "test_util.h"
 
 #define DEG TS_DEG
 
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        char m_[256];                                                          \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                  \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.10g got %.10g diff %.3g " \
-                  "(tol %.3g)", m_, w_, g_, g_ - w_, (double)(tol));           \
-    } while (0)
 
 /* Fewer direct simulations under the sanitizers (about 20 times slower). */
 #if defined(__SANITIZE_ADDRESS__)
@@ -102,7 +95,7 @@ static double table_vs_direct(const ts_interceptor *ic, unsigned seed, double to
         if (st != TS_OK)
             continue;
         double err = fabs(tt - td);
-        check_near(tt, td, tol_s + TOL_REL * td, "%s at %.1f km range, %.1f km up", ic->id,
+        check_near_f(tt, td, tol_s + TOL_REL * td, "%s at %.1f km range, %.1f km up", ic->id,
                    r / 1e3, h / 1e3);
         if (err > worst)
             worst = err;
@@ -156,7 +149,7 @@ Test(interceptor, burn_phase_closed_form)
         double th = burn_pts[i].range_km * 1e3 / R, rh = R + burn_pts[i].h_km * 1e3;
         double s = sqrt(rh * rh + R * R - 2.0 * R * rh * cos(th));
         cr_assert(s < 0.5 * a * 100.0 * 100.0, "point %zu outside the burn", i);
-        check_near(ts_flyout_time(f, burn_pts[i].range_km * 1e3, burn_pts[i].h_km * 1e3),
+        check_near_f(ts_flyout_time(f, burn_pts[i].range_km * 1e3, burn_pts[i].h_km * 1e3),
                    sqrt(2.0 * s / a), burn_pts[i].tol_s, "burn, %.1f km range, %.1f km up",
                    burn_pts[i].range_km, burn_pts[i].h_km);
     }
@@ -189,7 +182,7 @@ Test(interceptor, vertical_shot_closed_form)
     double R = (2.0 * e.a_m + e.b_m) / 3.0;
     static const double h_km[] = {50.0, 333.3, 700.0, 1234.5, 1500.0};
     for (size_t i = 0; i < sizeof h_km / sizeof h_km[0]; i++)
-        check_near(ts_flyout_time(f, 0.0, h_km[i] * 1e3),
+        check_near_f(ts_flyout_time(f, 0.0, h_km[i] * 1e3),
                    vertical_time(e.gm_m3s2, R, 5000.0, h_km[i] * 1e3), 0.02,
                    "vertical to %.1f km", h_km[i]);
     /* apogee of 5 km/s straight up: v0^2 R^2 / (2 GM - v0^2 R) = 1,587 km;

@@ -24,13 +24,8 @@
 #include <unistd.h>
 #include "output/geo.h"
 #include "output/map.h"
+#include "test_util.h"
 
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.17g got %.17g diff %.3g " \
-                  "(tol %.3g)", __VA_ARGS__, w_, g_, g_ - w_, (double)(tol));  \
-    } while (0)
 
 /* fontconfig leaks a few hundred bytes once per process while it parses its
  * configuration (FcInitLoadConfigAndFonts, reached through cairo's first
@@ -876,6 +871,17 @@ static const ts_rgba C_LAUNCH = {0.15, 0.15, 0.15, 1.0};
 static const ts_rgba C_WHITE = {1, 1, 1, 1};
 static const ts_rgba C_NONE = {0, 0, 0, 0};
 
+/* Writes demo map m as dir/name.png and dir/name.svg, then frees it. */
+static void write_demo(ts_ctx *ctx, ts_map *m, const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s.png", dir, name);
+    cr_assert_eq(ts_map_write_png(m, p), TS_OK, "%s", ts_ctx_message(ctx));
+    snprintf(p, sizeof p, "%s/%s.svg", dir, name);
+    cr_assert_eq(ts_map_write_svg(m, p), TS_OK, "%s", ts_ctx_message(ctx));
+    ts_map_free(m);
+}
+
 static void demo_europe(ts_ctx *ctx, const char *dir)
 {
     ts_map *m = make(ctx, "europe");
@@ -906,12 +912,7 @@ static void demo_europe(ts_ctx *ctx, const char *dir)
     ts_map_marker(m, 40.87, 47.80, TS_MARK_SQUARE, 0, &rus, "Gabala");
     ts_map_marker(m, 44.925, 40.984, TS_MARK_SQUARE, 0, &rus, "Armavir");
     ts_map_marker(m, 35.2347, 53.9208, TS_MARK_DIAMOND, 16, &lau, "Semnan");
-    char p[512];
-    snprintf(p, sizeof p, "%s/europe.png", dir);
-    cr_assert_eq(ts_map_write_png(m, p), TS_OK, "%s", ts_ctx_message(ctx));
-    snprintf(p, sizeof p, "%s/europe.svg", dir);
-    cr_assert_eq(ts_map_write_svg(m, p), TS_OK, "%s", ts_ctx_message(ctx));
-    ts_map_free(m);
+    write_demo(ctx, m, dir, "europe");
 }
 
 static void demo_north_america(ts_ctx *ctx, const char *dir)
@@ -943,12 +944,7 @@ static void demo_north_america(ts_ctx *ctx, const char *dir)
     for (int i = 0; i < 4; i++)
         ts_map_marker(m, cities[i].lat, cities[i].lon, TS_MARK_CIRCLE, 10, &tgt, cities[i].name);
     ts_map_marker(m, 34.74, -120.57, TS_MARK_TRIANGLE, 18, &itc, "Vandenberg");
-    char p[512];
-    snprintf(p, sizeof p, "%s/north-america.png", dir);
-    cr_assert_eq(ts_map_write_png(m, p), TS_OK, "%s", ts_ctx_message(ctx));
-    snprintf(p, sizeof p, "%s/north-america.svg", dir);
-    cr_assert_eq(ts_map_write_svg(m, p), TS_OK, "%s", ts_ctx_message(ctx));
-    ts_map_free(m);
+    write_demo(ctx, m, dir, "north-america");
 }
 
 static void demo_arctic(ts_ctx *ctx, const char *dir)
@@ -977,12 +973,7 @@ static void demo_arctic(ts_ctx *ctx, const char *dir)
         ts_map_marker(m, cities[i].lat, cities[i].lon, TS_MARK_CIRCLE, 10, &tgt, cities[i].name);
     ts_map_marker(m, 54.48, 17.11, TS_MARK_TRIANGLE, 16, &site, "Redzikowo");
     ts_map_marker(m, 49.63, 13.77, TS_MARK_SQUARE, 12, &site, "Brdy");
-    char p[512];
-    snprintf(p, sizeof p, "%s/arctic.png", dir);
-    cr_assert_eq(ts_map_write_png(m, p), TS_OK, "%s", ts_ctx_message(ctx));
-    snprintf(p, sizeof p, "%s/arctic.svg", dir);
-    cr_assert_eq(ts_map_write_svg(m, p), TS_OK, "%s", ts_ctx_message(ctx));
-    ts_map_free(m);
+    write_demo(ctx, m, dir, "arctic");
 }
 
 /* Renders the three demonstration maps (kept in $TS_MAP_DEMO_DIR if set). */

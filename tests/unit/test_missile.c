@@ -12,13 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "ts_internal.h"
+#include "test_util.h"
 
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.17g got %.17g diff %.3g " \
-                  "(tol %.3g)", __VA_ARGS__, w_, g_, g_ - w_, (double)(tol));  \
-    } while (0)
 
 /* ---- the shipped catalogue ---------------------------------------------- */
 
@@ -26,12 +21,7 @@ static ts_missile_list cat;
 
 static void load_shipped(void)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/missiles.yaml", ts_data_dir());
-    ts_ctx *ctx = ts_ctx_create();
-    int st = ts_missiles_load(ctx, path, &cat);
-    cr_assert_eq(st, TS_OK, "%s: %s", path, ts_ctx_message(ctx));
-    ts_ctx_free(ctx);
+    load_missile_catalogue(&cat);
 }
 
 static void free_shipped(void)

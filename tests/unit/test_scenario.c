@@ -20,6 +20,7 @@
 
 #include "ts_internal.h"
 #include "yamlutil.h"
+#include "test_util.h"
 
 #define BAD_DIR TS_SOURCE_DIR "/tests/scenarios/bad"
 #define DEG (TS_PI / 180.0)
@@ -269,9 +270,6 @@ static const char good_text[] =
     "  matrix:\n"
     "    - {threat: irbm, to: [berlin, paris]}\n";
 
-#define NEAR(got, want, tol, what)                                                       \
-    cr_assert(fabs((got) - (want)) <= (tol), "%s: want %.12g got %.12g diff %.3g", what, \
-              (double)(want), (double)(got), (double)((got) - (want)))
 
 Test(scenario, good_scenario_resolves_overrides_variants_and_units)
 {
@@ -400,7 +398,7 @@ Test(scenario, shipped_scenarios_load)
         int n_sensors, n_hears, n_variants;
     } shipped[] = {
         {"third-site-2008.yaml", 2, 1, 2},
-        {"gabala-2007.yaml", 4, 3, 3},
+        {"gabala-2007.yaml", 4, 3, 4},
     };
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         char path[1024];

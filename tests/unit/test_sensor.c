@@ -15,18 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "defense_internal.h"
+#include "test_util.h"
 
 #define DEG TS_DEG
 
-/* want/got/diff on failure (STYLE.md "Tests"); the rest is a printf format. */
-#define check_near(got, want, tol, ...)                                        \
-    do {                                                                       \
-        double g_ = (got), w_ = (want);                                        \
-        char m_[256];                                                          \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                  \
-        cr_assert(fabs(g_ - w_) <= (tol), "%s: want %.10g got %.10g diff %.3g " \
-                  "(tol %.3g)", m_, w_, g_, g_ - w_, (double)(tol));           \
-    } while (0)
 
 /* A radar with no limits but those asked for. */
 static ts_sensor radar_at(double lat_deg, double lon_deg, double h_m)
@@ -104,9 +96,9 @@ Test(sensor, horizon_sea_level_sphere)
         double s = horizon0[i].s_km * 1e3;
         double got = lowest_visible(&e, &rad, s);
         double R = e.a_m;
-        check_near(got, sqrt(R * R + s * s) - R, 1.0, "closed form, s = %.0f km",
+        check_near_f(got, sqrt(R * R + s * s) - R, 1.0, "closed form, s = %.0f km",
                    horizon0[i].s_km);
-        check_near(got / 1e3, horizon0[i].h_km, 0.6, "SOURCES.md, s = %.0f km",
+        check_near_f(got / 1e3, horizon0[i].h_km, 0.6, "SOURCES.md, s = %.0f km",
                    horizon0[i].s_km);
     }
 }
@@ -133,9 +125,9 @@ Test(sensor, horizon_raised_radar_min_elevation)
             double s = horizon07[i].s_km * 1e3, R = e.a_m, a = R + 700.0;
             double want = sqrt(a * a + s * s + 2.0 * a * s * sin(rad.el_min_rad)) - R;
             double got = lowest_visible(&e, &rad, s);
-            check_near(got, want, 1.0, "closed form, s = %.0f km, el %.0f deg",
+            check_near_f(got, want, 1.0, "closed form, s = %.0f km, el %.0f deg",
                        horizon07[i].s_km, horizon07_el_deg[j]);
-            check_near(got / 1e3, horizon07[i].h_km[j], 0.6,
+            check_near_f(got / 1e3, horizon07[i].h_km[j], 0.6,
                        "SOURCES.md, s = %.0f km, el %.0f deg", horizon07[i].s_km,
                        horizon07_el_deg[j]);
         }
@@ -359,7 +351,7 @@ Test(sensor, rcs_fourth_root_scaling)
     rad.ref_rcs_m2 = 0.01;
     for (size_t i = 0; i < sizeof rcs_table / sizeof rcs_table[0]; i++) {
         double R = ts_sensor_range(&rad, rcs_table[i].rcs_m2);
-        check_near(R / 1e3, rcs_table[i].want_km, 1e-6, "range at %.4f m^2",
+        check_near_f(R / 1e3, rcs_table[i].want_km, 1e-6, "range at %.4f m^2",
                    rcs_table[i].rcs_m2);
         for (int side = -1; side <= 1; side += 2) {
             ts_vec3 t = at_az_el(&e, &rad, 123.4 * DEG, 60.0 * DEG, R + side * 1e3);
@@ -376,13 +368,13 @@ Test(sensor, rcs_fourth_root_scaling)
     t = at_az_el(&e, &rad, 10.0 * DEG, 70.0 * DEG, 4999e3);
     cr_assert_eq(ts_sensor_sees(&e, &rad, &t, 1.0), 1, "inside the instrumented range");
     /* Degenerate inputs. */
-    check_near(ts_sensor_range(&rad, 0.0), 0.0, 0.0, "zero RCS");
-    check_near(ts_sensor_range(&rad, -1.0), 0.0, 0.0, "negative RCS");
+    check_near_f(ts_sensor_range(&rad, 0.0), 0.0, 0.0, "zero RCS");
+    check_near_f(ts_sensor_range(&rad, -1.0), 0.0, 0.0, "negative RCS");
     cr_assert_eq(ts_sensor_sees(&e, &rad, &t, 0.0), 0, "zero RCS is never seen");
     rad.ref_rcs_m2 = 0.0;
-    check_near(ts_sensor_range(&rad, 0.3), 2000e3, 0.0, "no reference RCS: no scaling");
+    check_near_f(ts_sensor_range(&rad, 0.3), 2000e3, 0.0, "no reference RCS: no scaling");
     rad.ref_range_m = 0.0;
-    check_near(ts_sensor_range(&rad, 0.3), 0.0, 0.0, "no reference range");
+    check_near_f(ts_sensor_range(&rad, 0.3), 0.0, 0.0, "no reference range");
     cr_assert_eq(ts_sensor_sees(&e, &rad, &t, 1.0), 1,
                  "no reference range: the instrumented range alone limits");
 }
@@ -404,7 +396,7 @@ Test(sensor, radar_equation_sources_check)
         double R = ts_radar_equation_range(&emr, radar_eq[i].rcs_m2);
         /* SOURCES.md gives 4 figures computed with unstated constants (our
          * k and c are the exact SI values): 0.05 % (3 km at 5,761 km). */
-        check_near(R / 1e3, radar_eq[i].want_km, 5e-4 * radar_eq[i].want_km,
+        check_near_f(R / 1e3, radar_eq[i].want_km, 5e-4 * radar_eq[i].want_km,
                    "EMR %.1f kW, %.2f m^2", radar_eq[i].p_kw, radar_eq[i].rcs_m2);
     }
     /* Its RCS scaling is the sensor model's: a sensor referenced to the
@@ -413,11 +405,11 @@ Test(sensor, radar_equation_sources_check)
     ts_sensor rad = radar_at(49.63, 13.77, 718.0);
     rad.ref_rcs_m2 = 0.01;
     rad.ref_range_m = ts_radar_equation_range(&emr, 0.01);
-    check_near(ts_sensor_range(&rad, 0.1), ts_radar_equation_range(&emr, 0.1), 1e-6,
+    check_near_f(ts_sensor_range(&rad, 0.1), ts_radar_equation_range(&emr, 0.1), 1e-6,
                "sensor scaling vs radar equation at 0.1 m^2");
     emr.efficiency = 1.0; /* a different aperture efficiency changes R by (1/0.8)^(1/2) */
-    check_near(ts_radar_equation_range(&emr, 0.01) / 1e3, 2291.0 * sqrt(1.25), 1.5,
+    check_near_f(ts_radar_equation_range(&emr, 0.01) / 1e3, 2291.0 * sqrt(1.25), 1.5,
                "efficiency 1.0");
     emr.freq_hz = 0.0;
-    check_near(ts_radar_equation_range(&emr, 0.01), 0.0, 0.0, "no frequency");
+    check_near_f(ts_radar_equation_range(&emr, 0.01), 0.0, 0.0, "no frequency");
 }

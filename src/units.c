@@ -215,6 +215,11 @@ static int parse_coord(ts_ctx *ctx, const char *text, int i, const char *hemis,
         if (c == 'S' || c == 'W')
             *deg = -*deg;
         i++;
+    } else if (isalpha((unsigned char)text[i])) {
+        set_offset(bad_offset, i);
+        ts_error(ctx, TS_EINVAL, "'%c' after the %s is not a hemisphere (%c or %c)",
+                 text[i], what, hemis[0], hemis[1]);
+        return -1;
     }
     return i;
 }

@@ -13,7 +13,7 @@ expectations, one a line:
     json KEY OP NUMBER                            stdout is JSON; OP in < <= > >= ==
     json KEY ~= NUMBER TOL                        |value - NUMBER| <= TOL
 Lines starting with # are comments.  Every case also checks that no output
-contains a NaN or an infinity.
+contains a NaN or an infinity, and that stderr holds no sanitizer report.
 """
 import json
 import os
@@ -93,6 +93,9 @@ def check(path, binary, case):
     for name, text in streams.items():
         if re.search(r"\b(-?nan|-?inf(inity)?)\b", text, re.I):
             errs.append(f"{path}:{case['line']}: NaN or infinity in std{name}")
+    # A sanitizer report fails the case whatever the exit status expected.
+    if re.search(r"ERROR: (Address|Leak)Sanitizer|runtime error:", p.stderr):
+        errs.append(f"{path}:{case['line']}: sanitizer report on stderr")
     if errs:
         errs.append(f"  command: {case['cmd']}\n  exit: {p.returncode}\n"
                     f"  stdout: {p.stdout[:2000]}\n  stderr: {p.stderr[:2000]}")

@@ -108,6 +108,8 @@ static const struct {
     {"54.48", 5, "expected the longitude"},
     {"54.48,17.11,3", 11, "unexpected"},
     {"north", 0, "expected the latitude"},
+    {"54.48X 17.11E", 5, "'X' after the latitude is not a hemisphere (N or S)"},
+    {"54.48N 17.11Q", 12, "'Q' after the longitude is not a hemisphere (E or W)"},
 };
 
 Test(units, bad_positions_point_at_the_fault)

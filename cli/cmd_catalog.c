@@ -69,9 +69,13 @@ static int list_missiles(int json)
         }
         printf("\n]\n");
     } else if (rc == CLI_OK) {
+        /* the rotation figures: docs/models-missiles.md "Maximum range" and
+         * data/PROVENANCE.md (best full burn from Semnan, rotating WGS-84) */
         printf("Missiles (data/missiles.yaml).  COMPUTED: this model's best-range flight with\n"
-               "the payload given, full burn, non-rotating Earth; Earth rotation adds or\n"
-               "takes up to about 10%% by direction (thirdsite trajectory).\n\n");
+               "the payload given, full burn, non-rotating Earth.  The Earth's rotation\n"
+               "changes the reach by direction, most for the longest flights: from Semnan\n"
+               "the notional Iranian ICBM reaches about 13,000 km due east (+25%%) and\n"
+               "9,000 km due west (-13%%) (data/PROVENANCE.md; thirdsite trajectory).\n\n");
         printf("%-20s %-30s %-5s %6s %9s %9s %9s %8s\n", "ID", "NAME", "CLASS", "STAGES",
                "PAYLOAD", "PUBLISHED", "COMPUTED", "NOTIONAL");
         for (int i = 0; i < list->n; i++) {

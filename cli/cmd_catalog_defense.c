@@ -19,6 +19,25 @@ static void sources(const char *id, const char *text)
     printf("  %s: %s\n", id, text);
 }
 
+/* Display width of UTF-8 text: its code points (the catalogues' names are
+ * Latin script, one column each). */
+static int text_cols(const char *t)
+{
+    int n = 0;
+    for (; *t; t++)
+        n += ((unsigned char)*t & 0xC0) != 0x80;
+    return n;
+}
+
+/* Writes t and the spaces that pad it to cols columns, then one space. */
+static void print_padded(const char *t, int cols)
+{
+    printf("%s", t);
+    for (int k = text_cols(t); k < cols; k++)
+        putchar(' ');
+    putchar(' ');
+}
+
 /* Writes `, "key": "value"` (value as a JSON string). */
 static void json_field(const char *key, const char *value)
 {
@@ -57,12 +76,20 @@ static int list_sites(const char *path, int json)
         }
         printf("\n]\n");
     } else {
-        printf("%-14s %-30s %-11s %9s %10s %7s  %s\n", "id", "name", "kind", "lat_deg",
-               "lon_deg", "h_m", "confidence");
+        /* the name column as wide as the longest name: names are never cut */
+        int wn = 4;
         for (int i = 0; i < n; i++)
-            printf("%-14s %-30.30s %-11s %9.4f %10.4f %7.0f  %s\n", s[i].id, s[i].name,
-                   s[i].kind, s[i].lat_rad / DEG, s[i].lon_rad / DEG, s[i].h_m,
-                   s[i].confidence);
+            if (text_cols(s[i].name) > wn)
+                wn = text_cols(s[i].name);
+        printf("%-14s ", "id");
+        print_padded("name", wn);
+        printf("%-11s %9s %10s %7s  %s\n", "kind", "lat_deg", "lon_deg", "h_m", "confidence");
+        for (int i = 0; i < n; i++) {
+            printf("%-14s ", s[i].id);
+            print_padded(s[i].name, wn);
+            printf("%-11s %9.4f %10.4f %7.0f  %s\n", s[i].kind, s[i].lat_rad / DEG,
+                   s[i].lon_rad / DEG, s[i].h_m, s[i].confidence);
+        }
         printf("\nSources:\n");
         for (int i = 0; i < n; i++)
             sources(s[i].id, s[i].sources);
@@ -202,8 +229,13 @@ static int list_interceptors(const char *path, int json)
         }
         printf("\n]\n");
     } else {
-        printf("%-24s %-40s %-16s %6s %7s %7s %9s\n", "id", "name", "burnout", "burn_s",
-               "h_min", "h_max", "range_max");
+        int wn = 4; /* as wide as the longest name: names are never cut */
+        for (int i = 0; i < n; i++)
+            if (text_cols(s[i].name) > wn)
+                wn = text_cols(s[i].name);
+        printf("%-24s ", "id");
+        print_padded("name", wn);
+        printf("%-16s %6s %7s %7s %9s\n", "burnout", "burn_s", "h_min", "h_max", "range_max");
         for (int i = 0; i < n; i++) {
             const ts_interceptor *e = &s[i];
             char bo[40];
@@ -211,8 +243,9 @@ static int list_interceptors(const char *path, int json)
                 snprintf(bo, sizeof bo, "%d st, %.2f ideal", e->n_stages, ideal_dv(e) / 1e3);
             else
                 snprintf(bo, sizeof bo, "%.2f km/s", e->burnout_speed_mps / 1e3);
-            printf("%-24s %-40.40s %-16s %6.0f %4.0f km %4.0f km %6.0f km%s\n", e->id, e->name,
-                   bo, e->burn_s, e->h_min_m / 1e3, e->h_max_m / 1e3, e->range_max_m / 1e3,
+            printf("%-24s ", e->id);
+            print_padded(e->name, wn);
+            printf("%-16s %6.0f %4.0f km %4.0f km %6.0f km%s\n", bo, e->burn_s, e->h_min_m / 1e3, e->h_max_m / 1e3, e->range_max_m / 1e3,
                    e->notional ? "  (notional values)" : "");
         }
         printf("\nSources:\n");

@@ -1,7 +1,9 @@
 /*
  * thirdsite engage SCENARIO --from .. --to .. --missile NAME: one flight
  * (ts_fly) against the scenario's defense (ts_engage), for each variant or
- * the one asked: a readable timeline, or JSON.
+ * the one asked: a readable timeline, or JSON.  --raid N: N identical
+ * threats of that flight launched together against the one inventory
+ * (ts_engage_raid).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
@@ -16,6 +18,9 @@
 static const double PI = 3.14159265358979323846;
 #define RAD2DEG (180.0 / PI)
 
+/* Most threats of a raid (--raid). */
+#define RAID_MAX 100
+
 /* Nominal warhead radar cross section when neither the scenario's threat
  * nor --rcs gives one, m^2 (SOURCES.md: 0.1 m^2 nominal, 0.01 stressing). */
 #define DEFAULT_RCS_M2 0.1
@@ -25,7 +30,8 @@ static void help(FILE *f)
     fprintf(f,
             "usage: thirdsite engage SCENARIO --from SITE|LAT,LON --to SITE|LAT,LON\n"
             "                        --missile NAME [--shape min-energy|lofted|depressed]\n"
-            "                        [--variant NAME] [--rcs Q] [--data DIR] [--json]\n\n"
+            "                        [--variant NAME] [--rcs Q] [--raid N] [--data DIR]\n"
+            "                        [--json]\n\n"
             "Flies one missile from a launch point to an aim point and engages it with the\n"
             "scenario's defense (docs/models-defense.md): detection and track by each\n"
             "sensor, commit, each battery's launch and intercept windows, the shots its\n"
@@ -39,6 +45,17 @@ static void help(FILE *f)
             "  --variant NAME only this variant (\"base\" for the scenario's own defense)\n"
             "  --rcs Q        warhead radar cross section, e.g. \"0.01 m^2\" (default: the\n"
             "                 threat's, else 0.1 m^2)\n"
+            "  --raid N       a raid: N identical threats of this flight launched together\n"
+            "                 (1 to 100, default 1) against each battery's one inventory\n"
+            "                 (served in turn, each with what the ones before it left).\n"
+            "                 The timeline is the first threat's; a raid section follows:\n"
+            "                 interceptors spent and left per battery, each threat's\n"
+            "                 shots and kill probability, threats engaged and expected\n"
+            "                 leakers (the sum over threats of 1 - P(kill)).  Given,\n"
+            "                 even as 1, it adds \"raid\" to each variant's JSON:\n"
+            "                 {threats, threats_engaged, interceptors_spent,\n"
+            "                 expected_leakers, batteries [{battery, inventory, spent}],\n"
+            "                 p_kill [per threat, in serving order]}\n"
             "  --data DIR     catalogues from DIR instead of $THIRDSITE_DATA or data/\n"
             "  --json         JSON instead of the timeline.  One variant: one object with\n"
             "                 flight_time_s, detections [{sensor, time_s, track_s}],\n"
@@ -245,6 +262,32 @@ static void print_timeline(const ts_traj *traj, const ts_defense *d, const ts_en
     printf("\n");
 }
 
+/* The raid's result: per battery, per threat (serving order), totals. */
+static void print_raid(const ts_defense *d, const ts_raid *r)
+{
+    printf("\n  raid: %d identical threat%s launched together, served in turn, each with\n"
+           "  the interceptors the ones before it left\n\n", r->n_threats,
+           r->n_threats == 1 ? "" : "s");
+    printf("  %-14s %9s %6s %5s\n", "battery", "inventory", "spent", "left");
+    for (int b = 0; b < r->n_batteries; b++) {
+        int inv = d->batteries[b].inventory;
+        printf("  %-14s %9d %6d %5d\n", d->batteries[b].id, inv, r->spent[b],
+               inv - r->spent[b]);
+    }
+    printf("\n  %6s %5s %5s %7s\n", "threat", "shots", "used", "P(kill)");
+    for (int j = 0; j < r->n_threats; j++) {
+        const ts_engagement *e = &r->threats[r->order[j]];
+        int shots = 0, used = 0;
+        for (int b = 0; b < e->n_batteries; b++) {
+            shots += e->batteries[b].shots;
+            used += e->batteries[b].interceptors_used;
+        }
+        printf("  %6d %5d %5d %7.3f\n", j + 1, shots, used, e->p_kill);
+    }
+    printf("\n  threats engaged %d of %d, interceptors spent %d, expected leakers %.3f\n",
+           r->threats_engaged, r->n_threats, r->interceptors_spent, r->expected_leakers);
+}
+
 /* ---- JSON ----------------------------------------------------------------- */
 
 static void json_window(int has, const double *w)
@@ -315,11 +358,31 @@ static void json_variant(const char *ind, const char *name, const ts_defense *d,
            x->defended ? "true" : "false", ind, x->p_kill);
 }
 
+/* The "raid" member (no leading comma), indented by ind. */
+static void json_raid(const char *ind, const ts_defense *d, const ts_raid *r)
+{
+    printf("%s\"raid\": {\"threats\": %d, \"threats_engaged\": %d, "
+           "\"interceptors_spent\": %d, \"expected_leakers\": %.4f,\n%s  \"batteries\": [",
+           ind, r->n_threats, r->threats_engaged, r->interceptors_spent,
+           r->expected_leakers, ind);
+    for (int b = 0; b < r->n_batteries; b++) {
+        printf("%s{\"battery\": ", b ? ", " : "");
+        json_str(d->batteries[b].id);
+        printf(", \"inventory\": %d, \"spent\": %d}", d->batteries[b].inventory,
+               r->spent[b]);
+    }
+    printf("],\n%s  \"p_kill\": [", ind);
+    for (int j = 0; j < r->n_threats; j++)
+        printf("%s%.4f", j ? ", " : "", r->threats[r->order[j]].p_kill);
+    printf("]}");
+}
+
 /* ---- the command ------------------------------------------------------------ */
 
 typedef struct {
-    const char *path, *from, *to, *missile, *shape, *variant, *rcs, *data;
+    const char *path, *from, *to, *missile, *shape, *variant, *rcs, *data, *raid_text;
     int json;
+    int raid; /* threats of the raid; 0: no --raid */
 } opts;
 
 static int parse(int argc, char **argv, opts *o)
@@ -328,7 +391,8 @@ static int parse(int argc, char **argv, opts *o)
     const cli_opt vals[] = {{"--from", &o->from},       {"--to", &o->to},
                             {"--missile", &o->missile}, {"--shape", &o->shape},
                             {"--variant", &o->variant}, {"--rcs", &o->rcs},
-                            {"--data", &o->data},       {NULL, NULL}};
+                            {"--data", &o->data},       {"--raid", &o->raid_text},
+                            {NULL, NULL}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int took = cli_take(CMD, vals, 0, argc, argv, &i);
@@ -356,6 +420,8 @@ static int parse(int argc, char **argv, opts *o)
     if (!o->missile)
         return cli_usage_error(CMD, "--missile is required (a threat of the scenario or "
                                     "thirdsite catalog missiles)");
+    if (o->raid_text && cli_int(CMD, "--raid", o->raid_text, 1, RAID_MAX, &o->raid))
+        return CLI_USAGE;
     return CLI_OK;
 }
 
@@ -413,31 +479,48 @@ static int run(const opts *o, const ts_scenario *sc, const ts_missile *m, const 
                "RCS %.3g m^2\n", sum.ground_range_m / 1e3, sum.apogee_h_m / 1e3,
                sum.burnout_t_s, sum.flight_time_s, rcs);
     }
+    /* a raid: the same flight o->raid times, launched together */
+    const ts_traj *raid_traj[RAID_MAX];
+    double raid_rcs[RAID_MAX];
+    for (int i = 0; i < o->raid && i < RAID_MAX; i++) {
+        raid_traj[i] = traj;
+        raid_rcs[i] = rcs;
+    }
     for (int v = v0; v < v1 && rc == CLI_OK; v++) {
         const ts_variant *var = &sc->variants[v];
         ts_engage_plan *plan = NULL;
         ts_engagement x;
+        ts_raid raid;
+        memset(&x, 0, sizeof x);
+        memset(&raid, 0, sizeof raid);
         st = ts_engage_plan_create(ctx, &sc->earth, &var->defense, &plan);
         if (st >= 0)
             st = ts_engage(ctx, plan, traj, rcs, &x);
+        if (st >= 0 && o->raid > 0)
+            st = ts_engage_raid(ctx, plan, o->raid, raid_traj, raid_rcs, &raid);
         ts_engage_plan_free(plan);
         if (st < 0) {
             rc = cli_failure(CMD, "variant '%s': %s", var->name, ts_ctx_message(ctx));
+            ts_engagement_free(&x);
             break;
         }
         if (o->json) {
-            if (several) {
+            const char *ind = several ? "      " : "  ";
+            if (several)
                 printf("%s\n    {\n", v > v0 ? "," : "");
-                json_variant("      ", var->name, &var->defense, &x);
-                printf("\n    }");
-            } else {
-                json_variant("  ", var->name, &var->defense, &x);
-                printf("\n");
+            json_variant(ind, var->name, &var->defense, &x);
+            if (o->raid > 0) {
+                printf(",\n");
+                json_raid(ind, &var->defense, &raid);
             }
+            printf(several ? "\n    }" : "\n");
         } else {
             printf("\nvariant    %s%s\n\n", var->name, v == 0 ? " (the scenario's defense)" : "");
             print_timeline(traj, &var->defense, &x);
+            if (o->raid > 0)
+                print_raid(&var->defense, &raid);
         }
+        ts_raid_free(&raid);
         ts_engagement_free(&x);
     }
     if (o->json && rc == CLI_OK)

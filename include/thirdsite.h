@@ -368,6 +368,9 @@ typedef struct {
     double max_range_m;        /* instrumented range limit (0: none) */
     double track_s;            /* first detection to a firm track */
     int needs_cue;             /* 1: cannot search alone, detects only once cued */
+    int boost_blind;           /* 1: detects the threat only at or after its
+                                  burnout (scenario key sees_boost: false);
+                                  0, the default: sees it in boost too */
     /* infrared */
     double ir_detect_s;        /* launch detected this long after lift-off,
                                   only while the booster burns */

@@ -137,7 +137,10 @@ typedef struct {
     ts_vec3 r0;                /* burnout position, ECI = ECEF at t = 0, m */
     ts_vec3 aim_ecef;          /* aim point, ECEF, m */
     ts_vec3 east, north, up;   /* at burnout (ECEF = ECI at t = 0) */
-    ts_vec3 h_path;            /* unit normal of the ground path's plane */
+    ts_vec3 h_path;            /* unit normal of the plane of travel: the ground
+                                  path's (short way round), or its opposite
+                                  (long way round) */
+    int way;                   /* 0: the short way round, 1: the long way */
     double v_esc;              /* escape speed at burnout, m/s */
     ts_flight_opts opts;
     ts_vec3 offset;            /* Lambert target offset, warm start, m */
@@ -220,19 +223,44 @@ static int model_speed(const arc_work *w, double t_s, double *speed, double *gam
 typedef struct {
     int n;
     double t[ARC_GRID_MAX], speed[ARC_GRID_MAX], gamma[ARC_GRID_MAX];
+    double ang[ARC_GRID_MAX]; /* transfer angle about h_path, unwrapped, rad */
     int why[ARC_GRID_MAX];
     int ka, kb, kbest; /* feasible run around the least speed */
 } arc_grid;
 
-/* Bisects the feasibility edge between t_bad (not feasible) and t_good. */
-static double refine_edge(const arc_work *w, double t_bad, double t_good, int *why_bad)
+/* Transfer angle from r0 to the aim point at t_s, measured about h_path
+ * (the plane of travel's normal), rad in (-pi, pi]. */
+static double transfer_angle(const arc_work *w, double t_s)
+{
+    ts_vec3 u0 = ts_v3_unit(w->r0), up = ts_v3_unit(aim_eci(w, t_s));
+    return atan2(ts_v3_dot(ts_v3_cross(u0, up), w->h_path), ts_v3_dot(u0, up));
+}
+
+/* The transfer angle at t_s unwrapped next to ang_ref, the unwrapped angle
+ * at a nearby time (within one grid step: the aim point turns less than
+ * 15 deg over it). */
+static double unwrapped_angle(const arc_work *w, double t_s, double ang_ref)
+{
+    double d = transfer_angle(w, t_s) - ang_ref;
+    d -= 2.0 * TS_PI * floor((d + TS_PI) / (2.0 * TS_PI));
+    return ang_ref + d;
+}
+
+/* Bisects the feasibility edge between t_bad (not feasible) and t_good,
+ * whose unwrapped transfer angle is ang_good.  The unwrapped angle is
+ * followed too: past 181 deg the geometric angle falls below 179 deg again,
+ * but the arc there goes the other way round (another family). */
+static double refine_edge(const arc_work *w, double t_bad, double t_good, double ang_good,
+                          int *why_bad)
 {
     for (int i = 0; i < 60 && fabs(t_good - t_bad) > 1e-9 * t_good; i++) {
         double tm = 0.5 * (t_bad + t_good), s;
-        int why = model_speed(w, tm, &s, NULL);
-        if (why == F_OK)
+        double ang = unwrapped_angle(w, tm, ang_good);
+        int why = fabs(ang) < ARC_MAX_ANGLE ? model_speed(w, tm, &s, NULL) : F_GEOMETRY;
+        if (why == F_OK) {
             t_good = tm;
-        else {
+            ang_good = ang;
+        } else {
             t_bad = tm;
             *why_bad = why;
         }
@@ -240,28 +268,25 @@ static double refine_edge(const arc_work *w, double t_bad, double t_good, int *w
     return t_good;
 }
 
-/* Transfer angle from r0 to the aim point at t_s, measured about the ground
- * path's normal, rad in (-pi, pi]. */
-static double transfer_angle(const arc_work *w, double t_s)
-{
-    ts_vec3 u0 = ts_v3_unit(w->r0), up = ts_v3_unit(aim_eci(w, t_s));
-    return atan2(ts_v3_dot(ts_v3_cross(u0, up), w->h_path), ts_v3_dot(u0, up));
-}
-
 /*
  * Scans the model over flight times and fills the domain of w and the grid.
  * The transfer angle is followed continuously along the grid (unwrapped),
- * so that an aim point carried by the Earth past 180 deg, or back past 0,
- * ends the domain instead of opening a second, wrapped one.
+ * so that an aim point carried by the Earth past 180 deg ends the domain
+ * instead of opening a second, wrapped one (that one is the other way
+ * round's family, w->way); back past 0 the family continues.
  * Status: TS_OK, or TS_EIMPOSSIBLE when no flight time gives a feasible arc.
  */
 static int find_domain(arc_work *w, arc_grid *g)
 {
     double chord = ts_v3_norm(ts_v3_sub(w->aim_ecef, w->r0));
     double t = fmax(0.5, chord / (4.0 * w->v_esc));
-    /* Unwrapped from the ground angle at t = 0 (the aim point ahead along
-     * the path, so positive unless the points are antipodal). */
+    /* Unwrapped from the ground angle at t = 0: the aim point ahead along
+     * the path, so positive the short way round (unless the points are
+     * antipodal); the long way round, about the opposite normal, it is
+     * negative there and the angle travelled is 360 deg less the short one. */
     double ang_prev = transfer_angle(w, 0.0), unwrapped = ang_prev;
+    if (w->way && unwrapped < 0.0)
+        unwrapped += 2.0 * TS_PI;
     g->n = 0;
     g->kbest = -1;
     while (g->n < ARC_GRID_MAX) {
@@ -272,6 +297,7 @@ static int find_domain(arc_work *w, arc_grid *g)
         d -= 2.0 * TS_PI * floor((d + TS_PI) / (2.0 * TS_PI));
         unwrapped += d;
         ang_prev = ang;
+        g->ang[k] = unwrapped;
         g->why[k] = model_speed(w, g->t[k], &g->speed[k], &g->gamma[k]);
         if (!(fabs(unwrapped) < ARC_MAX_ANGLE)) {
             g->why[k] = F_GEOMETRY;
@@ -295,14 +321,14 @@ static int find_domain(arc_work *w, arc_grid *g)
         g->kb++;
     if (g->ka > 0) {
         w->why_lo = g->why[g->ka - 1];
-        w->t_lo = refine_edge(w, g->t[g->ka - 1], g->t[g->ka], &w->why_lo);
+        w->t_lo = refine_edge(w, g->t[g->ka - 1], g->t[g->ka], g->ang[g->ka], &w->why_lo);
     } else {
         w->why_lo = F_HYPERBOLIC;
         w->t_lo = g->t[0];
     }
     if (g->kb < g->n - 1) {
         w->why_hi = g->why[g->kb + 1];
-        w->t_hi = refine_edge(w, g->t[g->kb + 1], g->t[g->kb], &w->why_hi);
+        w->t_hi = refine_edge(w, g->t[g->kb + 1], g->t[g->kb], g->ang[g->kb], &w->why_hi);
     } else {
         w->why_hi = F_CAP;
         w->t_hi = g->t[g->kb];
@@ -913,6 +939,59 @@ static int fill_arc(arc_work *w, const ts_arc_request *req, const arc_eval *ev, 
 }
 
 /*
+ * The arc of the requested shape within one family, w->way (method, "Both
+ * ways round").  For minimum energy, a family whose model minimum speed
+ * exceeds speed_bound is not solved (ARC_PRUNED).
+ * Returned: *ev; w->has_domain.  Status: TS_OK, ARC_PRUNED, or an error
+ * with its message (TS_EIMPOSSIBLE, TS_ENOCONVERGE, ...).
+ */
+static int solve_family(arc_work *w, const ts_arc_request *req, double speed_bound, arc_eval *ev)
+{
+    arc_grid g; /* filled by find_domain (44 KB on the stack, no allocation) */
+    int st = find_domain(w, &g);
+    w->has_domain = st == TS_OK;
+    if (st)
+        return st;
+    memset(ev, 0, sizeof *ev);
+    switch (req->shape) {
+    case TS_ARC_MIN_ENERGY:
+        if (g.speed[g.kbest] > speed_bound)
+            return ARC_PRUNED;
+        st = solve_min_energy(w, &g, ev);
+        break;
+    case TS_ARC_GAMMA:
+        st = solve_gamma(w, &g, req->value, ev);
+        if (st == TS_ENOCONVERGE)
+            return ts_error(w->ctx, TS_EIMPOSSIBLE,
+                            "flight-path angle %.2f deg: no arc with it lands on the aim "
+                            "point (it would hit the ground first, or runs so long that the "
+                            "shooting on it fails)",
+                            req->value / TS_DEG);
+        break;
+    case TS_ARC_TIME:
+        if (req->value < w->t_lo || req->value > w->t_hi) {
+            int lo = req->value < w->t_lo;
+            return ts_error(w->ctx, TS_EIMPOSSIBLE,
+                            "flight time %.1f s is too %s: the %s arc takes %.1f s (%s)",
+                            req->value, lo ? "short" : "long", lo ? "shortest" : "longest",
+                            lo ? w->t_lo : w->t_hi, edge_text(lo ? w->why_lo : w->why_hi, lo));
+        }
+        st = solve_time(w, req->value, ev);
+        if (st == TS_ENOCONVERGE)
+            return ts_error(w->ctx, TS_EIMPOSSIBLE,
+                            "flight time %.1f s: no arc of this duration lands on the aim "
+                            "point (it would hit the ground first, or runs so long that the "
+                            "shooting on it fails)",
+                            req->value);
+        break;
+    default:
+        st = solve_speed(w, &g, req->value, req->shape == TS_ARC_LOFTED, ev);
+        break;
+    }
+    return st;
+}
+
+/*
  * Ballistic arc from a burnout point to an aim point.
  * Given:    earth (ts_earth_init), req (launch and aim points, rad; burnout
  *           height, m; shape and its value: gamma rad, time s, speed m/s).
@@ -983,49 +1062,50 @@ int ts_arc_solve(ts_ctx *ctx, const ts_earth *earth, const ts_arc_request *req, 
     w.opts.tol = ARC_PROP_TOL;
     w.opts.t_max_s = 2.0 * ARC_T_CAP_S;
 
-    arc_grid g; /* filled by find_domain (36 KB on the stack, no allocation) */
-    int st = find_domain(&w, &g);
-    if (st)
-        return st;
-
-    arc_eval ev;
-    memset(&ev, 0, sizeof ev);
-    switch (req->shape) {
-    case TS_ARC_MIN_ENERGY:
-        st = solve_min_energy(&w, &g, &ev);
-        break;
-    case TS_ARC_GAMMA:
-        st = solve_gamma(&w, &g, req->value, &ev);
-        break;
-    case TS_ARC_TIME:
-        if (req->value < w.t_lo || req->value > w.t_hi) {
-            int lo = req->value < w.t_lo;
-            return ts_error(ctx, TS_EIMPOSSIBLE,
-                            "flight time %.1f s is too %s: the %s arc takes %.1f s (%s)",
-                            req->value, lo ? "short" : "long", lo ? "shortest" : "longest",
-                            lo ? w.t_lo : w.t_hi, edge_text(lo ? w.why_lo : w.why_hi, lo));
-        }
-        st = solve_time(&w, req->value, &ev);
-        if (st == TS_ENOCONVERGE)
-            return ts_error(ctx, TS_EIMPOSSIBLE,
-                            "flight time %.1f s: no arc of this duration lands on the aim "
-                            "point (it would hit the ground first, or runs so long that the "
-                            "shooting on it fails)",
-                            req->value);
-        break;
-    default:
-        st = solve_speed(&w, &g, req->value, req->shape == TS_ARC_LOFTED, &ev);
-        break;
+    /* Both ways round (method, "Both ways round"): the short way first. */
+    arc_work w1 = w;
+    w1.way = 1;
+    w1.h_path = ts_v3_scale(w.h_path, -1.0);
+    arc_eval ev, ev1;
+    char msg0[TS_MSG_LEN];
+    int st = solve_family(&w, req, HUGE_VAL, &ev), st1 = ARC_PRUNED;
+    snprintf(msg0, sizeof msg0, "%s", st ? ts_ctx_message(ctx) : "");
+    if (st != TS_OK || req->shape == TS_ARC_MIN_ENERGY) {
+        /* minimum energy: the long way only when its model minimum could beat
+         * the short way's true one (ARC_FAMILY_MARGIN) */
+        st1 = solve_family(&w1, req, st == TS_OK ? ev.speed * (1.0 + ARC_FAMILY_MARGIN) : HUGE_VAL,
+                           &ev1);
     }
-    if (st == TS_ENOCONVERGE && req->shape == TS_ARC_GAMMA)
-        return ts_error(ctx, TS_EIMPOSSIBLE,
-                        "flight-path angle %.2f deg: no arc with it lands on the aim point "
-                        "(it would hit the ground first, or runs so long that the shooting "
-                        "on it fails)",
-                        req->value / TS_DEG);
-    if (st)
-        return st;
-    st = fill_arc(&w, req, &ev, out);
+    const arc_work *wc = &w;
+    if (st1 == TS_OK && (st != TS_OK || ev1.speed < ev.speed)) {
+        wc = &w1;
+        ev = ev1;
+        st = TS_OK;
+    }
+    if (st != TS_OK) {
+        /* Neither way: an error that is not a refusal first; then the
+         * message of the family that has arcs, or of both. */
+        if (st1 != ARC_PRUNED && st1 != TS_EIMPOSSIBLE && st1 != TS_ENOCONVERGE &&
+            (st == TS_EIMPOSSIBLE || st == TS_ENOCONVERGE))
+            return st1;
+        if (st != TS_EIMPOSSIBLE && st != TS_ENOCONVERGE)
+            return ts_error(ctx, st, "%s", msg0);
+        if (!w.has_domain && !w1.has_domain)
+            return ts_error(ctx, TS_EIMPOSSIBLE,
+                            "no elliptic arc from the burnout point lands on the aim point "
+                            "within one revolution of the Earth, either way round, with a "
+                            "transfer angle below 179 deg");
+        if (!w1.has_domain)
+            return ts_error(ctx, st, "%s", msg0);
+        if (!w.has_domain)
+            return st1; /* its message is in ctx */
+        char msg1[TS_MSG_LEN];
+        snprintf(msg1, sizeof msg1, "%s", ts_ctx_message(ctx));
+        return ts_error(ctx, st, "the short way round: %s; the long way round: %s", msg0, msg1);
+    }
+    if (wc == &w1)
+        ts_ctx_clear(ctx); /* the short way's refusal no longer applies */
+    st = fill_arc((arc_work *)wc, req, &ev, out);
     if (st < 0)
         memset(out, 0, sizeof *out);
     return st;

@@ -21,6 +21,10 @@
     {k, TS_F_QTY, offsetof(st, fld), 0, q, lo_, hi_, fl, u, NULL}
 #define STR(k, t, st, fld) {k, t, offsetof(st, fld), sizeof(((st *)0)->fld), 0, 0, 0, 0, "", NULL}
 #define FLAG(k, st, fld) {k, TS_F_BOOL, offsetof(st, fld), 0, 0, 0, 0, 0, "", NULL}
+/* A flag stored negated: the key reads "true" where the field is 0, so that
+ * a zero-initialised struct keeps the key's default of true. */
+#define FLAG_NOT(k, st, fld) \
+    {k, TS_F_BOOL, offsetof(st, fld), 0, 0, 0, 0, TS_F_NEGATE, "", NULL}
 #define ENUM(k, st, fld, names) {k, TS_F_ENUM, offsetof(st, fld), 0, 0, 0, 0, 0, "", names}
 #define ENUMSTR(k, st, fld, names) \
     {k, TS_F_ENUMSTR, offsetof(st, fld), sizeof(((st *)0)->fld), 0, 0, 0, 0, "", names}
@@ -73,6 +77,9 @@ static const ts_field sensor_f[] = {
     QTY("max_range", ts_sensor, max_range_m, TS_Q_LENGTH, 0.0, 40000.0 * KM, 0, "km"),
     QTY("track_time", ts_sensor, track_s, TS_Q_TIME, 0.0, 3600.0, 0, "s"),
     FLAG("needs_cue", ts_sensor, needs_cue),
+    /* false: the radar detects the threat only from its burnout on
+     * (engage.c); default true. */
+    FLAG_NOT("sees_boost", ts_sensor, boost_blind),
     QTY("detect_delay", ts_sensor, ir_detect_s, TS_Q_TIME, 0.0, 1000.0, 0, "s"),
     QTY("latency", ts_sensor, ir_latency_s, TS_Q_TIME, 0.0, 3600.0, 0, "s"),
     FLAG("notional", ts_sensor, notional),
@@ -210,6 +217,8 @@ int ts_fields_apply(ts_y_errs *errs, const ts_field_table *t, const ts_y_node *m
         case TS_F_BOOL: {
             int x;
             st = ts_y_bool(errs, v, label, &x);
+            if (st == TS_OK && (f->flags & TS_F_NEGATE))
+                x = !x;
             if (st == TS_OK)
                 memcpy(base + f->off, &x, sizeof x);
             break;

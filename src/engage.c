@@ -20,6 +20,13 @@
  *    over the whole flight (boost included: conservative for radars that
  *    would see the larger booster).  Firm track: detection + track_s.  A
  *    radar's reports (its cue to others) leave at its track time.
+ *  - A radar that does not see boost (boost_blind; scenario key
+ *    sees_boost: false) detects only at or after the threat's BURNOUT
+ *    event: its search for the first visible time starts there (a
+ *    trajectory without that event, e.g. a free flight, has no boost to
+ *    hide).  This is the European Midcourse Radar: a narrow-beam tracking
+ *    radar cued onto the post-boost object, which "cannot see boost" (2007
+ *    MDA briefing, O'Reilly, as reported: Daily Mail 2011; SOURCES.md).
  *  - Space-based infrared: detects ir_detect_s after launch if the booster
  *    still burns then (before the trajectory's BURNOUT event; a trajectory
  *    without one, e.g. a free flight, is never seen); its report leaves
@@ -241,6 +248,7 @@ typedef struct {
     const ts_engage_plan *p;
     const ts_traj *tr;
     double t0, t1;           /* sampled span */
+    double t_burnout;        /* the threat's burnout; < 0: no such event */
     int n;                   /* samples */
     smp *s;                  /* n */
     unsigned char *vis;      /* n_sensors * n: radar sees sample */
@@ -259,11 +267,14 @@ static int radar_sees(const wks *w, int k, const smp *s)
                               w->range_lim[k]);
 }
 
-/* First time >= c at which radar k sees the threat; -1 if never.  Uses the
+/* First time >= c at which radar k sees the threat; -1 if never.  A radar
+ * blind in boost starts at the threat's burnout (file header).  Uses the
  * sample bits, then bisection. */
 static double first_visible(const wks *w, int k, double c)
 {
     const unsigned char *v = w->vis + (size_t)k * w->n;
+    if (w->p->def.sensors[k].boost_blind && w->t_burnout > c)
+        c = w->t_burnout;
     if (c < w->t0)
         c = w->t0;
     if (c > w->t1)
@@ -542,6 +553,7 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     const ts_event *bo = ts_traj_find_event(threat, TS_EVENT_BURNOUT);
     if (bo)
         t_burnout = bo->t_s;
+    w.t_burnout = t_burnout;
     for (int k = 0; k < ns; k++) {
         const ts_sensor *se = &d->sensors[k];
         ts_sensor_result *r = &out->sensors[k];

@@ -933,6 +933,30 @@ static int make_parents(ts_ctx *ctx, const char *dir, char *made, size_t size)
     return TS_OK;
 }
 
+/* The process's file mode creation mask.
+ * Given: nothing.  Returns: the mask (e.g. 022).
+ * Linux proc(5) "Umask:" of /proc/self/status (since Linux 4.7) reads it
+ * without changing it; elsewhere the POSIX umask() set-and-restore, at a
+ * point of the run where no other of its threads creates files. */
+static mode_t current_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f) {
+        char line[256];
+        unsigned mask;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "Umask: %o", &mask) == 1) {
+                fclose(f);
+                return (mode_t)(mask & 0777u);
+            }
+        }
+        fclose(f);
+    }
+    const mode_t m = umask(077);
+    umask(m);
+    return m;
+}
+
 static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const char *dir)
 {
     static const struct {
@@ -1063,6 +1087,10 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     }
     if (!st && cancelled(&rs))
         st = ts_error(ctx, TS_EIO, "interrupted");
+    /* mkdtemp makes the folder 0700 (POSIX); a finished run gets the mode a
+     * plain mkdir would have given it: 0777 less the umask (POSIX mkdir) */
+    if (!st && chmod(tmp, 0777 & ~current_umask()))
+        st = ts_error(ctx, TS_EIO, "%s: %s", tmp, strerror(errno));
     if (!st) {
         /* into place: exchange with an earlier run atomically, then drop it */
         if (stat(out_dir, &sb) == 0) {

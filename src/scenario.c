@@ -622,8 +622,13 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
                     bad++;
                     break;
                 }
-        if (!b)
+        /* An entry with an error keeps its id registered, so that links and
+         * variants naming it are not also refused as unknown references
+         * (the defense is not used: the error refuses the scenario). */
+        if (!b || id[0]) {
+            snprintf(s->id, sizeof s->id, "%s", id);
             d->n_sensors++;
+        }
     }
     int sensors_bad = bad; /* links need every sensor */
     battery_entry_keys(keys, 0);
@@ -674,8 +679,10 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
             for (int j = 0; j < d->n_sensors && b->n_hears < TS_MAX_LINKS; j++)
                 b->hears[b->n_hears++] = j;
         bad += e;
-        if (!e)
+        if (!e || id[0]) { /* registered even with an error: as sensors */
+            snprintf(b->id, sizeof b->id, "%s", id);
             d->n_batteries++;
+        }
     }
     if (nb == 0 && report) {
         ts_y_err(&L->errs, batteries ? batteries : def, "the defense has no battery (give "

@@ -22,6 +22,7 @@ typedef enum {
 
 #define TS_F_LO_OPEN 1u /* lo itself is refused */
 #define TS_F_HI_OPEN 2u
+#define TS_F_NEGATE 4u  /* TS_F_BOOL: the field stores the negation */
 
 typedef struct {
     const char *key;

@@ -157,6 +157,76 @@ static void thousands(char *buf, size_t size, double x)
     buf[k] = '\0';
 }
 
+/* Where a sensor row's label goes: given its markers' x (first detection
+ * xd, track or report xt >= xd), its width w, the plot's left edge xmin and
+ * the rightmost x it may reach xmax, and the commit line's x xc; returns in
+ * *x and *align the anchor for text() and 1 when the label could not avoid
+ * the line (then it is drawn over the line on a white backdrop), else 0.
+ * Preference: right of the markers, left of them, right of the line beyond
+ * the markers, left of the line before them, the last two only when within
+ * 40 px of the first two, so that a label stays by its markers; a label
+ * keeps over 4 px off the line (8 px when placed by it) and 10 px off the
+ * markers.  Otherwise the label goes right of the markers (left where it
+ * does not fit) over the line. */
+static int place_label(double xd, double xt, double w, double xmin, double xmax, double xc,
+                       double *x, double *align)
+{
+    const double gap = 10.0, pad = 4.0, shift_max = 40.0;
+    const double cand[4][2] = {
+        {xt + gap, 0.0},                     /* right of the markers */
+        {xd - gap, 1.0},                     /* left of them */
+        {fmax(xt + gap, xc + 2 * pad), 0.0}, /* right of the line */
+        {fmin(xd - gap, xc - 2 * pad), 1.0}, /* left of the line */
+    };
+    for (int k = 0; k < 4; k++) {
+        const double a = cand[k][0] - cand[k][1] * w, b = a + w;
+        if (fabs(cand[k][0] - cand[k & 1][0]) > shift_max)
+            continue; /* too far from its markers: rather over the line */
+        if (a >= xmin + 2.0 && b <= xmax && (xc < a - pad || xc > b + pad)) {
+            *x = cand[k][0];
+            *align = cand[k][1];
+            return 0;
+        }
+    }
+    *x = xt + gap <= xmax - w ? xt + gap : xd - gap;
+    *align = xt + gap <= xmax - w ? 0.0 : 1.0;
+    return 1;
+}
+
+/* Row labels that had to cross the commit line: drawn after it, over a
+ * white backdrop. */
+typedef struct {
+    char s[128];
+    double x, y, size, align;
+    rgb col;
+} late_label;
+
+typedef struct {
+    late_label l[16];
+    int n;
+} late_labels;
+
+/* Draws a row's label s (size, colour) at baseline y beside markers from xd
+ * to xt (place_label), avoiding the commit line at xc; a label that cannot
+ * avoid it is kept in late for drawing over the line. */
+static void row_label(cairo_t *cr, late_labels *late, const char *s, double size, rgb col, double xd,
+                      double xt, double y, double xmin, double xmax, double xc)
+{
+    double x, align;
+    const int over = place_label(xd, xt, text_width(cr, s, size, 0), xmin, xmax, xc, &x, &align);
+    if (over && late->n < (int)(sizeof late->l / sizeof late->l[0])) {
+        late_label *l = &late->l[late->n++];
+        snprintf(l->s, sizeof l->s, "%s", s);
+        l->x = x;
+        l->y = y;
+        l->size = size;
+        l->align = align;
+        l->col = col;
+    } else {
+        text(cr, x, y, s, size, 0, col, align);
+    }
+}
+
 typedef struct {
     const ts_run_result *res;
     int e, v;
@@ -210,6 +280,11 @@ static void draw(cairo_t *cr, const chart *c)
 
     double y = 92.0;
     const double x0 = tx(c, 0.0), x1 = tx(c, c->t_max);
+    /* the commit line's x (none: far off the chart) and the sensor labels
+     * that had to cross it, drawn over it on a white backdrop */
+    const double xc = g->commit_s >= 0.0 ? tx(c, g->commit_s) : -1e9;
+    late_labels late;
+    late.n = 0;
     const double y_rows0 = y;
 
     /* vertical grid (drawn first, under everything) */
@@ -275,9 +350,13 @@ static void draw(cairo_t *cr, const chart *c)
                  site[0] ? ", " : "", site);
         text_fit(cr, 24, yc + 13, buf, 10.5, 0, C_GREY, LEFT - 40);
         if (!sr || sr->detect_s < 0.0) {
-            text(cr, x0 + 6, yc + 4, "does not see this flight", 11.5, 0, C_GREY, 0);
+            row_label(cr, &late, "does not see this flight", 11.5, C_GREY, x0 - 4, x0 - 4, yc + 4, x0,
+                      x1 + RIGHT - 20, xc);
         } else {
             const double xd = tx(c, sr->detect_s);
+            /* an infrared sensor's second time is its report (detection plus
+             * reporting latency), a radar's its firm track (thirdsite.h) */
+            const char *second = s->kind == TS_SENSOR_INFRARED ? "report" : "track";
             if (sr->track_s >= 0.0) {
                 const double xt = tx(c, sr->track_s);
                 color(cr, C_SENSOR);
@@ -286,17 +365,13 @@ static void draw(cairo_t *cr, const chart *c)
                 cairo_line_to(cr, xt, yc);
                 cairo_stroke(cr);
                 dot(cr, xt, yc, 5.5, C_SENSOR);
-                snprintf(buf, sizeof buf, "detect %.0f s, track %.0f s", sr->detect_s, sr->track_s);
+                snprintf(buf, sizeof buf, "detect %.0f s, %s %.0f s", sr->detect_s, second, sr->track_s);
             } else {
                 snprintf(buf, sizeof buf, "detect %.0f s", sr->detect_s);
             }
             diamond(cr, xd, yc, 7, C_SENSOR);
             const double xt = sr->track_s >= 0.0 ? tx(c, sr->track_s) : xd;
-            const double wlab = text_width(cr, buf, 11, 0);
-            if (xt + 10 + wlab < x1 + RIGHT - 20)
-                text(cr, xt + 10, yc + 4, buf, 11, 0, C_TEXT, 0);
-            else
-                text(cr, xd - 10, yc + 4, buf, 11, 0, C_TEXT, 1);
+            row_label(cr, &late, buf, 11, C_TEXT, xd, xt, yc + 4, x0, x1 + RIGHT - 20, xc);
         }
         y += ROW;
     }
@@ -322,9 +397,10 @@ static void draw(cairo_t *cr, const chart *c)
                  b->readiness_s);
         text_fit(cr, 24, y + 38, buf, 10.5, 0, C_GREY, LEFT - 40);
         if (!br || (!br->has_launch_window && !br->has_intercept_window)) {
-            text(cr, x0 + 6, y + 30, br && br->commit_s < 0.0 ? "never committed: no fire-control track"
-                                                              : "no launch window: cannot reach the threat in time",
-                 11.5, 0, C_GREY, 0);
+            row_label(cr, &late,
+                      br && br->commit_s < 0.0 ? "never committed: no fire-control track"
+                                               : "no launch window: cannot reach the threat in time",
+                      11.5, C_GREY, x0 - 4, x0 - 4, y + 30, x0, W - RIGHT + 10, xc);
         } else {
             if (br->has_launch_window) {
                 rect(cr, tx(c, br->launch_s[0]), yl - 7, fmax(tx(c, br->launch_s[1]), tx(c, br->launch_s[0]) + 2),
@@ -365,7 +441,6 @@ static void draw(cairo_t *cr, const chart *c)
 
     /* commit line across sensors and batteries */
     if (g->commit_s >= 0.0) {
-        const double xc = tx(c, g->commit_s);
         color(cr, C_COMMIT);
         cairo_set_line_width(cr, 1.5);
         const double dash[2] = {5.0, 4.0};
@@ -376,6 +451,12 @@ static void draw(cairo_t *cr, const chart *c)
         cairo_set_dash(cr, NULL, 0, 0.0);
         snprintf(buf, sizeof buf, "commit %.0f s", g->commit_s);
         text(cr, xc + 4, y_sensors - 8, buf, 11, 1, C_COMMIT, 0);
+    }
+    for (int k = 0; k < late.n; k++) {
+        const late_label *l = &late.l[k];
+        const double w = text_width(cr, l->s, l->size, 0), xa = l->x - l->align * w;
+        rect(cr, xa - 2, l->y - l->size, xa + w + 2, l->y + 0.35 * l->size, (rgb){1, 1, 1});
+        text(cr, l->x, l->y, l->s, l->size, 0, l->col, l->align);
     }
 
     /* axis */
@@ -406,7 +487,11 @@ static void draw(cairo_t *cr, const chart *c)
     diamond(cr, lx + 6, ly - 4, 6, C_SENSOR);
     lx += 16 + text(cr, lx + 16, ly, "first detection", 10.5, 0, C_TEXT, 0) + 14;
     dot(cr, lx + 6, ly - 4, 5, C_SENSOR);
-    lx += 16 + text(cr, lx + 16, ly, "firm track", 10.5, 0, C_TEXT, 0) + 14;
+    int has_ir = 0;
+    for (int k = 0; k < d->n_sensors; k++)
+        has_ir |= d->sensors[k].kind == TS_SENSOR_INFRARED;
+    lx += 16 + text(cr, lx + 16, ly, has_ir ? "firm track (infrared: report)" : "firm track", 10.5, 0,
+                    C_TEXT, 0) + 14;
     rect(cr, lx, ly - 9, lx + 14, ly + 1, C_LAUNCH);
     lx += 18 + text(cr, lx + 18, ly, "launch window", 10.5, 0, C_TEXT, 0) + 14;
     rect(cr, lx, ly - 9, lx + 14, ly + 1, C_INTER);

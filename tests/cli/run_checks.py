@@ -28,7 +28,9 @@ Checks (each names its independent source):
      exit 2, each expected "line:col: message" on stderr, no folder made.
   8. the run folder: an earlier run is replaced only by a complete run; a
      folder that is not a run's is refused (exit 1) and left alone; an
-     interrupted run (SIGINT) leaves nothing, not even its temporary folder.
+     interrupted run (SIGINT) leaves nothing, not even its temporary folder;
+     its mode is that of a plain mkdir, 0777 & ~umask (POSIX mkdir), under
+     the caller's umask and under 027.
 """
 import csv
 import filecmp
@@ -138,6 +140,13 @@ def check_files(d):
     for link in re.findall(r'(?:href|src)="([^"]+)"', html):
         check(not re.match(r"[a-z]+:|/", link), "index.html: external or absolute link %s" % link)
         check(os.path.exists(os.path.join(d, link)), "index.html: broken link %s" % link)
+    # the text a reader sees (tags dropped, entities kept): no space before
+    # a comma, and the engagement summary reads "defended, kill probability"
+    text = re.sub(r"<[^>]*>", "", html)
+    for m in re.finditer(r".{0,30}\s,.{0,30}", text):
+        fail("index.html: space before a comma: %r" % m.group())
+    check(re.search(r"\bdefended, kill probability \d", text) is not None,
+          "index.html: no \"defended, kill probability N\" in the summary")
 
 
 # ---- 2. report.json -----------------------------------------------------------
@@ -431,6 +440,22 @@ def check_folder_rules(tmp):
     check(not os.path.exists(os.path.join(tmp, "fresh")), "the interrupted run left a folder")
 
 
+def check_mode(tmp):
+    for mask in (None, 0o027):
+        out = os.path.join(tmp, "mode-%s" % ("caller" if mask is None else "%03o" % mask))
+        pre = None if mask is None else (lambda m=mask: os.umask(m))
+        p = run([SMALL, "-o", out, "--quiet", "-j", "2"], preexec_fn=pre)
+        if not check(p.returncode == 0, "run for the mode: exit %d (%s)" % (p.returncode, p.stderr[:300])):
+            continue
+        if mask is None:
+            mask = os.umask(0o022)
+            os.umask(mask)
+        got = os.stat(out).st_mode & 0o7777
+        check(got == 0o777 & ~mask, "run folder mode under umask %03o: want %03o, got %03o"
+              % (mask, 0o777 & ~mask, got))
+        shutil.rmtree(out)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="thirdsite-run-")
     try:
@@ -463,6 +488,7 @@ def main():
         rules = os.path.join(tmp, "rules")
         os.makedirs(rules)
         check_folder_rules(rules)
+        check_mode(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("run_checks: %d failures" % len(failures))

@@ -135,19 +135,21 @@ static const struct {
     int n_sectors;
     double az_min_deg, az_max_deg, el_min_deg, el_max_deg; /* first sector */
     int needs_cue;
+    int boost_blind; /* sees_boost: false */
 } sourced_sensors[] = {
-    /* EMR: about 2,000 km, needs a cue (2007 MDA briefing as reported) */
-    {"emr", TS_SENSOR_RADAR, TS_ROLE_FIRE_CONTROL, 2000, 1, 0, 360, 0, 90, 1},
+    /* EMR: about 2,000 km, needs a cue, cannot see boost (2007 MDA briefing
+     * as reported) */
+    {"emr", TS_SENSOR_RADAR, TS_ROLE_FIRE_CONTROL, 2000, 1, 0, 360, 0, 90, 1, 1},
     /* Gabala: 107-217 deg, 2-55 deg, about 6,000 km (Interfax-AVN 2007) */
-    {"gabala", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 6000, 1, 107, 217, 2, 55, 0},
+    {"gabala", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 6000, 1, 107, 217, 2, 55, 0, 0},
     /* Armavir: 55-295 deg in two faces, 2-70 deg, 4,000 km (RIA 2009) */
-    {"armavir", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 4000, 2, 55, 175, 2, 70, 0},
+    {"armavir", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 4000, 2, 55, 175, 2, 70, 0, 0},
     /* Fylingdales: three faces, 3-85 deg, 5,556 km (KeepTrack) */
-    {"fylingdales", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 5556, 3, 0, 120, 3, 85, 0},
+    {"fylingdales", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 5556, 3, 0, 120, 3, 85, 0, 0},
     /* Thule: 297-177 deg through north, 3-85 deg, 5,556 km (KeepTrack) */
-    {"thule", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 5556, 2, 297, 57, 3, 85, 0},
+    {"thule", TS_SENSOR_RADAR, TS_ROLE_EARLY_WARNING, 5556, 2, 297, 57, 3, 85, 0, 0},
     /* TPY-2 at Kurecik: 40-160 deg, about 1,500 km (NRC 2012 fig. 5-8) */
-    {"tpy2-kurecik", TS_SENSOR_RADAR, TS_ROLE_FIRE_CONTROL, 1500, 1, 40, 160, 0, 90, 0},
+    {"tpy2-kurecik", TS_SENSOR_RADAR, TS_ROLE_FIRE_CONTROL, 1500, 1, 40, 160, 0, 90, 0, 0},
 };
 
 Test(catalog, sensors_carry_the_sourced_values)
@@ -170,6 +172,7 @@ Test(catalog, sensors_carry_the_sourced_values)
         NEAR(e->sector[0].el_min_rad / DEG, sourced_sensors[i].el_min_deg, 1e-9, e->id);
         NEAR(e->sector[0].el_max_rad / DEG, sourced_sensors[i].el_max_deg, 1e-9, e->id);
         cr_assert_eq(e->needs_cue, sourced_sensors[i].needs_cue, "%s needs_cue", e->id);
+        cr_assert_eq(e->boost_blind, sourced_sensors[i].boost_blind, "%s sees_boost", e->id);
         cr_assert(e->site_id[0], "%s stands on a catalogue site", e->id);
     }
     /* the radars stand where their sites are */

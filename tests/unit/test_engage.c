@@ -504,6 +504,86 @@ Test(engage, cue_chain_and_commit_rules, .timeout = 300)
     ts_traj_free(tr);
 }
 
+/* ---- a radar that does not see boost ---------------------------------------
+ * Truth: the brute-force first visible time (0.01 s grid) from the start of
+ * the search: launch (searching alone) or the cue, and, for a radar blind
+ * in boost (sees_boost: false), no earlier than the threat's burnout event
+ * (the definition of docs/models-defense.md).  A radar 300 km from Semnan
+ * sees the powered flight long before burnout. */
+Test(engage, radar_blind_in_boost_detects_from_burnout, .timeout = 300)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_WGS84, 1);
+    ts_traj *tr = flown_threat(&e, 35.2347, 53.9208, 52.502, 13.416);
+    const ts_event *bo = ts_traj_find_event(tr, TS_EVENT_BURNOUT);
+    cr_assert_not_null(bo, "a powered flight has a burnout event");
+    const double rcs = 0.05;
+    static const struct {
+        int needs_cue, blind;
+        const char *what;
+    } cases[] = {
+        {0, 0, "searching alone, sees boost"},
+        {0, 1, "searching alone, blind in boost"},
+        {1, 0, "cued by infrared, sees boost"},
+        {1, 1, "cued by infrared, blind in boost"},
+    };
+    double seen_alone = -1.0;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ts_sensor s[2];
+        s[0] = infrared(30.0, 15.0); /* report at 45 s, inside the boost */
+        s[1] = radar("near", 37.5, 55.5, 100.0, 2000.0, TS_ROLE_FIRE_CONTROL);
+        s[1].needs_cue = cases[c].needs_cue;
+        s[1].boost_blind = cases[c].blind;
+        ts_battery b[1] = {battery(44.0, 32.0, 6000.0, 120.0, 10)};
+        b[0].n_hears = 1;
+        b[0].hears[0] = 0;
+        b[0].n_fire_control = 1;
+        b[0].fire_control[0] = 1;
+        ts_defense d = defense_of(2, s, 1, b, salvo_doctrine(1, 0.8));
+        ts_engagement out;
+        engage(&e, &d, tr, rcs, &out);
+        double from = cases[c].needs_cue ? 45.0 : 0.0;
+        if (cases[c].blind && bo->t_s > from)
+            from = bo->t_s;
+        double want = bf_first_visible(&e, &s[1], tr, rcs, from, 0.01);
+        cr_assert(want >= 0.0, "%s: geometry: the radar sees the threat", cases[c].what);
+        double got = out.sensors[1].detect_s;
+        check_near_f(got, want, 0.1, "%s: detection", cases[c].what);
+        if (cases[c].blind)
+            cr_assert(got >= bo->t_s - 1e-9, "%s: detected at %.2f s, before burnout at "
+                      "%.2f s", cases[c].what, got, bo->t_s);
+        else
+            cr_assert(got < bo->t_s - 60.0, "%s: geometry: detected at %.2f s, not well "
+                      "inside the boost (burnout %.2f s)", cases[c].what, got, bo->t_s);
+        if (c == 0)
+            seen_alone = got;
+        ts_engagement_free(&out);
+        ts_defense_free(&d);
+    }
+    cr_assert(seen_alone >= 0.0);
+
+    /* A free flight (no burnout event) has no boost to hide: a blind radar
+     * detects it as one that sees boost. */
+    ts_traj *arc = arc_threat(&e, 35.2347, 53.9208, 52.502, 13.416);
+    cr_assert_null(ts_traj_find_event(arc, TS_EVENT_BURNOUT));
+    double det[2];
+    for (int blind = 0; blind < 2; blind++) {
+        ts_sensor s[1] = {radar("near", 37.5, 55.5, 100.0, 2000.0, TS_ROLE_FIRE_CONTROL)};
+        s[0].boost_blind = blind;
+        ts_battery b[1] = {battery(44.0, 32.0, 6000.0, 120.0, 10)};
+        ts_defense d = defense_of(1, s, 1, b, salvo_doctrine(1, 0.8));
+        ts_engagement out;
+        engage(&e, &d, arc, rcs, &out);
+        det[blind] = out.sensors[0].detect_s;
+        ts_engagement_free(&out);
+        ts_defense_free(&d);
+    }
+    cr_assert(det[0] >= 0.0 && det[1] == det[0], "free flight: want the same detection, got "
+              "%.3f (sees boost) and %.3f (blind)", det[0], det[1]);
+    ts_traj_free(arc);
+    ts_traj_free(tr);
+}
+
 /* ---- doctrine, kill probability, inventory --------------------------------
  * P = 1 - (1 - sspk)^n; shoot-look-shoot: next launch no earlier than the
  * previous intercept + kill assessment, aimed at the earliest intercept then

@@ -246,6 +246,8 @@ static const char good_text[] =
     "variants:\n"
     "  fast:\n"
     "    description: Lewis-Postol speed\n"
+    "    sensors:\n"
+    "      emr: {sees_boost: true}\n"
     "    batteries:\n"
     "      slupsk: {burnout_speed: 8.3 km/s}\n"
     "    doctrine: {sspk: 0.5}\n"
@@ -294,6 +296,8 @@ Test(scenario, good_scenario_resolves_overrides_variants_and_units)
     NEAR(emr->ref_range_m, 3.0e6, 1e-6, "emr ref_range (override '3,000 km')");
     NEAR(emr->ref_rcs_m2, 0.01, 1e-15, "emr ref_rcs (catalogue)");
     cr_assert(emr->needs_cue && emr->role == TS_ROLE_FIRE_CONTROL);
+    cr_assert_eq(emr->boost_blind, 1, "emr: sees_boost false (catalogue)");
+    cr_assert_eq(ew->boost_blind, 0, "gabala: sees_boost true (default)");
     cr_assert(strstr(emr->sources, "scenario good sets ref_range (no source given)"),
               "emr sources: %s", emr->sources);
     /* the EMR stands on brdy, which the scenario moved: 50N 14E, 800 m
@@ -340,6 +344,9 @@ Test(scenario, good_scenario_resolves_overrides_variants_and_units)
     NEAR(v->defense.doctrine.sspk, 0.5, 1e-15, "variant sspk");
     cr_assert_eq(v->defense.doctrine.salvo, 2, "variant keeps the base doctrine");
     NEAR(v->defense.sensors[0].ref_range_m, 3.0e6, 1e-6, "variant keeps the emr override");
+    cr_assert_eq(v->defense.sensors[0].boost_blind, 0, "variant: emr sees_boost: true");
+    cr_assert_eq(sc->variants[2].defense.sensors[0].boost_blind, 1,
+                 "variant aegis keeps the catalogue's sees_boost: false");
 
     /* variant "aegis": another catalogue interceptor, base keys kept */
     const ts_battery *ab = &sc->variants[2].defense.batteries[0];

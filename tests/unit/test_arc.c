@@ -433,6 +433,54 @@ Test(arc, lofted_depressed_bracket_min_energy_and_shapes_agree)
     ts_ctx_free(ctx);
 }
 
+/* Near the antipode on the turning Earth the arc goes the long way round:
+ * eastward from 0,0 the aim point recedes past 180 deg, westward it comes
+ * within 179 deg (0,175 E: 185 deg west less omega T).  Truth: the RK4
+ * impact of the returned state within 1 m of the aim point (second
+ * method); the direction from the arc's azimuth (270 deg: westward, by the
+ * geometry); the minimum among given-time arcs 10 s either side
+ * (invariant). */
+Test(arc, near_antipodal_arcs_go_the_long_way_round)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_WGS84, 1);
+    ts_ctx *ctx = ts_ctx_create();
+    static const double alon_deg[] = {170.0, 175.0, 179.0, 179.9};
+    for (int i = 0; i < 4; i++) {
+        const double alon = alon_deg[i] * DEG;
+        ts_arc a, nb;
+        int st = solve(&e, 0.0, 0.0, 0.0, 0.0, alon, TS_ARC_MIN_ENERGY, 0.0, &a, ctx);
+        cr_assert_eq(st, TS_OK, "0,0 -> 0,%g: status %d: %s", alon_deg[i], st,
+                     ts_ctx_message(ctx));
+        check_near(a.azimuth_rad, 270.0 * DEG, 1e-6, "0,0 -> 0,%g: azimuth (westward)",
+                   alon_deg[i]);
+        double t, hmax;
+        ts_vec3 r_eci;
+        rk4_impact(&e, a.s0_eci, &t, &r_eci, &hmax);
+        ts_state si = {r_eci, {0, 0, 0}}, sf;
+        ts_eci_to_ecef(&e, t, &si, &sf);
+        ts_vec3 aim;
+        ts_geodetic_to_ecef(&e, 0.0, alon, 0.0, &aim);
+        double miss = ts_v3_norm(ts_v3_sub(sf.r, aim));
+        cr_assert(miss <= 1.0, "0,0 -> 0,%g: RK4 impact %.4f m from the aim point (want <= 1 m)",
+                  alon_deg[i], miss);
+        check_near(a.flight_time_s, t, 1e-3, "0,0 -> 0,%g: flight time against RK4",
+                   alon_deg[i]);
+        for (int k = -1; k <= 1; k += 2) {
+            st = solve(&e, 0.0, 0.0, 0.0, 0.0, alon, TS_ARC_TIME, a.flight_time_s + 10.0 * k,
+                       &nb, ctx);
+            if (k < 0 && st == TS_EIMPOSSIBLE) /* 0,170: the minimum is the 179 deg edge */
+                continue;
+            cr_assert_eq(st, TS_OK, "0,0 -> 0,%g, T_me %+d s: %s", alon_deg[i], 10 * k,
+                         ts_ctx_message(ctx));
+            cr_assert(nb.speed_mps > a.speed_mps,
+                      "0,0 -> 0,%g: T_me %+d s needs %.6f m/s, not more than %.6f m/s",
+                      alon_deg[i], 10 * k, nb.speed_mps, a.speed_mps);
+        }
+    }
+    ts_ctx_free(ctx);
+}
+
 /* Same request, same bytes. */
 Test(arc, deterministic)
 {
@@ -473,9 +521,14 @@ static const struct {
      89.0 * DEG, TS_EIMPOSSIBLE, "cannot reach"},
     {"gamma into the ground from height 0", TS_EARTH_WGS84, 1, 54.033, 35.767, 0, 38.951,
      -77.013, TS_ARC_GAMMA, -1.0 * DEG, TS_EIMPOSSIBLE, "cannot reach"},
-    {"near-antipodal eastward: the turning Earth carries the aim past 180 deg",
-     TS_EARTH_WGS84, 1, 0, 0, 0, 0, 179.0, TS_ARC_MIN_ENERGY, 0.0, TS_EIMPOSSIBLE,
-     "no elliptic arc"},
+    {"near-antipodal on a still Earth: 179.5 deg one way, 180.5 deg the other",
+     TS_EARTH_WGS84, 0, 0, 0, 0, 0, 179.5, TS_ARC_MIN_ENERGY, 0.0, TS_EIMPOSSIBLE,
+     "no elliptic arc from the burnout point lands on the aim point within one revolution "
+     "of the Earth, either way round"},
+    {"a flight time between the short way's arcs and the long way's (0,0 to 0,90 E: "
+     "eastward until 89 deg / omega = 21,300 s, westward from 91 deg / omega = 21,800 s)",
+     TS_EARTH_WGS84, 1, 0, 0, 0, 0, 90.0, TS_ARC_TIME, 21500.0, TS_EIMPOSSIBLE,
+     "the short way round: flight time 21500.0 s is too long"},
     {"latitude 95 deg", TS_EARTH_WGS84, 1, 95, 0, 0, 10, 10, TS_ARC_MIN_ENERGY, 0, TS_EINVAL,
      "latitude"},
     {"negative burnout height", TS_EARTH_WGS84, 1, 10, 10, -5e3, 20, 20, TS_ARC_MIN_ENERGY, 0,

@@ -468,6 +468,8 @@ static void assumptions(FILE *f, const ts_run_result *res)
                         ts_out_fmt(b1, sizeof b1, s->ref_range_m / 1e3, 0),
                         ts_out_fmt(b2, sizeof b2, s->ref_rcs_m2, 2), s->needs_cue ? ", needs a cue" : "",
                         ts_out_fmt(b3, sizeof b3, s->track_s, 0));
+            if (s->kind == TS_SENSOR_RADAR && s->boost_blind)
+                fputs("; does not see the boost phase", f);
             fputs("</td><td class=\"note\">", f);
             esc(f, s->sources);
             fputs("</td></tr>\n", f);
@@ -499,6 +501,21 @@ static void assumptions(FILE *f, const ts_run_result *res)
             fprintf(f, ", kill assessment %s s", ts_out_fmt(a, sizeof a, d->doctrine.kill_assessment_s, 0));
         fputs("</td><td></td></tr>\n</table>\n", f);
     }
+    /* What a reader must know before quoting a number (docs/models-defense.md). */
+    fputs("<h3>What the model leaves out</h3>\n<ul>\n"
+          "<li>Kinematics and timelines only: no countermeasures, decoys or "
+          "discrimination; the kill probability is the doctrine's notional "
+          "single-shot figure compounded over the shots.</li>\n"
+          "<li>An intercept point need not lie inside a fire-control radar's coverage: "
+          "the interceptor is assumed to fly to a predicted point (in-flight track "
+          "updates are not modelled), so windows far from the radar are optimistic.</li>\n"
+          "<li>Footprint cells use interpolated boost trajectories (\"boost once, aim "
+          "many times\"); cells at the edge of a defended area can differ from a single "
+          "engagement flown there by a few seconds of margin.</li>\n"
+          "<li>Parameters marked notional are estimates from open literature; the "
+          "variants show how the answer moves with the disputed ones.</li>\n"
+          "</ul>\n",
+          f);
 }
 
 static void files(FILE *f, const ts_run_result *res)

@@ -35,5 +35,23 @@ echo
 
 echo "== The main job: thirdsite run scenarios/third-site-2008.yaml"
 "$bin" run scenarios/third-site-2008.yaml -o out/third-site-2008
+python3 - out/third-site-2008/report.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print()
+for e in r["engagements"]:
+    for v in e["variants"]:
+        print("%-22s %-20s %s, P(kill) %.2f, commit %s s" % (
+            e["name"], v["variant"], "defended" if v["defended"] else "NOT defended",
+            v["p_kill"] or 0.0, "%.0f" % v["commit_s"] if v["commit_s"] is not None else "never"))
+for f in r["footprints"]:
+    for v in f["variants"]:
+        print("footprint %-12s %-20s %5.1f%% of the land defended (%.0f km2)" % (
+            f["name"], v["variant"], 100 * v["defended_land_share"], v["defended_land_km2"]))
+for m in r["matrix"]:
+    for v in m["variants"]:
+        print("matrix %-15s %-20s %d of %d Russian ICBM flights engageable" % (
+            m["name"], v["variant"], v["flights_engaged"], v["flights_flown"]))
+PY
 echo
 echo "Open out/third-site-2008/index.html for the maps, timelines and tables."

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define CMD "catalog"
@@ -38,6 +39,51 @@ static void print_padded(const char *t, int cols)
     putchar(' ');
 }
 
+/* A loaded catalogue seen as bytes: n entries of `size` bytes, each with
+ * the char arrays id, name and sources at these offsets (offsetof). */
+typedef struct {
+    const char *base;
+    int n;
+    size_t size, id, name, sources;
+} entries;
+#define ENTRIES(s, count, type)                                                             \
+    ((entries){(const char *)(s), (count), sizeof(type), offsetof(type, id),               \
+               offsetof(type, name), offsetof(type, sources)})
+
+/* The text at offset off of entry i. */
+static const char *entry_text(const entries *t, int i, size_t off)
+{
+    return t->base + (size_t)i * t->size + off;
+}
+
+/* The width of the name column: as wide as the longest name (at least
+ * "name"), so that names are never cut. */
+static int name_width(const entries *t)
+{
+    int wn = 4;
+    for (int i = 0; i < t->n; i++)
+        if (text_cols(entry_text(t, i, t->name)) > wn)
+            wn = text_cols(entry_text(t, i, t->name));
+    return wn;
+}
+
+/* The list of each entry's sources under a table. */
+static void print_sources(const entries *t)
+{
+    printf("\nSources:\n");
+    for (int i = 0; i < t->n; i++)
+        sources(entry_text(t, i, t->id), entry_text(t, i, t->sources));
+}
+
+/* Writes the opening of entry i's JSON object: its id and name. */
+static void json_open(int i, const char *id, const char *name)
+{
+    printf("%s\n {\"id\": ", i ? "," : "");
+    cli_json_string(id);
+    printf(", \"name\": ");
+    cli_json_string(name);
+}
+
 /* Writes `, "key": "value"` (value as a JSON string). */
 static void json_field(const char *key, const char *value)
 {
@@ -63,9 +109,7 @@ static int list_sites(const char *path, int json)
     if (json) {
         printf("[");
         for (int i = 0; i < n; i++) {
-            printf("%s\n {\"id\": ", i ? "," : "");
-            cli_json_string(s[i].id);
-            json_field("name", s[i].name);
+            json_open(i, s[i].id, s[i].name);
             json_field("country", s[i].country);
             json_field("kind", s[i].kind);
             printf(", \"lat_deg\": %.6f, \"lon_deg\": %.6f, \"height_m\": %.1f, \"confidence\": ",
@@ -76,11 +120,7 @@ static int list_sites(const char *path, int json)
         }
         printf("\n]\n");
     } else {
-        /* the name column as wide as the longest name: names are never cut */
-        int wn = 4;
-        for (int i = 0; i < n; i++)
-            if (text_cols(s[i].name) > wn)
-                wn = text_cols(s[i].name);
+        const int wn = name_width(&ENTRIES(s, n, ts_site));
         printf("%-14s ", "id");
         print_padded("name", wn);
         printf("%-11s %9s %10s %7s  %s\n", "kind", "lat_deg", "lon_deg", "h_m", "confidence");
@@ -90,9 +130,7 @@ static int list_sites(const char *path, int json)
             printf("%-11s %9.4f %10.4f %7.0f  %s\n", s[i].kind, s[i].lat_rad / DEG,
                    s[i].lon_rad / DEG, s[i].h_m, s[i].confidence);
         }
-        printf("\nSources:\n");
-        for (int i = 0; i < n; i++)
-            sources(s[i].id, s[i].sources);
+        print_sources(&ENTRIES(s, n, ts_site));
     }
     ts_free(s);
     ts_ctx_free(ctx);
@@ -130,9 +168,7 @@ static int list_sensors(const char *path, int json)
         printf("[");
         for (int i = 0; i < n; i++) {
             const ts_sensor *e = &s[i];
-            printf("%s\n {\"id\": ", i ? "," : "");
-            cli_json_string(e->id);
-            json_field("name", e->name);
+            json_open(i, e->id, e->name);
             json_field("owner", e->owner);
             printf(", \"kind\": \"%s\", \"role\": \"%s\", \"band\": ",
                    e->kind == TS_SENSOR_RADAR ? "radar" : "infrared", roles[e->role]);
@@ -175,9 +211,7 @@ static int list_sensors(const char *path, int json)
                    e->site_id[0] ? e->site_id : "-", range, sec,
                    e->notional ? "  (notional values)" : "");
         }
-        printf("\nSources:\n");
-        for (int i = 0; i < n; i++)
-            sources(s[i].id, s[i].sources);
+        print_sources(&ENTRIES(s, n, ts_sensor));
     }
     ts_free(s);
     ts_ctx_free(ctx);
@@ -212,9 +246,7 @@ static int list_interceptors(const char *path, int json)
         printf("[");
         for (int i = 0; i < n; i++) {
             const ts_interceptor *e = &s[i];
-            printf("%s\n {\"id\": ", i ? "," : "");
-            cli_json_string(e->id);
-            json_field("name", e->name);
+            json_open(i, e->id, e->name);
             printf(", \"stages\": %d", e->n_stages);
             if (e->n_stages > 0)
                 printf(", \"ideal_dv_kms\": %.4g", ideal_dv(e) / 1e3);
@@ -229,10 +261,7 @@ static int list_interceptors(const char *path, int json)
         }
         printf("\n]\n");
     } else {
-        int wn = 4; /* as wide as the longest name: names are never cut */
-        for (int i = 0; i < n; i++)
-            if (text_cols(s[i].name) > wn)
-                wn = text_cols(s[i].name);
+        const int wn = name_width(&ENTRIES(s, n, ts_interceptor));
         printf("%-24s ", "id");
         print_padded("name", wn);
         printf("%-16s %6s %7s %7s %9s\n", "burnout", "burn_s", "h_min", "h_max", "range_max");
@@ -248,9 +277,7 @@ static int list_interceptors(const char *path, int json)
             printf("%-16s %6.0f %4.0f km %4.0f km %6.0f km%s\n", bo, e->burn_s, e->h_min_m / 1e3, e->h_max_m / 1e3, e->range_max_m / 1e3,
                    e->notional ? "  (notional values)" : "");
         }
-        printf("\nSources:\n");
-        for (int i = 0; i < n; i++)
-            sources(s[i].id, s[i].sources);
+        print_sources(&ENTRIES(s, n, ts_interceptor));
     }
     ts_free(s);
     ts_ctx_free(ctx);

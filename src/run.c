@@ -250,6 +250,36 @@ int ts_out_close(ts_ctx *ctx, FILE *f, const char *rel)
     return TS_OK;
 }
 
+int ts_out_folder(ts_ctx *ctx, const char *dir, const char *sub)
+{
+    char rel[256], keep[4400];
+    snprintf(rel, sizeof rel, "%s/.keep", sub);
+    FILE *f = ts_out_open(ctx, dir, rel);
+    if (!f)
+        return TS_EIO;
+    fclose(f);
+    snprintf(keep, sizeof keep, "%s/%s", dir, rel);
+    remove(keep);
+    return TS_OK;
+}
+
+void ts_out_first_note(ts_out_first_err *fe, int k, int st, const ts_ctx *tctx)
+{
+#pragma omp critical(ts_out_first_err)
+    if (fe->first < 0 || k < fe->first) {
+        fe->first = k;
+        fe->code = st;
+        snprintf(fe->msg, sizeof fe->msg, "%s", tctx ? ts_ctx_message(tctx) : "out of memory");
+    }
+}
+
+int ts_out_first_status(ts_ctx *ctx, const ts_out_first_err *fe)
+{
+    if (fe->first >= 0)
+        return ts_error(ctx, fe->code, "%s", fe->msg);
+    return TS_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Flights                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -678,8 +708,8 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             }
     }
     uniquify(&res->matrices[0].slug, (int)sizeof(ts_run_matrix), res->n_matrices);
-    int first_err = -1, done = 0;
-    char err_msg[TS_MSG_LEN] = "";
+    ts_out_first_err fe = {-1, TS_OK, ""};
+    int done = 0;
 #pragma omp parallel num_threads(threads)
     {
         ts_ctx *tctx = ts_ctx_create();
@@ -689,13 +719,8 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             if (!tctx || (rs->opts->cancel && *rs->opts->cancel))
                 continue;
             const int s = flight_fly(tctx, &res->earth, jobs[k].threat, jobs[k].f);
-            if (s < 0) {
-#pragma omp critical(run_err)
-                if (first_err < 0 || k < first_err) {
-                    first_err = k;
-                    snprintf(err_msg, sizeof err_msg, "%s", ts_ctx_message(tctx));
-                }
-            }
+            if (s < 0)
+                ts_out_first_note(&fe, k, TS_EINVAL, tctx);
             int d;
 #pragma omp atomic capture
             d = ++done;
@@ -708,15 +733,15 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         free(jobs);
         return ts_error(ctx, TS_EIO, "interrupted");
     }
-    if (first_err >= 0) {
+    if (fe.first >= 0) {
         free(jobs);
-        return ts_error(ctx, TS_EINVAL, "%s", err_msg);
+        return ts_out_first_status(ctx, &fe);
     }
     step_end(rs);
 
     /* 3. engage every flight with every variant */
     step_begin(rs, "engagements");
-    first_err = -1;
+    fe.first = -1;
     done = 0;
     const int n_eng = n_jobs * nv;
 #pragma omp parallel num_threads(threads)
@@ -734,11 +759,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             const int s = ts_engage(tctx, res->plans[v], f->traj, jobs[job].threat->rcs_m2, &eng);
             if (s < 0) {
                 ts_engagement_free(&eng);
-#pragma omp critical(run_err)
-                if (first_err < 0 || k < first_err) {
-                    first_err = k;
-                    snprintf(err_msg, sizeof err_msg, "%s", ts_ctx_message(tctx));
-                }
+                ts_out_first_note(&fe, k, TS_EINVAL, tctx);
                 continue;
             }
             if (job < sc->n_engagements) {
@@ -766,8 +787,8 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
     free(jobs);
     if (cancelled(rs))
         return ts_error(ctx, TS_EIO, "interrupted");
-    if (first_err >= 0)
-        return ts_error(ctx, TS_EINVAL, "%s", err_msg);
+    if (fe.first >= 0)
+        return ts_out_first_status(ctx, &fe);
     step_end(rs);
 
     /* 4. footprints: every variant at once per footprint */

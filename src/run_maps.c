@@ -510,15 +510,9 @@ int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     const int n = n_fp + n_mx + (res->n_coverage > 0);
     if (n == 0)
         return TS_OK;
-    FILE *f = ts_out_open(ctx, dir, "maps/.keep"); /* the folder */
-    if (!f)
+    if (ts_out_folder(ctx, dir, "maps"))
         return TS_EIO;
-    fclose(f);
-    char keep[4200];
-    snprintf(keep, sizeof keep, "%s/maps/.keep", dir);
-    remove(keep);
-    int first = -1, first_code = TS_OK;
-    char msg[TS_MSG_LEN] = "";
+    ts_out_first_err fe = {-1, TS_OK, ""};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(res->threads > 0 ? res->threads : 1)
     for (int k = 0; k < n; k++) {
         ts_ctx *tctx = ts_ctx_create();
@@ -531,17 +525,9 @@ int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
             else
                 st = coverage_map(tctx, res, dir);
         }
-        if (st) {
-#pragma omp critical(maps_err)
-            if (first < 0 || k < first) {
-                first = k;
-                first_code = st;
-                snprintf(msg, sizeof msg, "%s", tctx ? ts_ctx_message(tctx) : "out of memory");
-            }
-        }
+        if (st)
+            ts_out_first_note(&fe, k, st, tctx);
         ts_ctx_free(tctx);
     }
-    if (first >= 0)
-        return ts_error(ctx, first_code, "%s", msg);
-    return TS_OK;
+    return ts_out_first_status(ctx, &fe);
 }

@@ -32,6 +32,7 @@
  */
 #include "map.h"
 #include "geo.h"
+#include "draw.h"
 
 #include <cairo-svg.h>
 #include <cairo.h>
@@ -941,6 +942,22 @@ static double nice_step(double span, double max_lines)
     return 30;
 }
 
+/* Replaces line's points by a graticule line sampled every MAP_STEP_DEG
+ * from a up to b, then at b: along latitude at longitude `fixed` (a
+ * meridian) or along longitude at latitude `fixed` (a parallel).
+ * Returns 0, or -1 when memory ran out. */
+static int graticule_points(pts_t *line, int meridian, double fixed, double a, double b)
+{
+    int rc = 0;
+    line->n = 0;
+    for (double x = a; x < b; x += MAP_STEP_DEG)
+        if (meridian ? pts_push(line, fixed, x) : pts_push(line, x, fixed))
+            rc = -1;
+    if (!rc && (meridian ? pts_push(line, fixed, b) : pts_push(line, b, fixed)))
+        rc = -1;
+    return rc;
+}
+
 static int build_graticule(ts_map *m, double lat_span, double lon_span)
 {
     /* parallels by the latitude span; meridians by the longitude span at
@@ -959,16 +976,10 @@ static int build_graticule(ts_map *m, double lat_span, double lon_span)
     int n_mer = (int)floor((lon_b - lon_a) / lstep + 1e-9) + 1;
     for (int im = 0; im < n_mer && !rc; im++) {
         double lon = lon_a + im * lstep;
-        line.n = 0;
         double top = m->blat1;
         if (top >= 90.0) /* meridians stop short of the pole but every 90 deg */
             top = (fmod(fabs(lon), 90.0) < 1e-9) ? 90.0 : 90.0 - fmin(step, 10.0);
-        double bot = m->blat0;
-        for (double lat = bot; lat < top; lat += MAP_STEP_DEG)
-            if (pts_push(&line, lon, lat))
-                rc = -1;
-        if (!rc && pts_push(&line, lon, top))
-            rc = -1;
+        rc = graticule_points(&line, 1, lon, m->blat0, top);
         fmt_lon(text, sizeof text, lon);
         if (!rc)
             rc = graticule_line(m, &line, &piece, 1, text);
@@ -979,13 +990,8 @@ static int build_graticule(ts_map *m, double lat_span, double lon_span)
         double lat = lat_a + ip * step;
         if (fabs(lat) >= 90.0 - 1e-9)
             continue;
-        line.n = 0;
         double a = m->full_lon ? -180.0 : m->blon0, b = m->full_lon ? 180.0 : m->blon1;
-        for (double lon = a; lon < b; lon += MAP_STEP_DEG)
-            if (pts_push(&line, lon, lat))
-                rc = -1;
-        if (!rc && pts_push(&line, b, lat))
-            rc = -1;
+        rc = graticule_points(&line, 0, lat, a, b);
         fmt_lat(text, sizeof text, lat);
         if (!rc)
             rc = graticule_line(m, &line, &piece, 0, text);
@@ -1657,6 +1663,21 @@ static int push_geodesic(const ts_map *m, pts_t *v, double lat1, double lon1, do
     return 0;
 }
 
+/* Appends to v the n points (lon, lat) joined by geodesics (push_geodesic),
+ * back to the first point when closed.  Returns TS_OK or TS_ENOMEM. */
+static int push_path(ts_map *map, pts_t *v, int n, const double *lat_deg,
+                     const double *lon_deg, int closed)
+{
+    if (pts_push(v, lon_deg[0], lat_deg[0]))
+        return TS_ENOMEM;
+    for (int i = 1; i < n + (closed != 0); i++) {
+        int j = i % n;
+        if (push_geodesic(map, v, lat_deg[i - 1], lon_deg[i - 1], lat_deg[j], lon_deg[j]))
+            return TS_ENOMEM;
+    }
+    return TS_OK;
+}
+
 int ts_map_polyline(ts_map *map, int n, const double *lat_deg, const double *lon_deg,
                     const ts_map_style *style)
 {
@@ -1666,12 +1687,7 @@ int ts_map_polyline(ts_map *map, int n, const double *lat_deg, const double *lon
     if (check_style(map, st) || check_points(map, n, 2, lat_deg, lon_deg))
         return TS_EINVAL;
     pts_t v = {0}, piece = {0};
-    int rc = TS_OK;
-    if (pts_push(&v, lon_deg[0], lat_deg[0]))
-        rc = TS_ENOMEM;
-    for (int i = 1; i < n && rc == TS_OK; i++)
-        if (push_geodesic(map, &v, lat_deg[i - 1], lon_deg[i - 1], lat_deg[i], lon_deg[i]))
-            rc = TS_ENOMEM;
+    int rc = push_path(map, &v, n, lat_deg, lon_deg, 0);
     map_op *op = NULL;
     if (rc == TS_OK && !(op = new_op(map, Z_LINE, st)))
         rc = TS_ENOMEM;
@@ -1744,14 +1760,7 @@ int ts_map_polygon(ts_map *map, int n, const double *lat_deg, const double *lon_
     if (check_style(map, st) || check_points(map, n, 3, lat_deg, lon_deg))
         return TS_EINVAL;
     pts_t v = {0};
-    int rc = TS_OK;
-    if (pts_push(&v, lon_deg[0], lat_deg[0]))
-        rc = TS_ENOMEM;
-    for (int i = 1; i <= n && rc == TS_OK; i++) {
-        int j = i % n;
-        if (push_geodesic(map, &v, lat_deg[i - 1], lon_deg[i - 1], lat_deg[j], lon_deg[j]))
-            rc = TS_ENOMEM;
-    }
+    int rc = push_path(map, &v, n, lat_deg, lon_deg, 1);
     if (rc == TS_OK)
         v.n--; /* the closing point repeats the first (shifted by a turn when
                   the ring winds round a pole: close_ring_planar sees it) */
@@ -2400,34 +2409,6 @@ static void render(ts_map *m, cairo_t *cr)
 }
 
 /* ---- writing ------------------------------------------------------------ */
-typedef struct {
-    unsigned char *p;
-    size_t n, cap;
-    int failed;
-} membuf;
-
-static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
-{
-    membuf *b = closure;
-    if (b->failed)
-        return CAIRO_STATUS_WRITE_ERROR;
-    if (b->cap - b->n < len) {
-        size_t ncap = b->cap ? b->cap : 1u << 16;
-        while (ncap - b->n < len)
-            ncap *= 2;
-        unsigned char *np = realloc(b->p, ncap);
-        if (!np) {
-            b->failed = 1;
-            return CAIRO_STATUS_NO_MEMORY;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->n, data, len);
-    b->n += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* Writes bytes to path through a temporary file renamed into place. */
 static int write_atomic(ts_map *m, const char *path, const unsigned char *data, size_t n)
 {
@@ -2491,9 +2472,9 @@ int ts_map_write_png(ts_map *map, const char *path)
     render(map, cr);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
-    membuf b = {0};
+    ts_membuf b = {0};
     if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_write_to_png_stream(s, mem_write, &b);
+        st = cairo_surface_write_to_png_stream(s, ts_membuf_write, &b);
     cairo_surface_destroy(s);
     int rc;
     if (st != CAIRO_STATUS_SUCCESS)
@@ -2504,57 +2485,14 @@ int ts_map_write_png(ts_map *map, const char *path)
     return rc;
 }
 
-/* cairo names SVG groups "surfaceN" from a process-wide counter: renumber
- * them in order of appearance so that the bytes depend on the map alone. */
-static int svg_renumber(membuf *in, membuf *out)
-{
-    static const char key[] = "surface";
-    const size_t kl = sizeof key - 1;
-    long map_from[64];
-    int n_map = 0;
-    size_t i = 0;
-    while (i < in->n) {
-        if (i + kl < in->n && memcmp(in->p + i, key, kl) == 0 && in->p[i + kl] >= '0' &&
-            in->p[i + kl] <= '9' && (i == 0 || in->p[i - 1] == '"' || in->p[i - 1] == '#')) {
-            size_t j = i + kl;
-            long v = 0;
-            while (j < in->n && in->p[j] >= '0' && in->p[j] <= '9' && v < 100000000L)
-                v = 10 * v + (in->p[j++] - '0');
-            int id = -1;
-            for (int q = 0; q < n_map; q++)
-                if (map_from[q] == v)
-                    id = q;
-            if (id < 0) {
-                if (n_map == 64)
-                    return -1;
-                map_from[n_map] = v;
-                id = n_map++;
-            }
-            char num[32];
-            int len = snprintf(num, sizeof num, "surface%d", id + 1);
-            if (mem_write(out, (const unsigned char *)num, (unsigned)len))
-                return -1;
-            i = j;
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < in->n && in->p[j] != 's')
-            j++;
-        if (mem_write(out, in->p + i, (unsigned)(j - i)))
-            return -1;
-        i = j;
-    }
-    return 0;
-}
-
 int ts_map_write_svg(ts_map *map, const char *path)
 {
     if (!map || !path)
         return map ? map_fail(map, TS_EINVAL, "NULL path") : TS_EINVAL;
     layout(map);
-    membuf b = {0}, r = {0};
+    ts_membuf b = {0}, r = {0};
     cairo_surface_t *s =
-        cairo_svg_surface_create_for_stream(mem_write, &b, map->width, map->height);
+        cairo_svg_surface_create_for_stream(ts_membuf_write, &b, map->width, map->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
     cairo_t *cr = cairo_create(s);
     render(map, cr);
@@ -2568,7 +2506,7 @@ int ts_map_write_svg(ts_map *map, const char *path)
     if (st != CAIRO_STATUS_SUCCESS || b.failed)
         rc = ts_error(map->ctx, TS_EIO, "%s: cairo: %s", path,
                       cairo_status_to_string(st != CAIRO_STATUS_SUCCESS ? st : CAIRO_STATUS_NO_MEMORY));
-    else if (svg_renumber(&b, &r) || r.failed)
+    else if (ts_svg_renumber(&b, &r) || r.failed)
         rc = map_fail(map, TS_ENOMEM, "out of memory");
     else
         rc = write_atomic(map, path, r.p, r.n);

@@ -207,6 +207,21 @@ double ts_cell_area(const ts_earth *earth, double lat_lo_rad, double lat_hi_rad,
 FILE *ts_out_open(ts_ctx *ctx, const char *dir, const char *rel);
 /* Closes f, TS_EIO with a message when a write failed. */
 int ts_out_close(ts_ctx *ctx, FILE *f, const char *rel);
+/* Creates the folder dir/sub (and its parents) for files written later,
+ * by opening and removing dir/sub/.keep; TS_EIO with the message on ctx. */
+int ts_out_folder(ts_ctx *ctx, const char *dir, const char *sub);
+/* The first failure, in job order, of jobs run in parallel (each with its
+ * own context): {-1} before any; the result is the same whatever the
+ * thread count. */
+typedef struct {
+    int first, code; /* job index (-1: none), status */
+    char msg[TS_MSG_LEN];
+} ts_out_first_err;
+/* Notes that job k failed with status st (message on tctx; NULL: out of
+ * memory); thread-safe. */
+void ts_out_first_note(ts_out_first_err *fe, int k, int st, const ts_ctx *tctx);
+/* TS_OK, or the first failure's status with its message on ctx. */
+int ts_out_first_status(ts_ctx *ctx, const ts_out_first_err *fe);
 /* A number for output: -0 becomes 0. */
 static inline double ts_out_num(double x) { return x + 0.0; }
 /* x with `decimals` decimals into buf ("" when not finite; never "-0"). */

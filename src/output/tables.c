@@ -13,6 +13,20 @@
 
 #define F(x, d) ts_out_fmt(b, sizeof b, (x), (d))
 
+/* Writes the string fields s[0..n-1] of a row, comma separated, each quoted
+ * as RFC 4180 asks (ts_out_csv_str). */
+static void csv_strs(FILE *f, size_t n, const char *const *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', f);
+        ts_out_csv_str(f, s[i]);
+    }
+}
+#define CSV_STRS(f, ...)                                                                    \
+    csv_strs((f), sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *),             \
+             (const char *const[]){__VA_ARGS__})
+
 static void flight_cols(FILE *f, const ts_run_flight *fl)
 {
     char b[64];
@@ -38,15 +52,8 @@ static int engagements_csv(ts_ctx *ctx, const ts_run_result *res, const char *di
     for (int e = 0; e < res->n_engagements; e++) {
         const ts_run_engagement *re = &res->engagements[e];
         for (int v = 0; v < res->n_variants; v++) {
-            ts_out_csv_str(f, re->slug);
-            fputc(',', f);
-            ts_out_csv_str(f, sc->variants[v].name);
-            fputc(',', f);
-            ts_out_csv_str(f, sc->threats[re->spec->threat].id);
-            fputc(',', f);
-            ts_out_csv_str(f, re->flight.from_name);
-            fputc(',', f);
-            ts_out_csv_str(f, re->flight.to_name);
+            CSV_STRS(f, re->slug, sc->variants[v].name, sc->threats[re->spec->threat].id,
+                     re->flight.from_name, re->flight.to_name);
             fprintf(f, ",%d", re->flight.ok);
             flight_cols(f, &re->flight);
             if (re->flight.ok && re->eng_ok[v]) {
@@ -81,15 +88,8 @@ static int engagements_csv(ts_ctx *ctx, const ts_run_result *res, const char *di
             const ts_defense *d = &sc->variants[v].defense;
             for (int k = 0; k < g->n_batteries && k < d->n_batteries; k++) {
                 const ts_battery_result *br = &g->batteries[k];
-                ts_out_csv_str(f, re->slug);
-                fputc(',', f);
-                ts_out_csv_str(f, sc->variants[v].name);
-                fputc(',', f);
-                ts_out_csv_str(f, d->batteries[k].id);
-                fputc(',', f);
-                ts_out_csv_str(f, d->batteries[k].interceptor.id);
-                fputc(',', f);
-                ts_out_csv_str(f, d->batteries[k].site_id);
+                CSV_STRS(f, re->slug, sc->variants[v].name, d->batteries[k].id,
+                         d->batteries[k].interceptor.id, d->batteries[k].site_id);
                 fprintf(f, ",%s", br->commit_s >= 0.0 ? F(br->commit_s, 1) : "");
                 if (br->has_launch_window) {
                     fprintf(f, ",%s", F(br->launch_s[0], 1));
@@ -124,11 +124,7 @@ static int engagements_csv(ts_ctx *ctx, const ts_run_result *res, const char *di
             const ts_engagement *g = &re->eng[v];
             const ts_defense *d = &sc->variants[v].defense;
             for (int k = 0; k < g->n_sensors && k < d->n_sensors; k++) {
-                ts_out_csv_str(f, re->slug);
-                fputc(',', f);
-                ts_out_csv_str(f, sc->variants[v].name);
-                fputc(',', f);
-                ts_out_csv_str(f, d->sensors[k].id);
+                CSV_STRS(f, re->slug, sc->variants[v].name, d->sensors[k].id);
                 fprintf(f, ",%s", g->sensors[k].detect_s >= 0.0 ? F(g->sensors[k].detect_s, 1) : "");
                 fprintf(f, ",%s\n", g->sensors[k].track_s >= 0.0 ? F(g->sensors[k].track_s, 1) : "");
             }
@@ -154,13 +150,8 @@ static int footprints_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir
         const ts_run_footprint *rf = &res->footprints[i];
         for (int v = 0; v < res->n_variants; v++) {
             const ts_footprint *fp = &rf->fp[v];
-            ts_out_csv_str(f, rf->slug);
-            fputc(',', f);
-            ts_out_csv_str(f, sc->variants[v].name);
-            fputc(',', f);
-            ts_out_csv_str(f, rf->spec->region);
-            fputc(',', f);
-            ts_out_csv_str(f, sc->threats[rf->spec->threat].id);
+            CSV_STRS(f, rf->slug, sc->variants[v].name, rf->spec->region,
+                     sc->threats[rf->spec->threat].id);
             fprintf(f, ",%s,%d,%d", F(fp->step_rad / TS_DEG, 4), fp->n_lat, fp->n_lon);
             fprintf(f, ",%s", F(fp->region_area_m2 / 1e6, 0));
             fprintf(f, ",%s", F(rf->land_area_m2 / 1e6, 0));
@@ -235,15 +226,8 @@ static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
             for (int i = 0; i < nf; i++) {
                 const ts_run_flight *fl = &rm->flights[i];
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
-                ts_out_csv_str(f, rm->slug);
-                fputc(',', f);
-                ts_out_csv_str(f, sc->variants[v].name);
-                fputc(',', f);
-                ts_out_csv_str(f, sc->threats[rm->spec->threat].missile.id);
-                fputc(',', f);
-                ts_out_csv_str(f, fl->from_name);
-                fputc(',', f);
-                ts_out_csv_str(f, fl->to_name);
+                CSV_STRS(f, rm->slug, sc->variants[v].name,
+                         sc->threats[rm->spec->threat].missile.id, fl->from_name, fl->to_name);
                 fprintf(f, ",%d", fl->ok);
                 flight_cols(f, fl);
                 if (!fl->ok) {

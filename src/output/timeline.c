@@ -13,6 +13,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "output/output.h"
+#include "output/draw.h"
 
 #include <cairo-svg.h>
 #include <cairo.h>
@@ -511,74 +512,6 @@ static void draw(cairo_t *cr, const chart *c)
     text(cr, 24, c->height - 12, buf, 9.5, 0, C_GREY, 0);
 }
 
-/* A growing byte buffer for cairo's stream output. */
-typedef struct {
-    unsigned char *p;
-    size_t n, cap;
-    int failed;
-} membuf;
-
-static cairo_status_t mem_write(void *closure, const unsigned char *data, unsigned int len)
-{
-    membuf *b = closure;
-    if (b->n + len > b->cap) {
-        size_t c = b->cap ? b->cap : 65536;
-        while (c < b->n + len)
-            c *= 2;
-        unsigned char *q = realloc(b->p, c);
-        if (!q) {
-            b->failed = 1;
-            return CAIRO_STATUS_WRITE_ERROR;
-        }
-        b->p = q;
-        b->cap = c;
-    }
-    memcpy(b->p + b->n, data, len);
-    b->n += len;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Writes the SVG text to f with cairo's "surfaceN" group names (numbered
- * from a process-wide counter) renumbered in order of appearance, so that
- * the bytes depend on the chart alone.  Returns 0, or -1 when more than 64
- * names appear. */
-static int write_renumbered(FILE *f, const membuf *b)
-{
-    static const char key[] = "surface";
-    const size_t kl = sizeof key - 1;
-    long from[64];
-    int n_from = 0;
-    size_t i = 0;
-    while (i < b->n) {
-        if (i + kl < b->n && !memcmp(b->p + i, key, kl) && b->p[i + kl] >= '0' && b->p[i + kl] <= '9' &&
-            i > 0 && (b->p[i - 1] == '"' || b->p[i - 1] == '#')) {
-            size_t j = i + kl;
-            long v = 0;
-            while (j < b->n && b->p[j] >= '0' && b->p[j] <= '9' && v < 100000000L)
-                v = 10 * v + (b->p[j++] - '0');
-            int id = -1;
-            for (int q = 0; q < n_from; q++)
-                if (from[q] == v)
-                    id = q;
-            if (id < 0) {
-                if (n_from == 64)
-                    return -1;
-                from[n_from] = v;
-                id = n_from++;
-            }
-            fprintf(f, "surface%d", id + 1);
-            i = j;
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < b->n && b->p[j] != 's')
-            j++;
-        fwrite(b->p + i, 1, j - i, f);
-        i = j;
-    }
-    return 0;
-}
-
 int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, const char *path_svg,
                           const char *path_png)
 {
@@ -594,8 +527,8 @@ int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, c
     c.t_max = ceil(tf * 1.04 / step) * step;
     c.height = chart_height(res, v);
     if (path_svg) {
-        membuf b = {NULL, 0, 0, 0};
-        cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &b, W, c.height);
+        ts_membuf b = {0}, r = {0};
+        cairo_surface_t *s = cairo_svg_surface_create_for_stream(ts_membuf_write, &b, W, c.height);
         cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
         cairo_t *cr = cairo_create(s);
         draw(cr, &c);
@@ -603,13 +536,16 @@ int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, c
         cairo_surface_finish(s);
         int bad = cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || b.failed;
         cairo_surface_destroy(s);
+        /* the group names renumbered: the bytes depend on the chart alone */
+        bad = bad || ts_svg_renumber(&b, &r) != 0;
         FILE *f = bad ? NULL : fopen(path_svg, "wb");
         if (f) {
-            bad = write_renumbered(f, &b) != 0;
+            bad = fwrite(r.p, 1, r.n, f) != r.n;
             bad |= ferror(f) != 0;
             bad |= fclose(f) != 0;
         }
         free(b.p);
+        free(r.p);
         if (bad || !f)
             return ts_error(ctx, TS_EIO, "%s: cannot write", path_svg);
     }
@@ -637,16 +573,9 @@ int ts_out_timelines(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     const int n = res->n_engagements * res->n_variants;
     if (n == 0)
         return TS_OK;
-    FILE *f = ts_out_open(ctx, dir, "timelines/.keep"); /* the folder */
-    if (!f)
+    if (ts_out_folder(ctx, dir, "timelines"))
         return TS_EIO;
-    fclose(f);
-    char keep[4200];
-    snprintf(keep, sizeof keep, "%s/timelines/.keep", dir);
-    remove(keep);
-    int first = -1;
-    char msg[TS_MSG_LEN] = "";
-    int first_code = TS_OK;
+    ts_out_first_err fe = {-1, TS_OK, ""};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(res->threads > 0 ? res->threads : 1)
     for (int k = 0; k < n; k++) {
         const int e = k / res->n_variants, v = k % res->n_variants;
@@ -658,17 +587,9 @@ int ts_out_timelines(ts_ctx *ctx, const ts_run_result *res, const char *dir)
         snprintf(png, sizeof png, "%s/timelines/%s-%s.png", dir, re->slug, res->variant_slugs[v]);
         ts_ctx *tctx = ts_ctx_create();
         const int st = tctx ? ts_out_timeline_chart(tctx, res, e, v, svg, png) : TS_ENOMEM;
-        if (st) {
-#pragma omp critical(timeline_err)
-            if (first < 0 || k < first) {
-                first = k;
-                first_code = st;
-                snprintf(msg, sizeof msg, "%s", tctx ? ts_ctx_message(tctx) : "out of memory");
-            }
-        }
+        if (st)
+            ts_out_first_note(&fe, k, st, tctx);
         ts_ctx_free(tctx);
     }
-    if (first >= 0)
-        return ts_error(ctx, first_code, "%s", msg);
-    return TS_OK;
+    return ts_out_first_status(ctx, &fe);
 }

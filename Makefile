@@ -43,7 +43,7 @@ test-asan: deps
 # one with `make fuzz` (FUZZ_SECONDS=600 make fuzz for longer still).
 FUZZ_SECONDS ?= 300
 test-fuzz: deps
-	@./tests/fuzz/run.sh 20
+	@FUZZ_SEED=1 ./tests/fuzz/run.sh 20
 
 fuzz: deps
 	@./tests/fuzz/run.sh $(FUZZ_SECONDS)

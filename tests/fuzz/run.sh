@@ -5,6 +5,8 @@
 # BUILD_DIR: where the binary and the working corpus go (default
 # build-fuzz at the top of the tree).  The seed corpus (tests/fuzz/corpus:
 # the shipped scenarios and a few malformed ones) is read, never written.
+# FUZZ_SEED: libFuzzer's seed (0, the default, draws one; `make test` fixes
+# it so that CI's short run is repeatable).
 # Exit status: 0 when no crash, hang (10 s per input) or leak was found;
 # otherwise libFuzzer's, with the reproducer in BUILD_DIR.
 set -eu
@@ -35,7 +37,7 @@ echo "fuzz: $SECONDS_ s on the scenario loader"
 # libFuzzer's running commentary goes to fuzz.log; the summary, or the
 # log's tail on a failure, to the terminal.
 status=0
-"$BIN" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+"$BIN" -max_total_time="$SECONDS_" -seed="${FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -dict="$ROOT/tests/fuzz/scenario.dict" -print_final_stats=1 \
     "$BUILD/corpus" "$ROOT/tests/fuzz/corpus" > "$BUILD/fuzz.log" 2>&1 || status=$?
 if [ "$status" -ne 0 ]; then

@@ -63,9 +63,6 @@ static const ts_rgba MAP_SUBTLE = {0.38, 0.38, 0.38, 1.0};
 #define MAP_PX_CAP 1.0e6
 /* Densification of (lon, lat) edges before projecting, deg. */
 #define MAP_STEP_DEG 0.5
-/* WGS 84 (NGA.STND.0036, 2014): a, m and 1/f. */
-#define MAP_WGS84_A 6378137.0
-#define MAP_WGS84_INVF 298.257223563
 
 /* ---- growable arrays --------------------------------------------------- */
 /* Makes room for one more element (size bytes) in arr, which holds n of
@@ -1317,7 +1314,9 @@ int ts_map_create(ts_ctx *ctx, const ts_map_spec *spec, ts_map **out)
     m->scale = s.detail;
     m->azimuthal = s.projection != TS_MAP_EQC;
     m->legend_corner = -1;
-    geod_init(&m->geod, MAP_WGS84_A, 1.0 / MAP_WGS84_INVF);
+    ts_earth wgs84; /* the ellipsoid of earth.c (NGA.STND.0036) */
+    ts_earth_init(&wgs84, TS_EARTH_WGS84, 0);
+    geod_init(&m->geod, wgs84.a_m, wgs84.f);
     int rc = TS_OK;
     if (s.projection == TS_MAP_EQC)
         rc = setup_proj(m, remainder(0.5 * (lon0 + lon1), 360.0),

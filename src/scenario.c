@@ -234,7 +234,9 @@ static void read_sites(loader *L, const ts_y_node *list)
 /* ---- the defense ------------------------------------------------------------------ */
 
 static const char *const battery_keys[] = {"id", "use", "at", "height", "inventory",
-                                           "readiness", "fire_control", "hears", NULL};
+                                           "readiness", "fire_control", "hears",
+                                           "launch_on_remote", "updates",
+                                           "track_before_intercept", "update_gap_max", NULL};
 
 /* Keys a defense sensor entry may hold (and, in a variant, without id). */
 static int sensor_entry_keys(const char **keys, int variant)
@@ -503,7 +505,8 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
     return bad;
 }
 
-/* A list of sensor ids (fire_control, hears) into indices. */
+/* A list of sensor ids (fire_control, hears, ...) into indices; check: 1
+ * fire-control radars only, 2 radars only, 0 any sensor. */
 static int read_links(loader *L, const ts_y_node *list, const char *key, const char *what,
                       const ts_defense *d, int fire_control, int *out, int *n_out)
 {
@@ -542,7 +545,13 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
             bad++;
             continue;
         }
-        if (fire_control && d->sensors[k].role != TS_ROLE_FIRE_CONTROL) {
+        if (fire_control == 2 && d->sensors[k].kind != TS_SENSOR_RADAR) {
+            ts_y_err(&L->errs, it, "sensor '%s' is infrared: it can never track a threat "
+                     "for %s (only radars can)", it->text, w);
+            bad++;
+            continue;
+        }
+        if (fire_control == 1 && d->sensors[k].role != TS_ROLE_FIRE_CONTROL) {
             char fc[512] = "";
             for (int j = 0; j < d->n_sensors; j++)
                 if (d->sensors[j].role == TS_ROLE_FIRE_CONTROL) {
@@ -566,6 +575,32 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
     }
     free(names);
     *n_out = n;
+    return bad;
+}
+
+/* The battery's own track-before-intercept and update-gap times (absent:
+ * -1, the doctrine's). */
+static int battery_times(loader *L, const ts_y_node *m, const ts_y_node *vm,
+                         const char *what, ts_battery *b)
+{
+    static const char *const keys[] = {"track_before_intercept", "update_gap_max"};
+    double *dst[] = {&b->track_before_intercept_s, &b->update_gap_max_s};
+    int bad = 0;
+    for (int i = 0; i < 2; i++) {
+        *dst[i] = -1.0;
+        const ts_y_node *n = merged(m, vm, keys[i]);
+        if (!n)
+            continue;
+        if (ts_y_quantity(&L->errs, n, keys[i], TS_Q_TIME, dst[i])) {
+            bad++;
+            *dst[i] = -1.0;
+        } else if (!(*dst[i] >= 0.0 && *dst[i] <= 3600.0)) {
+            ts_y_err(&L->errs, n, "%s %.6g s in %s is out of range (expected 0 s <= value "
+                     "<= 3600 s)", keys[i], *dst[i], what);
+            bad++;
+            *dst[i] = -1.0;
+        }
+    }
     return bad;
 }
 
@@ -678,6 +713,15 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
         else
             for (int j = 0; j < d->n_sensors && b->n_hears < TS_MAX_LINKS; j++)
                 b->hears[b->n_hears++] = j;
+        /* launch on remote and engage on remote: radars of any role */
+        const ts_y_node *lr = merged(m, vm, "launch_on_remote");
+        if (lr && !sensors_bad)
+            e += read_links(L, lr, "launch_on_remote", what, d, 2, b->launch_remote,
+                            &b->n_launch_remote);
+        const ts_y_node *up = merged(m, vm, "updates");
+        if (up && !sensors_bad)
+            e += read_links(L, up, "updates", what, d, 2, b->updates, &b->n_updates);
+        e += battery_times(L, m, vm, what, b);
         bad += e;
         if (!e || id[0]) { /* registered even with an error: as sensors */
             snprintf(b->id, sizeof b->id, "%s", id);
@@ -696,6 +740,10 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
     doc->sspk = NAN;
     doc->decision_s = 60.0;
     doc->kill_assessment_s = 60.0;
+    /* Supported framing: notional defaults (ts_internal.h). */
+    doc->track_before_intercept_s = TS_DEFAULT_TRACK_BEFORE_INTERCEPT_S;
+    doc->update_gap_max_s = TS_DEFAULT_UPDATE_GAP_MAX_S;
+    doc->headline = TS_FRAMING_SUPPORTED;
     const ts_y_node *dn = ts_y_get(def, "doctrine");
     const ts_y_node *vd = var ? ts_y_get(var, "doctrine") : NULL;
     const char *dkeys[TS_MAX_KEYS];

@@ -14,6 +14,16 @@
 /* Standard gravity, m/s^2 (CGPM 1901; used for Isp <-> exhaust velocity). */
 #define TS_G0 9.80665
 
+/* Supported framing, notional defaults of the doctrine (no published
+ * figure; docs/models-defense.md, "Framings"): the fire-control track must
+ * be held this long before the intercept (a track's velocity estimate
+ * settles over tens of seconds of updates; notional), and the last look
+ * may be this old at the intercept (the kill vehicle's own seeker takes
+ * over for the last tens of seconds: an IR seeker acquiring a warhead at a
+ * few hundred km closes it in 20-60 s at 5-10 km/s; notional). */
+#define TS_DEFAULT_TRACK_BEFORE_INTERCEPT_S 30.0
+#define TS_DEFAULT_UPDATE_GAP_MAX_S 30.0
+
 /* ---- ts_ctx (ctx.c) ---------------------------------------------------- */
 #define TS_MSG_LEN 4096
 struct ts_ctx {

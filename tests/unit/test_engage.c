@@ -945,3 +945,209 @@ Test(engage, errors_and_copies)
     ts_ctx_free(ctx);
 }
 
+
+/* ---- Framings and intercept geometry (issue: engagement fidelity) ------------
+ * Independent truths: the threat's own trajectory sampled at the reported
+ * intercept time (the point must lie on it, within 1 km); for an impulsive
+ * booster (burn time 0) the interceptor's arrival velocity is that of the
+ * two-body arc from the turning site to the point's inertial position
+ * (ts_lambert, 3D), so closing speed and aspect follow from vectors
+ * computed directly; each radar's view of the point from its own position
+ * (ts_sensor_sees, slant range, elevation in the local ENU frame). */
+
+static double ang_between(ts_vec3 a, ts_vec3 b)
+{
+    double c = ts_v3_dot(a, b) / (ts_v3_norm(a) * ts_v3_norm(b));
+    return acos(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c);
+}
+
+/* Kozelsk -> New York against Redzikowo (impulsive 6.3 km/s booster) with
+ * the radar at Brdy and one far forward near Thule: a tail chase. */
+Test(engage, intercept_geometry_vs_direct, .timeout = 300)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_WGS84, 1);
+    ts_traj *tr = flown_threat(&e, 54.033, 35.767, 40.679, -73.947);
+    ts_sensor s[3] = {infrared(30.0, 15.0),
+                      radar("emr", 49.63, 13.77, 718.0, 2000.0, TS_ROLE_FIRE_CONTROL),
+                      radar("thule", 76.53, -68.70, 100.0, 5000.0, TS_ROLE_EARLY_WARNING)};
+    s[1].needs_cue = 1;
+    ts_battery b[1] = {battery(54.48, 17.11, 7000.0, 0.0, 10)};
+    b[0].interceptor.range_max_m = 6000e3;
+    b[0].interceptor.h_max_m = 2000e3;
+    b[0].n_fire_control = 1;
+    b[0].fire_control[0] = 1;
+    b[0].n_hears = 1;
+    b[0].hears[0] = 0;
+    b[0].n_updates = 1;
+    b[0].updates[0] = 2;
+    b[0].track_before_intercept_s = b[0].update_gap_max_s = -1.0;
+    ts_doctrine doc = {TS_DOCTRINE_SHOOT_LOOK_SHOOT, 1, 0.8, 30.0, 60.0, 30.0, 30.0,
+                       TS_FRAMING_SUPPORTED};
+    ts_defense d = defense_of(3, s, 1, b, doc);
+    ts_engage_plan *p = NULL;
+    cr_assert_eq(ts_engage_plan_create(NULL, &e, &d, &p), TS_OK);
+    ts_engagement out;
+    cr_assert_eq(ts_engage(NULL, p, tr, 0.1, &out), TS_OK);
+    ts_vec3 site;
+    ts_geodetic_to_ecef(&e, b[0].lat_rad, b[0].lon_rad, 0.0, &site);
+    ts_vec3 w = ts_v3(-e.omega_rads * site.y, e.omega_rads * site.x, 0.0);
+    int checked = 0;
+    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+        const ts_battery_framing *bf = &out.batteries[0].framing[f];
+        for (int k = 0; k < bf->shots; k++) {
+            const ts_intercept *x = &bf->intercept[k];
+            double h;
+            ts_vec3 r = threat_ecef(&e, tr, x->t_s, &h);
+            ts_vec3 q;
+            ts_geodetic_to_ecef(&e, x->lat_rad, x->lon_rad, x->h_m, &q);
+            check_near_f(ts_v3_norm(ts_v3_sub(q, r)), 0.0, 1e3, "intercept point off the path");
+            /* the fly-out: Lambert from the site at launch to the point */
+            double T = x->flyout_s, th = e.omega_rads * T, c = cos(th), sn = sin(th);
+            ts_vec3 qi = ts_v3(c * r.x - sn * r.y, sn * r.x + c * r.y, r.z);
+            ts_vec3 v1, v2;
+            cr_assert_eq(ts_lambert(NULL, e.gm_m3s2, &site, &qi, T, 0, &v1, &v2), TS_OK);
+            /* the interceptor needed no more than its burnout speed */
+            cr_assert(ts_v3_norm(ts_v3_sub(v1, w)) <= 7000.0 * 1.002, "needs %.1f m/s",
+                      ts_v3_norm(ts_v3_sub(v1, w)));
+            /* arrival velocity into the ECEF axes of the intercept time */
+            ts_vec3 va = ts_v3(c * v2.x + sn * v2.y, -sn * v2.x + c * v2.y, v2.z);
+            ts_state xi;
+            cr_assert_eq(ts_traj_state(tr, x->t_s, &xi), TS_OK);
+            double tt = e.omega_rads * x->t_s, ct = cos(tt), st = sin(tt);
+            ts_vec3 vt = ts_v3(ct * xi.v.x + st * xi.v.y, -st * xi.v.x + ct * xi.v.y, xi.v.z);
+            check_near_f(x->closing_speed_mps, ts_v3_norm(ts_v3_sub(va, vt)), 60.0,
+                         "closing speed");
+            check_near_f(x->aspect_rad / DEG, ang_between(va, ts_v3_scale(vt, -1.0)) / DEG, 1.5,
+                         "aspect");
+            /* each radar's view, directly */
+            for (int i = 0; i < x->n_radars; i++) {
+                const ts_sensor *se = &d.sensors[x->radar[i]];
+                ts_vec3 r0, east, north, up;
+                ts_geodetic_to_ecef(&e, se->lat_rad, se->lon_rad, se->h_m, &r0);
+                ts_enu_basis(se->lat_rad, se->lon_rad, &east, &north, &up);
+                ts_vec3 dv = ts_v3_sub(r, r0);
+                check_near_f(x->radar_range_m[i], ts_v3_norm(dv), 1e3, "slant range");
+                check_near_f(x->radar_el_rad[i] / DEG,
+                             asin(ts_v3_dot(dv, up) / ts_v3_norm(dv)) / DEG, 0.05, "elevation");
+                cr_assert_eq(x->radar_sees[i], ts_sensor_sees(&e, se, &r, 0.1), "%s sees",
+                             se->id);
+            }
+            checked++;
+        }
+    }
+    cr_assert(checked > 0, "no intercept to check");
+    /* the supported shots are seen by an updating sensor */
+    const ts_battery_framing *sf = &out.batteries[0].framing[TS_FRAMING_SUPPORTED];
+    for (int k = 0; k < sf->shots; k++)
+        cr_assert(sf->intercept[k].n_supported > 0, "supported shot without a sensor");
+    ts_engagement_free(&out);
+    ts_engage_plan_free(p);
+    ts_defense_free(&d);
+    ts_traj_free(tr);
+}
+
+/* Properties over seeded random flights: every supported intercept is
+ * also a kinematic one (its window inside the kinematic window, no later
+ * first intercept than the kinematic window allows), and a tighter limit
+ * (track time, update gap, closing speed, aspect, fly-out time, fewer
+ * updating sensors) never enlarges the set of engaged flights nor any
+ * intercept window. */
+static int window_inside(const ts_battery_framing *in, const ts_battery_framing *out)
+{
+    if (!in->has_intercept_window)
+        return 1;
+    return out->has_intercept_window && in->intercept_s[0] >= out->intercept_s[0] - 0.02 &&
+           in->intercept_s[1] <= out->intercept_s[1] + 0.02;
+}
+
+Test(engage, framing_and_limit_properties, .timeout = 600)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_WGS84, 1);
+    static const double from[][2] = {{54.03, 35.77}, {51.7, 45.5}, {57.9, 38.0}, {35.23, 53.92}};
+    static const double to[][2] = {{40.68, -73.95}, {38.95, -77.01}, {51.51, -0.10},
+                                   {41.88, -87.63}};
+    srand(7);
+    int n_cases = 0, n_kin = 0, n_sup = 0;
+#if defined(__SANITIZE_ADDRESS__)
+    int n_flights = 1;
+#else
+    int n_flights = 4;
+#endif
+    for (int c = 0; c < n_flights; c++) {
+        int i = rand() % 4, j = rand() % 4;
+        ts_traj *tr = flown_threat(&e, from[i][0], from[i][1], to[j][0], to[j][1]);
+        ts_sensor s[3] = {infrared(30.0, 15.0),
+                          radar("emr", 49.63, 13.77, 718.0, urand(1500.0, 4000.0),
+                                TS_ROLE_FIRE_CONTROL),
+                          radar("fyl", 54.36, -0.67, 339.0, 5000.0, TS_ROLE_EARLY_WARNING)};
+        s[1].needs_cue = 1;
+        ts_battery loose = battery(54.48, 17.11, urand(6000.0, 8500.0), 139.0, 10);
+        loose.interceptor.range_max_m = 6000e3;
+        loose.interceptor.h_max_m = 2000e3;
+        loose.n_fire_control = 1;
+        loose.fire_control[0] = 1;
+        loose.n_hears = 1;
+        loose.hears[0] = 0;
+        loose.n_updates = 1;
+        loose.updates[0] = 2;
+        loose.track_before_intercept_s = urand(0.0, 60.0);
+        loose.update_gap_max_s = urand(0.0, 60.0);
+        loose.interceptor.closing_min_mps = urand(0.0, 3000.0);
+        loose.interceptor.aspect_max_rad = urand(90.0, 180.0) * DEG;
+        for (int lim = 0; lim < 6; lim++) {
+            ts_battery tight = loose;
+            switch (lim) {
+            case 0: tight.track_before_intercept_s += 40.0; break;
+            case 1: tight.update_gap_max_s *= 0.3; break;
+            case 2: tight.interceptor.closing_min_mps += 2000.0; break;
+            case 3: tight.interceptor.aspect_max_rad -= 40.0 * DEG; break;
+            case 4: tight.interceptor.flyout_max_s = 700.0; break;
+            default: tight.n_updates = 0; break;
+            }
+            ts_doctrine doc = {TS_DOCTRINE_SHOOT_LOOK_SHOOT, 1, 0.8, 30.0, 60.0, 30.0, 30.0,
+                               TS_FRAMING_SUPPORTED};
+            ts_battery pair[2] = {loose, tight};
+            ts_engagement r[2];
+            for (int k = 0; k < 2; k++) {
+                ts_defense d = defense_of(3, s, 1, &pair[k], doc);
+                ts_engage_plan *p = NULL;
+                cr_assert_eq(ts_engage_plan_create(NULL, &e, &d, &p), TS_OK);
+                cr_assert_eq(ts_engage(NULL, p, tr, 0.1, &r[k]), TS_OK);
+                ts_engage_plan_free(p);
+                ts_defense_free(&d);
+            }
+            for (int k = 0; k < 2; k++) {
+                const ts_battery_result *br = &r[k].batteries[0];
+                const ts_battery_framing *kf = &br->framing[TS_FRAMING_KINEMATIC];
+                const ts_battery_framing *sf = &br->framing[TS_FRAMING_SUPPORTED];
+                cr_assert(!r[k].engaged_by[TS_FRAMING_SUPPORTED] ||
+                              r[k].engaged_by[TS_FRAMING_KINEMATIC],
+                          "case %d/%d: supported without kinematic", c, lim);
+                cr_assert(window_inside(sf, kf), "case %d/%d: supported window outside", c, lim);
+                cr_assert(!sf->has_margin || (kf->has_margin && sf->margin_s <= kf->margin_s + 0.02),
+                          "case %d/%d: supported margin above kinematic", c, lim);
+                n_kin += r[k].engaged_by[TS_FRAMING_KINEMATIC];
+                n_sup += r[k].engaged_by[TS_FRAMING_SUPPORTED];
+            }
+            for (int f = 0; f < TS_N_FRAMINGS; f++) {
+                cr_assert(!r[1].engaged_by[f] || r[0].engaged_by[f],
+                          "case %d: limit %d engages a flight the looser one does not (%s)", c,
+                          lim, ts_framing_name((ts_framing)f));
+                cr_assert(window_inside(&r[1].batteries[0].framing[f],
+                                        &r[0].batteries[0].framing[f]),
+                          "case %d: limit %d widens the %s window", c, lim,
+                          ts_framing_name((ts_framing)f));
+            }
+            ts_engagement_free(&r[0]);
+            ts_engagement_free(&r[1]);
+            n_cases++;
+        }
+        ts_traj_free(tr);
+    }
+    cr_log_info("%d limit pairs: %d kinematic and %d supported engagements", n_cases, n_kin,
+                n_sup);
+    cr_assert(n_sup > 0 && n_kin > n_sup, "the cases must exercise both framings (%d, %d)",
+              n_kin, n_sup);
+}

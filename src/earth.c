@@ -332,3 +332,13 @@ void ts_gravity(const ts_earth *earth, const ts_vec3 *r, ts_vec3 *g)
     g->y = -mu_r3 * y * c;
     g->z = -mu_r3 * z * cz;
 }
+
+/* Given: lon_deg, degrees.  Returned: the same longitude in [-180, 180),
+ * degrees (never -0). */
+double ts_wrap_lon_deg(double lon_deg)
+{
+    double x = fmod(lon_deg + 180.0, 360.0);
+    if (x < 0.0)
+        x += 360.0;
+    return x - 180.0 + 0.0;
+}

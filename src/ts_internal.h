@@ -39,6 +39,10 @@ static inline ts_vec3 ts_v3_cross(ts_vec3 a, ts_vec3 b)
 }
 static inline ts_vec3 ts_v3_unit(ts_vec3 a) { return ts_v3_scale(a, 1.0 / ts_v3_norm(a)); }
 
+/* ---- longitudes (earth.c) ------------------------------------------------ */
+/* Wraps a longitude into [-180, 180), degrees. */
+double ts_wrap_lon_deg(double lon_deg);
+
 /* ---- root bracketing ----------------------------------------------------- */
 /* One update of the Illinois false-position method (Dowell & Jarratt 1971,
  * BIT 11:168): the new point x with value fx replaces end a (with fa) when

@@ -545,8 +545,9 @@ static void files(FILE *f, const ts_run_result *res)
 }
 
 /* Writes dir/index.html. */
-int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     const ts_scenario *sc = res->sc;
     FILE *f = ts_out_open(ctx, dir, "index.html");
     if (!f)

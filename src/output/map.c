@@ -3,7 +3,7 @@
  * cairo to PNG and SVG (see map.h for the API and the drawing order).
  *
  * Method.  All geometry is handled as planar polygons and polylines in
- * (lon, lat) degrees, which is what Natural Earth data are (geo.h), and only
+ * (lon, lat) degrees, which is what Natural Earth data are (naturalearth.h), and only
  * then projected: every polygon ring is first clipped (Sutherland and
  * Hodgman 1974, "Reentrant polygon clipping", CACM 17(1) 32-42) and every
  * polyline (Liang and Barsky 1984, "A new concept and method for line
@@ -31,7 +31,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "map.h"
-#include "geo.h"
+#include "naturalearth.h"
 #include "draw.h"
 
 #include <cairo-svg.h>

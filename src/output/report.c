@@ -495,8 +495,9 @@ static json_t *coverage(const ts_run_result *res)
 }
 
 /* Writes dir/report.json. */
-int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     json_t *root = json_object();
     set(root, "format", json_string("thirdsite-report"));
     set(root, "format_version", json_integer(REPORT_FORMAT_VERSION));

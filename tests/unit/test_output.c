@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output/output.h"
+#include "footprint_internal.h"
 
 #define check_near(got, want, tol, ...)                                        \
     do {                                                                       \

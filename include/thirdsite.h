@@ -36,6 +36,8 @@ enum ts_status {
     TS_ENOCONVERGE = -20, /* an iteration failed to converge */
     TS_ENOMEM = -40,      /* out of memory */
     TS_EIO = -41,         /* a file could not be read or written */
+    TS_EINTERRUPTED = -42, /* cancelled by the caller (ts_run_opts.cancel):
+                              nothing was written */
     TS_WNOCONVERGE = 1,   /* converged only loosely: answer usable, see message */
     TS_WNOIMPACT = 2      /* propagation stopped at t_max before impact */
 };
@@ -702,8 +704,8 @@ typedef struct {
  * folder (docs/report-format.md): everything goes to a temporary folder
  * beside out_dir, renamed into place only when complete, so a failed or
  * cancelled run leaves nothing and an earlier folder is replaced only by a
- * complete one.  Status: TS_OK; TS_EIO (files, or "interrupted"); others
- * from the modules. */
+ * complete one.  Status: TS_OK; TS_EINTERRUPTED once *opts->cancel became
+ * non-zero; TS_EIO (files); TS_ENOMEM; others from the modules. */
 int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts);
 
 /* ------------------------------------------------------------------------ */

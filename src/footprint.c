@@ -846,7 +846,7 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
  * optional progress callback (master thread only) and cancel flag.
  * Returned: outs[k] for each plan (cells allocated; free with
  * ts_footprint_free).  Status: TS_OK; TS_EINVAL for a bad grid; TS_ENOMEM;
- * TS_EIO "interrupted" when *cancel became non-zero (outs then hold
+ * TS_EINTERRUPTED when *cancel became non-zero (outs then hold
  * nothing).
  */
 int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
@@ -932,6 +932,10 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                                  threat->from[s].lon_rad, lat, lon, threat->shape, traj, NULL);
                 if (fst == TS_EIMPOSSIBLE)
                     continue; /* out of range from this site */
+                if (fst == TS_ENOMEM) {
+#pragma omp atomic write
+                    fail_mem = 1;
+                }
                 if (fst < 0) {
                     failed = 1;
                     continue;
@@ -941,6 +945,10 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     const int est = ts_engage(tctx, plans[k], traj, threat->rcs_m2, &eng);
                     if (est >= 0)
                         ts_footprint_cell_from(&eng, &cand[k]);
+                    if (est == TS_ENOMEM) {
+#pragma omp atomic write
+                        fail_mem = 1;
+                    }
                     ts_engagement_free(&eng);
                     memset(&eng, 0, sizeof eng);
                     if (est < 0)
@@ -990,7 +998,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             ts_footprint_free(&outs[k]);
         if (fail_mem)
             return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
-        return ts_error(ctx, TS_EIO, "interrupted");
+        return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     if (progress)
         progress(progress_arg, 1.0);

@@ -13,7 +13,7 @@
 /* As ts_footprint_compute for several defenses at once: every aim point
  * is flown once and engaged by each plans[k], into outs[k].  cancel (may be
  * NULL): polled between cells; when it becomes non-zero the call stops and
- * returns TS_EIO with "interrupted".  fast: 1 boost once, aim many times;
+ * returns TS_EINTERRUPTED.  fast: 1 boost once, aim many times;
  * 0 ts_fly for every aim point (the slow reference). */
 int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                                const ts_engage_plan *const *plans,

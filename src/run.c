@@ -349,7 +349,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         if (st < 0)
             return st;
         if (cancelled(rs))
-            return ts_error(ctx, TS_EIO, "interrupted");
+            return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     step_end(rs);
 
@@ -422,11 +422,13 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         const int master = omp_get_thread_num() == 0;
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n_jobs; k++) {
+            if (!tctx)
+                ts_out_first_note(&fe, k, TS_ENOMEM, NULL);
             if (!tctx || (rs->opts->cancel && *rs->opts->cancel))
                 continue;
             const int s = flight_fly(tctx, &res->earth, jobs[k].threat, jobs[k].f);
             if (s < 0)
-                ts_out_first_note(&fe, k, TS_EINVAL, tctx);
+                ts_out_first_note(&fe, k, s, tctx);
             int d;
 #pragma omp atomic capture
             d = ++done;
@@ -437,7 +439,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
     }
     if (cancelled(rs)) {
         free(jobs);
-        return ts_error(ctx, TS_EIO, "interrupted");
+        return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     if (fe.first >= 0) {
         free(jobs);
@@ -458,6 +460,8 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         for (int k = 0; k < n_eng; k++) {
             const int job = k / nv, v = k % nv;
             const ts_run_flight *f = jobs[job].f;
+            if (!tctx)
+                ts_out_first_note(&fe, k, TS_ENOMEM, NULL);
             if (!tctx || !f->ok || (rs->opts->cancel && *rs->opts->cancel))
                 continue;
             ts_engagement eng;
@@ -465,7 +469,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             const int s = ts_engage(tctx, rs->plans[v], f->traj, jobs[job].threat->rcs_m2, &eng);
             if (s < 0) {
                 ts_engagement_free(&eng);
-                ts_out_first_note(&fe, k, TS_EINVAL, tctx);
+                ts_out_first_note(&fe, k, s, tctx);
                 continue;
             }
             if (job < sc->n_engagements) {
@@ -492,7 +496,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
     }
     free(jobs);
     if (cancelled(rs))
-        return ts_error(ctx, TS_EIO, "interrupted");
+        return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     if (fe.first >= 0)
         return ts_out_first_status(ctx, &fe);
     step_end(rs);
@@ -548,7 +552,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
               f0->n_failed);
         step_end(rs);
         if (cancelled(rs))
-            return ts_error(ctx, TS_EIO, "interrupted");
+            return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
 
     /* 5. sensor coverage */
@@ -681,7 +685,7 @@ static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const
             return st;
         step_end(rs);
         if (cancelled(rs))
-            return ts_error(ctx, TS_EIO, "interrupted");
+            return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     return TS_OK;
 }
@@ -802,7 +806,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
         }
     }
     if (!st && cancelled(&rs))
-        st = ts_error(ctx, TS_EIO, "interrupted");
+        st = ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     /* mkdtemp makes the folder 0700 (POSIX); a finished run gets the mode a
      * plain mkdir would have given it: 0777 less the umask (POSIX mkdir) */
     if (!st && chmod(tmp, 0777 & ~current_umask()))

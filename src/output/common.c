@@ -70,19 +70,23 @@ void ts_out_csv_str(FILE *f, const char *s)
 
 const char *ts_out_doctrine_name(ts_doctrine_mode mode)
 {
-    return mode == TS_DOCTRINE_SHOOT_LOOK_SHOOT ? "shoot-look-shoot" : "salvo";
+    return ts_doctrine_mode_names[mode == TS_DOCTRINE_SHOOT_LOOK_SHOOT];
 }
 
 const char *ts_out_shape_name(ts_flight_shape shape)
 {
-    switch (shape) {
-    case TS_SHAPE_LOFTED:
-        return "lofted";
-    case TS_SHAPE_DEPRESSED:
-        return "depressed";
-    default:
-        return "min-energy";
-    }
+    const int k = shape == TS_SHAPE_LOFTED ? 1 : shape == TS_SHAPE_DEPRESSED ? 2 : 0;
+    return ts_flight_shape_names[k];
+}
+
+const char *ts_out_sensor_kind_name(ts_sensor_kind kind)
+{
+    return ts_sensor_kind_names[kind == TS_SENSOR_INFRARED];
+}
+
+const char *ts_out_sensor_role_name(ts_sensor_role role)
+{
+    return ts_sensor_role_names[role == TS_ROLE_FIRE_CONTROL];
 }
 
 void ts_out_place_label(const ts_run_result *res, const char *name, char *out, size_t size)

@@ -1316,7 +1316,7 @@ int ts_map_create(ts_ctx *ctx, const ts_map_spec *spec, ts_map **out)
     m->legend_corner = -1;
     ts_earth wgs84; /* the ellipsoid of earth.c (NGA.STND.0036) */
     ts_earth_init(&wgs84, TS_EARTH_WGS84, 0);
-    geod_init(&m->geod, wgs84.a_m, wgs84.f);
+    m->geod = *ts_earth_geodesic(&wgs84);
     int rc = TS_OK;
     if (s.projection == TS_MAP_EQC)
         rc = setup_proj(m, remainder(0.5 * (lon0 + lon1), 360.0),

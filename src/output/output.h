@@ -53,9 +53,12 @@ void ts_out_csv_str(FILE *f, const char *s);
 /* Lower-case file-name stem: [a-z0-9-], others become '-'. */
 void ts_slug(const char *in, char *out, size_t size);
 
-/* Descriptions used by several writers. */
+/* Names of enums as the scenario file spells them (the tables of
+ * ts_internal.h; a value out of range gives the first name). */
 const char *ts_out_doctrine_name(ts_doctrine_mode mode);
 const char *ts_out_shape_name(ts_flight_shape shape);
+const char *ts_out_sensor_kind_name(ts_sensor_kind kind);
+const char *ts_out_sensor_role_name(ts_sensor_role role);
 /* Display name of a place: the catalogue's name of a site id, else the
  * id in words ("new-york" -> "New York"), else as written. */
 void ts_out_place_label(const ts_run_result *res, const char *name, char *out, size_t size);

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
+#include "ts_internal.h" /* the enum names (ts_flight_shape_names...) */
 
 #include <math.h>
 #include <stdarg.h>
@@ -70,7 +71,6 @@ static void help(FILE *f)
             "reach).\n");
 }
 
-static const char *shape_names[] = {"min-energy", "lofted", "depressed"};
 
 /* JSON string (ids and names: no control characters expected; quotes and
  * backslashes escaped). */
@@ -488,14 +488,14 @@ static int run(const opts *o, const ts_scenario *sc, const ts_missile *m, const 
         printf(",\n  \"to\": {\"name\": ");
         json_str(to->name);
         printf(", \"lat_deg\": %.4f, \"lon_deg\": %.4f}", to->lat * RAD2DEG, to->lon * RAD2DEG);
-        printf(",\n  \"shape\": \"%s\",\n  \"rcs_m2\": %.4g,\n", shape_names[shape], rcs);
+        printf(",\n  \"shape\": \"%s\",\n  \"rcs_m2\": %.4g,\n", ts_flight_shape_names[shape], rcs);
         printf("  \"burnout_s\": %.1f,\n  \"apogee_km\": %.1f,\n  \"range_km\": %.1f,\n",
                sum.burnout_t_s, sum.apogee_h_m / 1e3, sum.ground_range_m / 1e3);
         if (several)
             printf("  \"flight_time_s\": %.1f,\n  \"variants\": [", sum.flight_time_s);
     } else {
         printf("flight     %s (%s)%s, %s\n", m->name[0] ? m->name : m->id, m->id,
-               m->notional ? ", notional" : "", shape_names[shape]);
+               m->notional ? ", notional" : "", ts_flight_shape_names[shape]);
         printf("           from %s (%s) to %s (%s)\n", from->name, a, to->name, b);
         printf("           %.0f km, apogee %.0f km, burnout %.1f s, flight %.1f s; "
                "RCS %.3g m^2\n", sum.ground_range_m / 1e3, sum.apogee_h_m / 1e3,
@@ -574,7 +574,7 @@ int cmd_engage(int argc, char **argv)
     int shape = -1;
     if (o.shape) {
         for (int i = 0; i < 3; i++)
-            if (!strcmp(o.shape, shape_names[i]))
+            if (!strcmp(o.shape, ts_flight_shape_names[i]))
                 shape = i;
         if (shape < 0)
             return cli_usage_error(CMD, "--shape '%s': expected min-energy, lofted or "

@@ -36,6 +36,8 @@ enum ts_status {
     TS_ENOCONVERGE = -20, /* an iteration failed to converge */
     TS_ENOMEM = -40,      /* out of memory */
     TS_EIO = -41,         /* a file could not be read or written */
+    TS_EINTERRUPTED = -42, /* cancelled by the caller (ts_run_opts.cancel):
+                              nothing was written */
     TS_WNOCONVERGE = 1,   /* converged only loosely: answer usable, see message */
     TS_WNOIMPACT = 2      /* propagation stopped at t_max before impact */
 };
@@ -159,6 +161,15 @@ double ts_traj_t_begin(const ts_traj *traj);
 double ts_traj_t_end(const ts_traj *traj);
 /* Samples the dense output: TS_EINVAL if t_s is outside [begin, end]. */
 int ts_traj_state(const ts_traj *traj, double t_s, ts_state *s_eci);
+/* Samples position, velocity and acceleration (a_eci may be NULL); at an
+ * event's time side < 0 takes the limit from before it, side >= 0 from
+ * after.  TS_EINVAL outside [begin, end] or with fewer than two nodes. */
+int ts_traj_sample(const ts_traj *traj, double t_s, int side, ts_state *s_eci,
+                   ts_vec3 *a_eci);
+/* Time of the last descent through geodetic height h_m after apogee, s
+ * (bisection to 1 ms); < 0 when the flight is not above h_m there. */
+double ts_traj_descent_time(const ts_earth *earth, const ts_traj *traj,
+                            double h_m);
 int ts_traj_n_events(const ts_traj *traj);
 const ts_event *ts_traj_event(const ts_traj *traj, int i);
 /* First event of a kind, or NULL. */
@@ -387,6 +398,15 @@ double ts_sensor_range(const ts_sensor *sensor, double rcs_m2);
  * range against rcs_m2. */
 int ts_sensor_sees(const ts_earth *earth, const ts_sensor *sensor,
                    const ts_vec3 *r_ecef, double rcs_m2);
+
+/* The ground a radar covers against a target at geodetic height h_m of
+ * radar cross section rcs_m2: for n_az azimuths evenly from north, the
+ * farthest point at which the target is seen (to 1 km; the site where none
+ * is), into the caller's lat_rad[n_az], lon_rad[n_az].  TS_EINVAL when
+ * n_az < 1. */
+int ts_sensor_coverage_ring(const ts_earth *earth, const ts_sensor *sensor,
+                            double h_m, double rcs_m2, int n_az,
+                            double *lat_rad, double *lon_rad);
 
 /* The radar equation for one dwell, to derive a reference range from a
  * radar's physical parameters: R^4 = P_av t G A_e sigma / ((4 pi)^2 k T_s L
@@ -797,8 +817,8 @@ typedef struct {
  * folder (docs/report-format.md): everything goes to a temporary folder
  * beside out_dir, renamed into place only when complete, so a failed or
  * cancelled run leaves nothing and an earlier folder is replaced only by a
- * complete one.  Status: TS_OK; TS_EIO (files, or "interrupted"); others
- * from the modules. */
+ * complete one.  Status: TS_OK; TS_EINTERRUPTED once *opts->cancel became
+ * non-zero; TS_EIO (files); TS_ENOMEM; others from the modules. */
 int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts);
 
 /* ------------------------------------------------------------------------ */

@@ -39,7 +39,6 @@ static const struct {
 };
 #define N_REGIONS ((int)(sizeof regions / sizeof regions[0]))
 
-static const char *const shape_names[] = {"min-energy", "lofted", "depressed", NULL};
 static const char *const earth_names[] = {"wgs84", "sphere", NULL};
 
 typedef struct {
@@ -999,7 +998,7 @@ static void read_threats(loader *L, const ts_y_node *threats, ts_scenario *sc)
         t->shape = TS_SHAPE_MIN_ENERGY;
         const ts_y_node *sh = ts_y_get(m, "shape");
         int shape = 0;
-        if (sh && ts_y_enum(&L->errs, sh, "shape", shape_names, &shape))
+        if (sh && ts_y_enum(&L->errs, sh, "shape", ts_flight_shape_names, &shape))
             bad++;
         t->shape = (ts_flight_shape)shape;
         /* Nominal warhead RCS 0.1 m^2 (SOURCES.md, "warhead radar cross

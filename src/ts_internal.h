@@ -49,6 +49,23 @@ static inline ts_vec3 ts_v3_cross(ts_vec3 a, ts_vec3 b)
 }
 static inline ts_vec3 ts_v3_unit(ts_vec3 a) { return ts_v3_scale(a, 1.0 / ts_v3_norm(a)); }
 
+/* ---- names of enums in scenario files and output ------------------------ */
+/* Indexed by the enum's value, NULL-terminated: ts_flight_shape
+ * (missile.c); ts_sensor_kind, ts_sensor_role, ts_doctrine_mode
+ * (catalog.c, the catalogue's vocabulary). */
+extern const char *const ts_flight_shape_names[], *const ts_sensor_kind_names[],
+    *const ts_sensor_role_names[], *const ts_doctrine_mode_names[];
+
+/* ---- geodesics (earth.c) ------------------------------------------------- */
+/* PROJ's solver for the ellipsoid of earth, initialised once per ellipsoid
+ * and thread (geodesic.h; not owned). */
+struct geod_geodesic;
+const struct geod_geodesic *ts_earth_geodesic(const ts_earth *earth);
+
+/* ---- longitudes (earth.c) ------------------------------------------------ */
+/* Wraps a longitude into [-180, 180), degrees. */
+double ts_wrap_lon_deg(double lon_deg);
+
 /* ---- root bracketing ----------------------------------------------------- */
 /* One update of the Illinois false-position method (Dowell & Jarratt 1971,
  * BIT 11:168): the new point x with value fx replaces end a (with fa) when

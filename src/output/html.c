@@ -464,7 +464,7 @@ static void assumptions(FILE *f, const ts_run_result *res)
                         ts_out_fmt(b2, sizeof b2, s->ir_latency_s, 0));
             else
                 fprintf(f, "%s radar, %s km against %s m&sup2;%s, track in %s s",
-                        s->role == TS_ROLE_FIRE_CONTROL ? "fire-control" : "early-warning",
+                        ts_out_sensor_role_name(s->role),
                         ts_out_fmt(b1, sizeof b1, s->ref_range_m / 1e3, 0),
                         ts_out_fmt(b2, sizeof b2, s->ref_rcs_m2, 2), s->needs_cue ? ", needs a cue" : "",
                         ts_out_fmt(b3, sizeof b3, s->track_s, 0));
@@ -545,8 +545,9 @@ static void files(FILE *f, const ts_run_result *res)
 }
 
 /* Writes dir/index.html. */
-int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     const ts_scenario *sc = res->sc;
     FILE *f = ts_out_open(ctx, dir, "index.html");
     if (!f)

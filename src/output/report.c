@@ -112,8 +112,8 @@ static json_t *sensor(const ts_sensor *s)
     set(o, "id", json_string(s->id));
     set(o, "name", json_string(s->name));
     set(o, "owner", json_string(s->owner));
-    set(o, "kind", json_string(s->kind == TS_SENSOR_RADAR ? "radar" : "infrared"));
-    set(o, "role", json_string(s->role == TS_ROLE_FIRE_CONTROL ? "fire-control" : "early-warning"));
+    set(o, "kind", json_string(ts_out_sensor_kind_name(s->kind)));
+    set(o, "role", json_string(ts_out_sensor_role_name(s->role)));
     set(o, "site", json_string(s->site_id));
     set(o, "lat_deg", deg(s->lat_rad));
     set(o, "lon_deg", deg(s->lon_rad));
@@ -495,8 +495,9 @@ static json_t *coverage(const ts_run_result *res)
 }
 
 /* Writes dir/report.json. */
-int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     json_t *root = json_object();
     set(root, "format", json_string("thirdsite-report"));
     set(root, "format_version", json_integer(REPORT_FORMAT_VERSION));

@@ -252,8 +252,9 @@ static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
 }
 
 /* Writes every table of the run under dir/tables/. */
-int ts_out_tables(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_tables(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     int st = engagements_csv(ctx, res, dir);
     if (!st)
         st = footprints_csv(ctx, res, dir);

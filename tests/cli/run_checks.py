@@ -214,8 +214,10 @@ def check_report(d):
     v0, v1 = fp["variants"]
     # regressions (first complete run): the edge of the defended area runs
     # through the box, so both kinds of cells are there
-    near(v0["defended_land_share"], 0.726, 0.08, "base: defended share of the land (regression)")
-    near(v1["defended_land_share"], 0.814, 0.08, "fast-gbi: defended share of the land (regression)")
+    # (0.726 and 0.814 before the EMR's el_min went from 0 to 2 deg, a later
+    # first detection: data/sensors.yaml)
+    near(v0["defended_land_share"], 0.543, 0.08, "base: defended share of the land (regression)")
+    near(v1["defended_land_share"], 0.631, 0.08, "fast-gbi: defended share of the land (regression)")
     check(v0["shots_histogram"][0] > 0 and v0["cells_defended"] > 0,
           "base: want defended and undefended cells, got %s" % v0["shots_histogram"])
     # a faster interceptor never defends less (DESIGN: property of the models)

@@ -710,9 +710,12 @@ typedef struct {
 
 typedef struct {
     char name[TS_NAME_LEN];    /* unique among the matrices */
-    int threat;                /* the missile, as a threat */
+    int threat;                /* the first (or only) threat */
     int n_from, n_to;
-    ts_place *from, *to;       /* owned */
+    ts_place *from, *to;       /* owned; rows (bases) and columns (targets) */
+    int *row_threat;           /* owned, [n_from]: the threat each row flies
+                                  (a matrix of several `threats` has one row
+                                  per base and missile) */
 } ts_matrix_spec;
 
 typedef struct {

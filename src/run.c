@@ -409,7 +409,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             for (int b = 0; b < sp->n_to; b++) {
                 ts_run_flight *f = &rm->flights[a * sp->n_to + b];
                 flight_init(f, &sp->from[a], &sp->to[b]);
-                jobs[j].threat = &sc->threats[sp->threat];
+                jobs[j].threat = &sc->threats[sp->row_threat[a]];
                 jobs[j++].f = f;
             }
     }

@@ -1391,10 +1391,63 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
     free(names);
 }
 
+/* The matrix's threats: `threat` (one) or `threats` (a list, each flown
+ * from its own `from`), exactly one of the two.  Returns the number of
+ * problems; on success *idx (owned) holds the n threat indices. */
+static int matrix_threats(loader *L, const ts_y_node *m, const ts_scenario *sc,
+                          const ts_y_node *threats, int **idx, int *n)
+{
+    const ts_y_node *one = ts_y_get(m, "threat"), *many = ts_y_get(m, "threats");
+    *idx = NULL;
+    *n = 0;
+    if (one && many) {
+        ts_y_err(&L->errs, many, "a matrix takes 'threat' or 'threats', not both");
+        return 1;
+    }
+    if (!one && !many) {
+        ts_y_err(&L->errs, m, "missing required key 'threat' (or 'threats') in a matrix");
+        return 1;
+    }
+    if (many && many->kind != TS_Y_SEQ) {
+        ts_y_expect(&L->errs, many, TS_Y_SEQ, "'threats'");
+        return 1;
+    }
+    if (many && many->n == 0) {
+        ts_y_err(&L->errs, many, "empty list for 'threats'");
+        return 1;
+    }
+    const int count = many ? many->n : 1;
+    int *t = calloc((size_t)count, sizeof *t);
+    if (!t)
+        return 1;
+    int bad = 0;
+    for (int i = 0; i < count; i++) {
+        const ts_y_node *it = many ? many->item[i] : one;
+        t[i] = threat_ref(L, it, "a matrix", sc, threats);
+        if (t[i] < 0) {
+            bad++;
+            continue;
+        }
+        for (int j = 0; j < i; j++)
+            if (t[j] == t[i]) {
+                ts_y_err(&L->errs, it, "threat '%s' listed twice in 'threats'", it->text);
+                bad++;
+                break;
+            }
+    }
+    if (bad) {
+        free(t);
+        return bad;
+    }
+    *idx = t;
+    *n = count;
+    return 0;
+}
+
 static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
                           const ts_y_node *threats)
 {
-    static const char *const keys[] = {"name", "threat", "from", "to", NULL};
+    static const char *const keys[] = {"name", "threat", "threats", "from", "to", NULL};
     char(*names)[TS_NAME_LEN];
     sc->matrices = analysis_list(L, list, "'matrix'", sizeof *sc->matrices, &names);
     if (!sc->matrices)
@@ -1405,24 +1458,48 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
         memset(x, 0, sizeof *x);
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "a matrix"))
             continue;
-        const ts_y_node *to, *from = ts_y_get(m, "from");
-        int bad = analysis_head(L, m, "a matrix", keys, "to", sc, threats, &x->threat, &to);
+        const ts_y_node *from = ts_y_get(m, "from");
+        int *tix = NULL, n_t = 0;
+        int bad = ts_y_check_keys(&L->errs, m, "a matrix", keys);
+        bad += matrix_threats(L, m, sc, threats, &tix, &n_t);
+        const ts_y_node *to = ts_y_require(&L->errs, m, "to", "a matrix");
+        x->threat = tix ? tix[0] : -1;
         if (!to)
             bad++;
         else
             bad += read_places(L, to, "'to'", &x->to, &x->n_to);
-        if (from)
+        if (from && ts_y_get(m, "threats")) {
+            ts_y_err(&L->errs, from, "a matrix with 'threats' takes its bases from each "
+                     "threat's 'from' (give 'from' in the threats)");
+            bad++;
+        } else if (from) {
             bad += read_places(L, from, "'from'", &x->from, &x->n_from);
-        else if (x->threat >= 0) {
-            const ts_threat *t = &sc->threats[x->threat];
-            x->from = calloc((size_t)t->n_from, sizeof *x->from);
-            if (!x->from)
-                bad++;
-            else {
-                memcpy(x->from, t->from, (size_t)t->n_from * sizeof *x->from);
-                x->n_from = t->n_from;
+            if (tix && x->from) {
+                x->row_threat = calloc((size_t)x->n_from, sizeof *x->row_threat);
+                if (!x->row_threat)
+                    bad++;
+                else
+                    for (int a = 0; a < x->n_from; a++)
+                        x->row_threat[a] = tix[0];
             }
+        } else if (tix) {
+            /* one row per (base, missile): each threat's bases, in order */
+            int rows = 0;
+            for (int k = 0; k < n_t; k++)
+                rows += sc->threats[tix[k]].n_from;
+            x->from = calloc((size_t)rows, sizeof *x->from);
+            x->row_threat = calloc((size_t)rows, sizeof *x->row_threat);
+            if (!x->from || !x->row_threat)
+                bad++;
+            else
+                for (int k = 0; k < n_t; k++) {
+                    const ts_threat *t = &sc->threats[tix[k]];
+                    memcpy(x->from + x->n_from, t->from, (size_t)t->n_from * sizeof *x->from);
+                    for (int a = 0; a < t->n_from; a++)
+                        x->row_threat[x->n_from++] = tix[k];
+                }
         }
+        free(tix);
         char fallback[TS_NAME_LEN];
         snprintf(fallback, sizeof fallback, i == 0 ? "matrix" : "matrix-%d", i + 1);
         if (!bad && analysis_name(L, m, "matrix", x->name, fallback, names, sc->n_matrices))
@@ -1430,7 +1507,9 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
         if (bad) {
             free(x->from);
             free(x->to);
+            free(x->row_threat);
             x->from = x->to = NULL;
+            x->row_threat = NULL;
             continue;
         }
         snprintf(names[sc->n_matrices], TS_NAME_LEN, "%s", x->name);
@@ -1475,6 +1554,7 @@ void ts_scenario_free(ts_scenario *sc)
         for (int i = 0; i < sc->n_matrices; i++) {
             free(sc->matrices[i].from);
             free(sc->matrices[i].to);
+            free(sc->matrices[i].row_threat);
         }
     free(sc->matrices);
     free(sc);

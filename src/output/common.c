@@ -258,3 +258,47 @@ const ts_out_writer *ts_out_writers(int *n)
     *n = (int)(sizeof writers / sizeof writers[0]);
     return writers;
 }
+
+const ts_threat *ts_out_row_threat(const ts_scenario *sc, const ts_matrix_spec *sp, int row)
+{
+    return &sc->threats[sp->row_threat ? sp->row_threat[row] : sp->threat];
+}
+
+void ts_out_matrix_missiles(const ts_scenario *sc, const ts_matrix_spec *sp, char *out,
+                            size_t size)
+{
+    int seen[64], n = 0;
+    for (int a = 0; a < sp->n_from && n < 64; a++) {
+        const int t = sp->row_threat ? sp->row_threat[a] : sp->threat;
+        int dup = 0;
+        for (int k = 0; k < n; k++)
+            dup |= seen[k] == t;
+        if (!dup)
+            seen[n++] = t;
+    }
+    out[0] = '\0';
+    for (int k = 0; k < n; k++) {
+        const ts_missile *m = &sc->threats[seen[k]].missile;
+        char s[TS_NAME_LEN];
+        ts_out_short(m->name[0] ? m->name : m->id, s, sizeof s);
+        const size_t len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", k == 0 ? "" : k == n - 1 ? " and " : ", ", s);
+    }
+}
+void ts_out_row_label(const ts_run_result *res, const ts_matrix_spec *sp, int row, char *out,
+                      size_t size)
+{
+    char place[TS_NAME_LEN * 2];
+    ts_out_place_short(res, sp->from[row].name, place, sizeof place);
+    int several = 0;
+    for (int a = 1; a < sp->n_from && sp->row_threat; a++)
+        several |= sp->row_threat[a] != sp->row_threat[0];
+    if (!several) {
+        snprintf(out, size, "%s", place);
+        return;
+    }
+    const ts_missile *m = &ts_out_row_threat(res->sc, sp, row)->missile;
+    char s[TS_NAME_LEN];
+    ts_out_short(m->name[0] ? m->name : m->id, s, sizeof s);
+    snprintf(out, size, "%s from %s", s, place);
+}

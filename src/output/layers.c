@@ -191,7 +191,7 @@ static int collect_sites(const ts_run_result *res, site_list *l)
     for (int m = 0; m < sc->n_matrices && !st; m++) {
         const ts_matrix_spec *sp = &sc->matrices[m];
         for (int k = 0; k < sp->n_from && !st; k++)
-            st = add_site(l, res, sp->from[k].name, "launch", sc->threats[sp->threat].missile.id,
+            st = add_site(l, res, sp->from[k].name, "launch", ts_out_row_threat(sc, sp, k)->missile.id,
                           sp->from[k].lat_rad, sp->from[k].lon_rad);
         for (int k = 0; k < sp->n_to && !st; k++)
             st = add_site(l, res, sp->to[k].name, "target", "", sp->to[k].lat_rad, sp->to[k].lon_rad);
@@ -405,7 +405,9 @@ static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char 
             items[k].f = &res->matrices[m].flights[i];
             items[k].kind = "matrix";
             items[k].name = "";
-            items[k++].missile = sc->threats[res->matrices[m].spec->threat].missile.id;
+            items[k++].missile =
+                ts_out_row_threat(sc, res->matrices[m].spec, i / res->matrices[m].spec->n_to)
+                    ->missile.id;
         }
     FILE *fg = ts_out_open(ctx, dir, "layers/trajectories.geojson");
     FILE *fk = fg ? ts_out_open(ctx, dir, "layers/trajectories.kml") : NULL;

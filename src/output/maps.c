@@ -309,8 +309,8 @@ static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, in
                     n_flown++;
                     n_eng += rm->cells[v * nf + i].engaged;
                 }
-            char title[512], sub[512], src[512], mname[TS_NAME_LEN];
-            ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, mname, sizeof mname);
+            char title[512], sub[512], src[512], mname[4 * TS_NAME_LEN];
+            ts_out_matrix_missiles(sc, sp, mname, sizeof mname);
             snprintf(title, sizeof title, "Could the interceptors engage %s flights to these targets?",
                      mname);
             snprintf(sub, sizeof sub,

@@ -67,6 +67,15 @@ void ts_out_place_label(const ts_run_result *res, const char *name, char *out, s
 void ts_out_place_short(const ts_run_result *res, const char *name, char *out, size_t size);
 /* A missile's display name, cut the same way. */
 void ts_out_short(const char *text, char *out, size_t size);
+/* Matrices of several threats (one row per base and missile): the threat
+ * row `row` flies; the missiles of the matrix in words ("SS-19, SS-25 and
+ * Topol-M", one name when all rows fly one); a row's label, "SS-19 from
+ * Kozelsk" (the place alone when all rows fly one missile). */
+const ts_threat *ts_out_row_threat(const ts_scenario *sc, const ts_matrix_spec *sp, int row);
+void ts_out_matrix_missiles(const ts_scenario *sc, const ts_matrix_spec *sp, char *out,
+                            size_t size);
+void ts_out_row_label(const ts_run_result *res, const ts_matrix_spec *sp, int row, char *out,
+                      size_t size);
 /* A footprint's region for titles: "Europe", "North America", or its box
  * ("36-48\xc2\xb0N, 90-66\xc2\xb0W"). */
 void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size);

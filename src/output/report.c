@@ -419,6 +419,16 @@ static json_t *matrices(const ts_run_result *res)
         set(o, "name", json_string(rm->slug));
         set(o, "threat", json_string(sc->threats[sp->threat].id));
         set(o, "missile", json_string(sc->threats[sp->threat].missile.id));
+        json_t *ths = json_array();
+        for (int i = 0; i < sp->n_from; i++) {
+            const ts_threat *rt = ts_out_row_threat(sc, sp, i);
+            int dup = 0;
+            for (int k = 0; k < i; k++)
+                dup |= ts_out_row_threat(sc, sp, k) == rt;
+            if (!dup)
+                json_array_append_new(ths, json_string(rt->id));
+        }
+        set(o, "threats", ths);
         json_t *fr = json_array(), *to = json_array();
         for (int i = 0; i < sp->n_from; i++)
             json_array_append_new(fr, place(res, &sp->from[i]));
@@ -431,6 +441,9 @@ static json_t *matrices(const ts_run_result *res)
             json_t *x = flight(&rm->flights[i]);
             json_object_set_new(x, "from", json_string(rm->flights[i].from_name));
             json_object_set_new(x, "to", json_string(rm->flights[i].to_name));
+            const ts_threat *rt = ts_out_row_threat(sc, sp, i / sp->n_to);
+            json_object_set_new(x, "threat", json_string(rt->id));
+            json_object_set_new(x, "missile", json_string(rt->missile.id));
             json_array_append_new(fl, x);
         }
         set(o, "flights", fl);

@@ -227,7 +227,8 @@ static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
                 const ts_run_flight *fl = &rm->flights[i];
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
                 CSV_STRS(f, rm->slug, sc->variants[v].name,
-                         sc->threats[rm->spec->threat].missile.id, fl->from_name, fl->to_name);
+                         ts_out_row_threat(sc, rm->spec, i / rm->spec->n_to)->missile.id,
+                         fl->from_name, fl->to_name);
                 fprintf(f, ",%d", fl->ok);
                 flight_cols(f, fl);
                 if (!fl->ok) {

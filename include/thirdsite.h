@@ -642,6 +642,7 @@ typedef struct {
     ts_battery_result *batteries; /* owned, one per defense battery */
     double p_kill_by[TS_N_FRAMINGS]; /* all batteries together, per framing */
     int engaged_by[TS_N_FRAMINGS];   /* some battery has a shot, per framing */
+    ts_framing headline;         /* the doctrine's headline framing */
     double p_kill;               /* the headline framing's */
     int defended;                /* the headline framing's engaged */
 } ts_engagement;
@@ -652,6 +653,7 @@ typedef struct ts_engage_plan ts_engage_plan;
 int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
                           const ts_defense *defense, ts_engage_plan **out);
 void ts_engage_plan_free(ts_engage_plan *plan);
+ts_framing ts_engage_plan_headline(const ts_engage_plan *plan);
 
 /* Engages one threat flight (its trajectory from launch, t = 0, with
  * burnout and impact events) of radar cross section rcs_m2. */
@@ -765,13 +767,24 @@ typedef enum {
     TS_CELL_DEFENDED = 1
 } ts_cell_status;
 
+/* One framing's verdict on an aim point. */
 typedef struct {
-    signed char status;  /* ts_cell_status */
+    signed char status;  /* ts_cell_status (DEFENDED: a shot is possible:
+                            "within reach" in the kinematic framing) */
     unsigned char shots; /* shot opportunities against the worst launch site */
-    float p_kill;        /* kill probability, worst launch site */
+    float p_kill;        /* kill probability (notional SSPK), worst site */
     float margin_s;      /* launch-window slack, worst launch site, s: the
                             best battery's margin_s; NAN when no battery
                             has a launch window (and when unreachable) */
+} ts_footprint_verdict;
+
+typedef struct {
+    /* the headline framing's verdict (doctrine.headline), as by[] holds it */
+    signed char status;
+    unsigned char shots;
+    float p_kill;
+    float margin_s;
+    ts_footprint_verdict by[TS_N_FRAMINGS]; /* each framing, its own worst site */
 } ts_footprint_cell;
 
 typedef struct {
@@ -779,7 +792,8 @@ typedef struct {
     double lat_min_rad, lon_min_rad, step_rad; /* cell centres at min + (i+0.5) step */
     ts_footprint_cell *cells;  /* owned; cells[i_lat * n_lon + i_lon] */
     double region_area_m2;     /* all cells (ellipsoidal cell areas) */
-    double defended_area_m2;
+    double defended_area_m2;   /* the headline framing's */
+    double defended_area_by_m2[TS_N_FRAMINGS];
     int shots_histogram[TS_MAX_SHOTS + 1]; /* reachable cells by shots
                                   (0..TS_MAX_SHOTS; 0: undefended) */
     int n_failed;              /* cells where a flight or an engagement

@@ -241,6 +241,13 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
     return TS_OK;
 }
 
+/* The headline framing of the plan's doctrine. */
+ts_framing ts_engage_plan_headline(const ts_engage_plan *plan)
+{
+    return plan->def.doctrine.headline == TS_FRAMING_KINEMATIC ? TS_FRAMING_KINEMATIC
+                                                                : TS_FRAMING_SUPPORTED;
+}
+
 void ts_engage_plan_free(ts_engage_plan *plan)
 {
     if (!plan)
@@ -1071,6 +1078,7 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
         out->p_kill_by[f] = 1.0 - none[f];
     int hl = d->doctrine.headline == TS_FRAMING_KINEMATIC ? TS_FRAMING_KINEMATIC
                                                           : TS_FRAMING_SUPPORTED;
+    out->headline = (ts_framing)hl;
     out->p_kill = out->p_kill_by[hl];
     out->defended = out->engaged_by[hl];
     out->flight_time_s = (imp ? imp->t_s : t1);

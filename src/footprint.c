@@ -94,15 +94,16 @@ double ts_cell_area(const ts_earth *earth, double lat_lo_rad, double lat_hi_rad,
     return dlon_rad * (zone(earth, lat_hi_rad) - zone(earth, lat_lo_rad));
 }
 
-/* The cell of one engagement: status, shots summed over batteries (capped
- * at TS_MAX_SHOTS), the engagement's kill probability, and the largest
- * launch-window margin of any battery (NAN when none has a window). */
-void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
+/* The verdict of one engagement under framing f: status, shots summed
+ * over batteries (capped at TS_MAX_SHOTS), the engagement's kill
+ * probability, and the largest launch-window margin of any battery (NAN
+ * when none has a window). */
+static void verdict_from(const ts_engagement *eng, int f, ts_footprint_verdict *v)
 {
     int shots = 0;
     double margin = NAN;
     for (int b = 0; b < eng->n_batteries; b++) {
-        const ts_battery_result *br = &eng->batteries[b];
+        const ts_battery_framing *br = &eng->batteries[b].framing[f];
         shots += br->shots > 0 ? br->shots : 0;
         if (br->has_launch_window && isfinite(br->margin_s) &&
             (isnan(margin) || br->margin_s > margin))
@@ -110,18 +111,46 @@ void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
     }
     if (shots > TS_MAX_SHOTS)
         shots = TS_MAX_SHOTS;
+    v->status = eng->engaged_by[f] ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED;
+    v->shots = (unsigned char)shots;
+    v->p_kill = (float)(eng->p_kill_by[f] >= 0.0 ? eng->p_kill_by[f] : 0.0);
+    v->margin_s = (float)margin;
+}
+
+/* The headline fields of a cell from its verdicts. */
+static void cell_headline(ts_footprint_cell *cell, ts_framing headline)
+{
+    const ts_footprint_verdict *v = &cell->by[headline];
+    cell->status = v->status;
+    cell->shots = v->shots;
+    cell->p_kill = v->p_kill;
+    cell->margin_s = v->margin_s;
+}
+
+/* The cell of one engagement: each framing's verdict, and the headline's. */
+void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
+{
     memset(cell, 0, sizeof *cell); /* padding too: cells compare byte for byte */
-    cell->status = eng->defended ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED;
-    cell->shots = (unsigned char)shots;
-    cell->p_kill = (float)(eng->p_kill >= 0.0 ? eng->p_kill : 0.0);
-    cell->margin_s = (float)margin;
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        verdict_from(eng, f, &cell->by[f]);
+    cell_headline(cell, eng->headline);
+}
+
+/* Keeps in *worst, framing by framing, the worse of itself and cand. */
+void ts_footprint_cell_keep_worst(ts_footprint_cell *worst, const ts_footprint_cell *cand,
+                                  ts_framing headline)
+{
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        if (ts_footprint_verdict_worse(&cand->by[f], &worst->by[f]))
+            worst->by[f] = cand->by[f];
+    cell_headline(worst, headline);
 }
 
 /* Orders the engagements from one aim point for the defense's worst case:
  * undefended before defended, then fewer shots, a lower kill probability, a
  * smaller margin (no margin counts as the smallest).  Returns 1 when a is
  * strictly worse than b. */
-int ts_footprint_cell_worse(const ts_footprint_cell *a, const ts_footprint_cell *b)
+int ts_footprint_verdict_worse(const ts_footprint_verdict *a, const ts_footprint_verdict *b)
 {
     if (a->status != b->status)
         return a->status < b->status;
@@ -958,9 +987,13 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     failed = 1;
                     continue;
                 }
-                for (k = 0; k < n_plans; k++)
-                    if (!reached || ts_footprint_cell_worse(&cand[k], &worst[k]))
+                for (k = 0; k < n_plans; k++) {
+                    if (!reached)
                         worst[k] = cand[k];
+                    else
+                        ts_footprint_cell_keep_worst(&worst[k], &cand[k],
+                                                     ts_engage_plan_headline(plans[k]));
+                }
                 reached = 1;
             }
             for (int k = 0; k < n_plans; k++) {
@@ -969,10 +1002,11 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     *out = worst[k];
                 } else {
                     memset(out, 0, sizeof *out);
-                    out->status = TS_CELL_UNREACHABLE;
-                    out->shots = 0;
-                    out->p_kill = 0.0f;
-                    out->margin_s = NAN;
+                    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+                        out->by[f].status = TS_CELL_UNREACHABLE;
+                        out->by[f].margin_s = NAN;
+                    }
+                    cell_headline(out, TS_FRAMING_SUPPORTED);
                 }
             }
             if (failed) {
@@ -1014,6 +1048,9 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                 fp->region_area_m2 += area;
                 if (c->status == TS_CELL_DEFENDED)
                     fp->defended_area_m2 += area;
+                for (int f = 0; f < TS_N_FRAMINGS; f++)
+                    if (c->by[f].status == TS_CELL_DEFENDED)
+                        fp->defended_area_by_m2[f] += area;
                 if (c->status != TS_CELL_UNREACHABLE)
                     fp->shots_histogram[c->shots <= TS_MAX_SHOTS ? c->shots : TS_MAX_SHOTS]++;
             }

@@ -47,9 +47,13 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site,
 /* Worst case over launch sites: 1 when engagement a is worse for the
  * defense than b (undefended before defended, then fewer shots, lower
  * kill probability, smaller margin). */
-int ts_footprint_cell_worse(const ts_footprint_cell *a, const ts_footprint_cell *b);
-/* The cell of one engagement. */
+int ts_footprint_verdict_worse(const ts_footprint_verdict *a, const ts_footprint_verdict *b);
+/* The cell of one engagement: each framing's verdict and the headline's. */
 void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell);
+/* Keeps in *worst, framing by framing, the worse of itself and cand (each
+ * framing's worst launch site); the headline fields follow. */
+void ts_footprint_cell_keep_worst(ts_footprint_cell *worst, const ts_footprint_cell *cand,
+                                  ts_framing headline);
 /* Area of one cell of a grid row (ellipsoid), m^2. */
 double ts_cell_area(const ts_earth *earth, double lat_lo_rad, double lat_hi_rad,
                     double dlon_rad);
@@ -66,5 +70,9 @@ int ts_footprint_land(const ts_earth *earth, const ts_geo *geo, int n,
                       const ts_footprint *fp, unsigned char *land,
                       double *cell_area_m2, double *land_area_m2,
                       double *defended_m2, double *reachable_m2);
+/* Defended land of n footprints under each framing (landmask.c):
+ * defended_by_m2[v * TS_N_FRAMINGS + f], m^2. */
+void ts_footprint_land_by_framing(int n, const ts_footprint *fp, const unsigned char *land,
+                                  const double *cell_area_m2, double *defended_by_m2);
 
 #endif /* TS_FOOTPRINT_INTERNAL_H */

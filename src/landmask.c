@@ -141,3 +141,23 @@ int ts_footprint_land(const ts_earth *earth, const ts_geo *geo, int n, const ts_
     }
     return TS_OK;
 }
+
+/*
+ * Defended land of n footprints under each framing (cells whose verdict
+ * in that framing is TS_CELL_DEFENDED), from the land mask and cell areas
+ * of ts_footprint_land: defended_by_m2[v * TS_N_FRAMINGS + f], m^2, summed
+ * in grid order.
+ */
+void ts_footprint_land_by_framing(int n, const ts_footprint *fp, const unsigned char *land,
+                                  const double *cell_area_m2, double *defended_by_m2)
+{
+    const int nc = fp[0].n_lat * fp[0].n_lon;
+    for (int v = 0; v < n; v++)
+        for (int f = 0; f < TS_N_FRAMINGS; f++) {
+            double sum = 0.0;
+            for (int i = 0; i < nc; i++)
+                if (land[i] && fp[v].cells[i].by[f].status == TS_CELL_DEFENDED)
+                    sum += cell_area_m2[i / fp[0].n_lon];
+            defended_by_m2[v * TS_N_FRAMINGS + f] = sum;
+        }
+}

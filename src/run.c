@@ -83,15 +83,16 @@ static int flight_fly(ts_ctx *ctx, const ts_earth *earth, const ts_threat *th, t
 }
 
 /* The matrix cell of one engagement. */
-static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
+static void matrix_verdict(const ts_engagement *eng, int f, ts_run_matrix_verdict *c)
 {
     memset(c, 0, sizeof *c);
     c->battery = -1;
-    c->defended = eng->defended;
-    c->p_kill = eng->p_kill;
+    c->p_kill = eng->p_kill_by[f];
     for (int b = 0; b < eng->n_batteries; b++) {
-        const ts_battery_result *br = &eng->batteries[b];
+        const ts_battery_framing *br = &eng->batteries[b].framing[f];
         c->shots += br->shots;
+        if (br->refused != TS_REFUSE_NONE && c->refused == TS_REFUSE_NONE)
+            c->refused = br->refused;
         if (!br->has_intercept_window)
             continue;
         c->engaged = 1;
@@ -102,8 +103,30 @@ static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
             c->launch_s[1] = br->launch_s[1];
             c->intercept_s[0] = br->intercept_s[0];
             c->intercept_s[1] = br->intercept_s[1];
+            c->has_intercept = br->shots > 0;
+            if (c->has_intercept)
+                c->intercept = br->intercept[0];
         }
     }
+    if (c->engaged)
+        c->refused = TS_REFUSE_NONE;
+}
+
+/* The matrix cell of one engagement: both framings, the headline copied. */
+static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        matrix_verdict(eng, f, &c->by[f]);
+    const ts_run_matrix_verdict *h = &c->by[eng->headline];
+    c->engaged = h->engaged;
+    c->defended = eng->defended;
+    c->battery = h->battery;
+    memcpy(c->launch_s, h->launch_s, sizeof c->launch_s);
+    memcpy(c->intercept_s, h->intercept_s, sizeof c->intercept_s);
+    c->margin_s = h->margin_s;
+    c->p_kill = h->p_kill;
+    c->shots = h->shots;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -214,6 +237,7 @@ static void result_free(ts_run_result *res)
         free(rf->cell_area_m2);
         free(rf->defended_land_m2);
         free(rf->reachable_land_m2);
+        free(rf->defended_land_by_m2);
     }
     free(res->footprints);
     for (int m = 0; m < res->n_matrices; m++) {
@@ -530,7 +554,9 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         rf->fp = calloc((size_t)nv, sizeof *rf->fp);
         rf->defended_land_m2 = calloc((size_t)nv, sizeof(double));
         rf->reachable_land_m2 = calloc((size_t)nv, sizeof(double));
-        if (!rf->fp || !rf->defended_land_m2 || !rf->reachable_land_m2)
+        rf->defended_land_by_m2 = calloc((size_t)nv * TS_N_FRAMINGS, sizeof(double));
+        if (!rf->fp || !rf->defended_land_m2 || !rf->reachable_land_m2 ||
+            !rf->defended_land_by_m2)
             return ts_error(ctx, TS_ENOMEM, "out of memory");
         st = ts_footprint_compute_multi(ctx, &res->earth, nv,
                                         (const ts_engage_plan *const *)rs->plans,
@@ -548,6 +574,8 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
                                &rf->land_area_m2, rf->defended_land_m2, rf->reachable_land_m2);
         if (st)
             return ts_error(ctx, st, "out of memory");
+        ts_footprint_land_by_framing(nv, rf->fp, rf->land, rf->cell_area_m2,
+                                     rf->defended_land_by_m2);
         logf_(rs, "  %d x %d cells, %d variants, failed cells %d\n", f0->n_lat, f0->n_lon, nv,
               f0->n_failed);
         step_end(rs);

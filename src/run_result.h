@@ -38,12 +38,27 @@ typedef struct {
     unsigned char *land;       /* [n_cells]: cell centre on land */
     double *cell_area_m2;      /* [n_lat]: area of one cell of each row */
     double land_area_m2;       /* region land */
-    double *defended_land_m2;  /* [n_variants] */
+    double *defended_land_m2;  /* [n_variants] (the headline framing) */
+    double *defended_land_by_m2; /* [n_variants * TS_N_FRAMINGS] */
     double *reachable_land_m2; /* [n_variants] (same for all variants) */
 } ts_run_footprint;
 
-/* One base -> target flight of the matrix, for one variant. */
+/* One base -> target flight of the matrix, for one variant, under one
+ * framing. */
 typedef struct {
+    int engaged;               /* some battery has an intercept window */
+    int battery;               /* battery with the largest margin, -1 none */
+    double launch_s[2], intercept_s[2]; /* that battery's windows */
+    double margin_s;
+    double p_kill;
+    int shots;
+    int has_intercept;         /* that battery's first shot: */
+    ts_intercept intercept;
+    ts_refusal refused;        /* supported only: why not, where kinematic has */
+} ts_run_matrix_verdict;
+
+typedef struct {
+    /* the headline framing's verdict, copied */
     int engaged;               /* some battery has an intercept window */
     int defended;              /* ts_engagement.defended */
     int battery;               /* battery with the largest margin, -1 none */
@@ -51,6 +66,7 @@ typedef struct {
     double margin_s;
     double p_kill;
     int shots;
+    ts_run_matrix_verdict by[TS_N_FRAMINGS];
 } ts_run_matrix_cell;
 
 typedef struct {

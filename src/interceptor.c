@@ -116,11 +116,12 @@
  * they cover beyond range_max: the target's inertial point moves east by
  * at most omega re T_CAP (1,115 km) over a fly-out. */
 #define TS_FO_N_W 5
+#define TS_FO_W_POINTS 3
 #define TS_FO_ROT_MARGIN_M 1200e3
 /* Fixed-point iterations on the fly-out time (each changes the time by a
  * factor of about |w_n re| / (interceptor speed) < 0.1 of the last). */
 #define TS_FO_FIXED_POINT_IT 6
-#define TS_FO_FIXED_POINT_TOL 1e-4 /* s */
+#define TS_FO_FIXED_POINT_TOL 1e-3 /* s */
 
 /* Notional drag coefficient of a slender booster against Mach number: the
  * usual transonic rise and supersonic decay of slender rockets (shape of the
@@ -150,6 +151,9 @@ struct ts_flyout {
     double wn_max;         /* omega cos(geocentric latitude of the site) */
     int n_w;               /* tables, at w_n = -wn_max .. wn_max evenly */
     fo_table w[TS_FO_N_W];
+    double *row_rmax;      /* per height row: farthest range reached in any
+                              table, m, and the longest time there, s */
+    double *row_tmax;
     double *coarse;        /* while building: the table from the base
                               members alone, to judge refinements */
     double *build_t;       /* while building: the table being filled, s */
@@ -884,6 +888,25 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     free(f->coarse);
     free(f->build_t);
     f->coarse = f->build_t = f->build_vr = f->build_vh = NULL;
+    f->row_rmax = malloc(2 * (size_t)f->n_h * sizeof *f->row_rmax);
+    if (!f->row_rmax) {
+        ts_flyout_free(f);
+        return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
+    }
+    f->row_tmax = f->row_rmax + f->n_h;
+    for (int i = 0; i < f->n_h; i++) {
+        double rm = -1.0, tm = 0.0;
+        for (int k = 0; k < f->n_w; k++)
+            for (int j = 0; j < f->n_r; j++) {
+                double t = f->w[k].t[(size_t)i * f->n_r + j];
+                if (t >= 0.0) {
+                    rm = rm > j * f->dr ? rm : j * f->dr;
+                    tm = tm > t ? tm : t;
+                }
+            }
+        f->row_rmax[i] = rm;
+        f->row_tmax[i] = tm;
+    }
     *out = f;
     return TS_OK;
 }
@@ -894,6 +917,7 @@ void ts_flyout_free(ts_flyout *flyout)
         return;
     for (int k = 0; k < flyout->n_w; k++)
         free(flyout->w[k].t);
+    free(flyout->row_rmax);
     free(flyout->coarse);
     free(flyout->build_t);
     free(flyout);
@@ -947,15 +971,18 @@ int ts_flyout_lookup(const ts_flyout *flyout, double wn_rads, double range_m, do
     double step = 2.0 * f->wn_max / (f->n_w - 1);
     double wn = wn_rads < -f->wn_max ? -f->wn_max : wn_rads > f->wn_max ? f->wn_max : wn_rads;
     double x = (wn + f->wn_max) / step; /* fractional table index */
-    int k0 = (int)floor(x) - 1;
+    /* Lagrange interpolation through the TS_FO_W_POINTS nearest tables */
+    int k0 = (int)floor(x + 0.5) - TS_FO_W_POINTS / 2;
+    if (TS_FO_W_POINTS % 2 == 0)
+        k0 = (int)floor(x) - (TS_FO_W_POINTS / 2 - 1);
     if (k0 < 0)
         k0 = 0;
-    if (k0 > f->n_w - 4)
-        k0 = f->n_w - 4;
+    if (k0 > f->n_w - TS_FO_W_POINTS)
+        k0 = f->n_w - TS_FO_W_POINTS;
     double t = 0.0, vr = 0.0, vh = 0.0;
-    for (int a = 0; a < 4; a++) {
+    for (int a = 0; a < TS_FO_W_POINTS; a++) {
         double wgt = 1.0;
-        for (int b = 0; b < 4; b++)
+        for (int b = 0; b < TS_FO_W_POINTS; b++)
             if (b != a)
                 wgt *= (x - (k0 + b)) / (double)(a - b);
         double ta, ra, ha;
@@ -1271,6 +1298,22 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     const ts_flyout *f = flyout;
     if (!(h_m >= f->h_min) || !(h_m <= f->h_max))
         return 0;
+    /* Out of reach at any time: the target's range moves by at most
+     * omega re per second of fly-out, and no table reaches farther than
+     * row_rmax in the longest time row_tmax of the nearest height rows. */
+    int ih = (int)((h_m - f->h_lo) / f->dh);
+    if (ih >= f->n_h - 1)
+        ih = f->n_h - 2;
+    double rmax = f->row_rmax[ih] > f->row_rmax[ih + 1] ? f->row_rmax[ih] : f->row_rmax[ih + 1];
+    double tmax = f->row_tmax[ih] > f->row_tmax[ih + 1] ? f->row_tmax[ih] : f->row_tmax[ih + 1];
+    if (rmax < 0.0)
+        return 0;
+    {
+        ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_unit(*target_ecef);
+        double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), ts_v3_dot(us, uq));
+        if (r0 - f->omega * f->re * tmax > rmax + f->dr)
+            return 0;
+    }
     /* A start that reads the tables: the guess, else the first of a few
      * times (0 s first) whose turned target is in reach; the iteration
      * contracts by about 0.1 a step from any of them. */

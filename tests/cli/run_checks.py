@@ -242,12 +242,29 @@ def check_report(d):
                 check(c["intercept_window_s"] is not None and c["battery"], "engaged without a window")
     check(m["variants"][1]["flights_engaged"] >= m["variants"][0]["flights_engaged"],
           "the faster GBI engages fewer ICBM flights")
-    # regressions (first run with each base's own missile): under the MDA
-    # speed only Tatishchevo's Topol-M to New York has a window; the fast
-    # GBI reaches all four
-    got = [[c["engaged"] for c in v["cells"]] for v in m["variants"]]
+    # both framings on every cell; every supported engagement is also a
+    # kinematic one (docs/models-defense.md, "Framings")
+    for v in m["variants"]:
+        for c in v["cells"]:
+            k, sp = c["kinematic"], c["supported"]
+            check(not sp["engaged"] or k["engaged"], "supported without kinematic")
+            if k["engaged"] and not sp["engaged"]:
+                check(sp["refused"], "a refused supported cell names its rule")
+            if k["engaged"]:
+                x = k["intercept"]
+                check(x is not None and 100 <= x["altitude_km"] <= 2000 and x["closing_speed_mps"] > 0,
+                      "kinematic intercept geometry")
+        check(v["kinematic"]["engaged"] >= v["supported"]["engaged"], "framing counts")
+    # regressions (the rotating fly-out, each base's own missile, the
+    # notional hit-to-kill limits of data/interceptors.yaml): kinematic reach
+    # for Tatishchevo's Topol-M -> New York at the MDA speed, all four at the
+    # fast GBI; none with sensor support (closing speed, tail chase)
+    got = [[c["kinematic"]["engaged"] for c in v["cells"]] for v in m["variants"]]
     want = [[False, False, True, False], [True, True, True, True]]
-    check(got == want, "matrix engaged %s, want %s (regression)" % (got, want))
+    check(got == want, "matrix within reach %s, want %s (regression)" % (got, want))
+    got = [[c["supported"]["engaged"] for c in v["cells"]] for v in m["variants"]]
+    want = [[False] * 4, [False] * 4]
+    check(got == want, "matrix with sensor support %s, want %s (regression)" % (got, want))
     return r
 
 

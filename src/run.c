@@ -2,13 +2,14 @@
  * The main job: every analysis of a scenario, for every variant, into one
  * run folder (docs/report-format.md).
  *
- * Flow: prepare each variant's defense (fly-out tables); fly each listed
- * engagement and each base -> target flight of the matrix once (the
- * defense does not change the missile's path) and engage it with every
- * variant; compute each footprint for all variants at once (footprint.c);
- * sensor coverage; then the writers (src/output/, run_maps.c) fill a
- * temporary folder beside the target, which is renamed into place only when
- * complete.  Flights and engagements run in parallel (OpenMP), each result
+ * Orchestration only (docs/architecture.md): prepare each variant's
+ * defense (fly-out tables); fly each listed engagement and each base ->
+ * target flight of the matrix once (the defense does not change the
+ * missile's path) and engage it with every variant; compute each footprint
+ * for all variants at once (footprint.c) and its land areas (landmask.c);
+ * sensor coverage (sensor.c) - all into a ts_run_result (run_result.h);
+ * then the writers (src/output/, ts_out_writers) fill a temporary folder
+ * beside the target, which is renamed into place only when complete.  Flights and engagements run in parallel (OpenMP), each result
  * at its own index, so the files do not depend on the thread count.
  * Timings go to run.log only.
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -7,7 +7,7 @@
  * trajectories), WGS-84, at most 5 decimals (about 1 m; RFC 7946 sec.
  * 11.2); polygons follow the right-hand rule (exteriors counterclockwise,
  * holes clockwise, sec. 3.1.6) and are cut at the antimeridian (sec. 3.1.9)
- * by run_geo.c; lines that cross it become MultiLineStrings.  Rings are
+ * by polygon.c; lines that cross it become MultiLineStrings.  Rings are
  * closed (first position repeated).  KML: the same geometry, rings closed,
  * trajectories with altitudeMode absolute so a globe viewer shows them in
  * 3D; colours aabbggrr.

@@ -3,7 +3,7 @@
  * borders (naturalearth.h), and the graticule with its edge labels.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/map_internal.h"
+#include "output/cartography.h"
 
 /* ---- base map ---------------------------------------------------------- */
 int ts_map_build_land(ts_map *m, const ts_geo *g)
@@ -96,7 +96,7 @@ void ts_map_fmt_lat(char *buf, size_t n, double lat)
 
 static int add_glabel(ts_map *m, int edge, double pos, int meridian, const char *text)
 {
-    grat_label *nl = grow(m->glab, m->n_glab, &m->cap_glab, 32, sizeof *nl);
+    grat_label *nl = map_grow(m->glab, m->n_glab, &m->cap_glab, 32, sizeof *nl);
     if (!nl)
         return -1;
     m->glab = nl;

@@ -5,7 +5,7 @@
  * 1-22), densifying and emitting projected geometry into cairo paths.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/map_internal.h"
+#include "output/cartography.h"
 
 /* Sutherland-Hodgman against one boundary: axis 0 = lon, 1 = lat; keep
  * side >= 0: coord >= v when side > 0, coord <= v when side < 0. */

@@ -4,7 +4,7 @@
  * and drawing them.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/map_internal.h"
+#include "output/cartography.h"
 
 static double overlap_area(box_t a, box_t b)
 {

@@ -5,7 +5,7 @@
  * map.c.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/map_internal.h"
+#include "output/cartography.h"
 
 int ts_map_to_xy(const ts_map *map, double lat_deg, double lon_deg, double *x_m, double *y_m)
 {

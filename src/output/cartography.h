@@ -1,13 +1,14 @@
 /*
- * Map renderer internals shared by map.c (the object, primitives, drawing
- * and writing), map_proj.c (projection and extent), map_clip.c (clipping
- * and emitting projected geometry), map_base.c (base layers: land,
- * coasts, borders, graticule) and map_layout.c (legend, scale bar,
- * graticule labels).  Private to src/output/.
+ * Map renderer internals: the map object and the small helpers shared by
+ * map.c (the object, primitives, drawing and writing), map_marks.c
+ * (markers and dashes), map_proj.c (projection and extent), map_clip.c
+ * (clipping and emitting projected geometry), map_base.c (base layers:
+ * land, coasts, borders, graticule) and map_layout.c (legend, scale bar,
+ * graticule labels).  The writers use map.h.  Private to src/output/.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#ifndef TS_OUTPUT_MAP_INTERNAL_H
-#define TS_OUTPUT_MAP_INTERNAL_H
+#ifndef TS_OUTPUT_CARTOGRAPHY_H
+#define TS_OUTPUT_CARTOGRAPHY_H
 
 #include "output/map.h"
 #include "naturalearth.h"
@@ -43,7 +44,7 @@ static const ts_rgba MAP_SUBTLE = {0.38, 0.38, 0.38, 1.0};
 /* Makes room for one more element (size bytes) in arr, which holds n of
  * *cap: doubles the capacity, starting at first.  Returns the array (perhaps
  * moved), or NULL out of memory with arr and *cap unchanged. */
-static inline void *grow(void *arr, int n, int *cap, int first, size_t size)
+static inline void *map_grow(void *arr, int n, int *cap, int first, size_t size)
 {
     if (n < *cap)
         return arr;
@@ -61,7 +62,7 @@ typedef struct {
 
 static inline int pts_push(pts_t *v, double a, double b)
 {
-    double *np = grow(v->p, v->n, &v->cap, 64, sizeof(double) * 2);
+    double *np = map_grow(v->p, v->n, &v->cap, 64, sizeof(double) * 2);
     if (!np)
         return -1;
     v->p = np;
@@ -351,8 +352,8 @@ void ts_map_draw_graticule_labels(ts_map *m, cairo_t *cr);
 void ts_map_draw_legend(ts_map *m, cairo_t *cr);
 void ts_map_draw_scale(ts_map *m, cairo_t *cr);
 void ts_map_layout(ts_map *m);
-/* map.c */
+/* map_marks.c */
 void ts_map_draw_mark(cairo_t *cr, ts_map_mark mark, double x, double y, double s, ts_rgba fill, ts_rgba line, double w);
 void ts_map_set_dash(cairo_t *cr, ts_map_dash dash, double w, double k);
 
-#endif /* TS_OUTPUT_MAP_INTERNAL_H */
+#endif /* TS_OUTPUT_CARTOGRAPHY_H */

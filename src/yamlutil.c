@@ -378,30 +378,89 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* Fills a scalar node from its event.  libfyaml's start mark of a quoted
- * scalar is its first content character (probed with libfyaml 0.7.12). */
-static int fill_scalar(ts_y_node *n, struct fy_event *e)
+/* The value of a single-quoted scalar from its source text raw[0..len)
+ * (between the quotes), into out (room for len + 1 bytes): '' is one quote,
+ * and line breaks fold (YAML 1.2.2 section 7.3.2 and 6.5: the white space
+ * around a break is dropped, a break between two non-empty lines becomes a
+ * space, each empty line a line feed).  Returns the value's length.
+ * Why not fy_token_get_text: libfyaml 0.7.12 leaks a 4096-byte buffer of
+ * its atom iterator for a single-quoted scalar with four or more '' escapes
+ * (found by the fuzzer; reproducer tests/fuzz/corpus/libfyaml-quote-leak.yaml,
+ * a test in tests/unit/test_scenario.c).  test_scenario.c checks this
+ * function against libfyaml's own value where libfyaml does not leak. */
+size_t ts_y_single_quoted(const char *raw, size_t len, char *out)
+{
+    size_t n = 0, i = 0;
+    int line = 0, empty = 0;
+    while (i <= len) {
+        size_t e = i; /* this line: raw[i..e) */
+        while (e < len && raw[e] != '\n')
+            e++;
+        const int last = e >= len;
+        size_t b = i, f = e;
+        if (line > 0)
+            while (b < f && (raw[b] == ' ' || raw[b] == '\t'))
+                b++;
+        if (!last)
+            while (f > b && (raw[f - 1] == ' ' || raw[f - 1] == '\t' || raw[f - 1] == '\r'))
+                f--;
+        if (line > 0 && b == f && !last) {
+            empty++; /* an empty inner line */
+        } else {
+            if (line > 0) {
+                if (empty == 0)
+                    out[n++] = ' ';
+                for (; empty > 0; empty--)
+                    out[n++] = '\n';
+            }
+            for (size_t k = b; k < f; k++) {
+                out[n++] = raw[k];
+                if (raw[k] == '\'' && k + 1 < f && raw[k + 1] == '\'')
+                    k++;
+            }
+        }
+        line++;
+        i = e + 1;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Fills a scalar node from its event; buf is the source text.  libfyaml's
+ * start mark of a quoted scalar is its first content character and its end
+ * mark the closing quote (probed with libfyaml 0.7.12). */
+static int fill_scalar(ts_y_node *n, struct fy_event *e, const char *buf, size_t buf_len)
 {
     struct fy_token *t = e->scalar.value;
-    size_t len = 0;
-    const char *s = t ? fy_token_get_text(t, &len) : "";
-    if (!s) {
-        s = "";
-        len = 0;
-    }
-    n->text = malloc(len + 1);
-    if (!n->text)
-        return -1;
-    memcpy(n->text, s, len);
-    n->text[len] = '\0';
-    n->len = len;
     enum fy_scalar_style st = t ? fy_token_scalar_style(t) : FYSS_PLAIN;
+    const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
+    if (st == FYSS_SINGLE_QUOTED && sm && em && sm->input_pos <= em->input_pos &&
+        em->input_pos <= buf_len) {
+        const size_t raw = em->input_pos - sm->input_pos;
+        n->text = malloc(raw + 1);
+        if (!n->text)
+            return -1;
+        n->len = ts_y_single_quoted(buf + sm->input_pos, raw, n->text);
+    } else {
+        size_t len = 0;
+        const char *s = t ? fy_token_get_text(t, &len) : "";
+        if (!s) {
+            s = "";
+            len = 0;
+        }
+        n->text = malloc(len + 1);
+        if (!n->text)
+            return -1;
+        memcpy(n->text, s, len);
+        n->text[len] = '\0';
+        n->len = len;
+    }
+    const size_t len = n->len;
     n->style = st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED ? TS_Y_QUOTED
                : st == FYSS_LITERAL || st == FYSS_FOLDED       ? TS_Y_BLOCK
                                                                : TS_Y_PLAIN;
     n->text_line = n->line;
     n->text_col = n->col;
-    const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
     if (n->style == TS_Y_QUOTED && n->col > 1)
         n->col--; /* the node is its opening quote */
     /* Inner offsets map onto the source when the content lies on one line
@@ -434,19 +493,50 @@ static size_t utf8_sequence(const unsigned char *s, size_t left)
     return n;
 }
 
-/* Refuses a file that is not UTF-8 before libfyaml sees it: libfyaml 0.7.12
- * loops forever on an ill-formed byte in a directive line (found by the
- * fuzzer: tests/fuzz/known/libfyaml-directive-hang.yaml).  Returns the byte
- * offset of the first ill-formed byte, or len if the text is well formed. */
-static size_t utf8_check(const char *buf, size_t len, int *line, int *col)
+/* The code point of the well-formed UTF-8 sequence s[0..n). */
+static unsigned long utf8_code(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0];
+    unsigned long c = s[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++)
+        c = (c << 6) | (s[i] & 0x3Fu);
+    return c;
+}
+
+/* 1 when YAML allows the character in a stream (YAML 1.2.2 section 5.1,
+ * c-printable: tab, LF, CR, U+0020..U+007E, U+0085, U+00A0..U+D7FF,
+ * U+E000..U+FFFD, U+10000..U+10FFFF; and the byte order mark U+FEFF). */
+static int yaml_printable(unsigned long c)
+{
+    return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 ||
+           (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* Refuses a file that is not UTF-8, or holds a character YAML does not
+ * allow, before libfyaml sees it: libfyaml 0.7.12 loops forever on an
+ * ill-formed byte in a directive line (found by the fuzzer:
+ * tests/fuzz/corpus/libfyaml-directive-hang.yaml), and takes a NUL byte
+ * for the end of the file ("#\0" before "variants:" made the rest of a
+ * scenario vanish without an error).  Returns the byte offset of the first
+ * ill-formed byte or disallowed character (*code: -1 for ill-formed, else
+ * the code point), or len if the text is well formed. */
+static size_t utf8_check(const char *buf, size_t len, int *line, int *col, long *code)
 {
     const unsigned char *s = (const unsigned char *)buf;
     *line = 1;
     *col = 1;
+    *code = -1;
     for (size_t i = 0; i < len;) {
         size_t n = utf8_sequence(s + i, len - i);
         if (n == 0)
             return i;
+        const unsigned long c = utf8_code(s + i, n);
+        if (!yaml_printable(c) && c != 0xFEFF) {
+            *code = (long)c;
+            return i;
+        }
         if (s[i] == '\n') {
             ++*line;
             *col = 1;
@@ -468,11 +558,21 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
         return TS_EIO;
     }
     int bad_line, bad_col;
-    size_t bad = utf8_check(buf, len, &bad_line, &bad_col);
+    long code;
+    size_t bad = utf8_check(buf, len, &bad_line, &bad_col, &code);
     if (bad < len) {
-        ts_y_err_pos(errs, path, bad_line, bad_col,
-                     "byte 0x%02X is not valid UTF-8 (YAML files are UTF-8 text)",
-                     (unsigned)(unsigned char)buf[bad]);
+        if (code < 0)
+            ts_y_err_pos(errs, path, bad_line, bad_col,
+                         "byte 0x%02X is not valid UTF-8 (YAML files are UTF-8 text)",
+                         (unsigned)(unsigned char)buf[bad]);
+        else if (code == 0)
+            ts_y_err_pos(errs, path, bad_line, bad_col,
+                         "a NUL byte (0x00): not allowed in a YAML file");
+        else
+            ts_y_err_pos(errs, path, bad_line, bad_col,
+                         "character U+%04lX is not allowed in a YAML file (of the control "
+                         "characters only tab and line breaks are)",
+                         (unsigned long)code);
         free(buf);
         return TS_ESCENARIO;
     }
@@ -526,7 +626,7 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
                 st = TS_ENOMEM;
                 break;
             }
-            if (e->type == FYET_SCALAR && fill_scalar(node, e) < 0) {
+            if (e->type == FYET_SCALAR && fill_scalar(node, e, buf, len) < 0) {
                 st = TS_ENOMEM;
                 break;
             }

@@ -217,7 +217,7 @@ static void row_label(cairo_t *cr, late_labels *late, const char *s, double size
     const int over = place_label(xd, xt, text_width(cr, s, size, 0), xmin, xmax, xc, &x, &align);
     if (over && late->n < (int)(sizeof late->l / sizeof late->l[0])) {
         late_label *l = &late->l[late->n++];
-        snprintf(l->s, sizeof l->s, "%s", s);
+        snprintf(l->s, sizeof l->s, "%.*s", (int)sizeof l->s - 1, s); /* cut to fit */
         l->x = x;
         l->y = y;
         l->size = size;

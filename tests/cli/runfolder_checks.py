@@ -230,7 +230,10 @@ def main():
         for case in (case_foreign, case_added, case_fallback, case_fsync, case_kill9, case_symlink):
             d = os.path.join(tmp, case.__name__)
             os.makedirs(d)
-            case(d)
+            try:
+                case(d)
+            except (OSError, subprocess.SubprocessError) as e:  # a case that broke midway
+                check(False, "%s: %s" % (case.__name__, e))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("runfolder_checks: %d failures" % len(failures))

@@ -146,7 +146,7 @@ int cmd_run(int argc, char **argv)
     int st = ts_scenario_load(ctx, path, NULL, &sc);
     if (st < 0) {
         /* the loader's message: one "path:line:col: error: ..." line per error */
-        fprintf(stderr, "%s\n", ts_ctx_message(ctx));
+        cli_message(stderr, ts_ctx_message(ctx));
         ts_ctx_free(ctx);
         return st == TS_ENOMEM ? CLI_FAILED : CLI_USAGE;
     }

@@ -548,6 +548,140 @@ static size_t utf8_check(const char *buf, size_t len, int *line, int *col, long 
     return len;
 }
 
+/* The first control character of a value (C0 but tab and line feed, DEL,
+ * C1: U+0080..U+009F, UTF-8 0xC2 0x80..0x9F; a NUL from "\0"), or -1. */
+static long control_char(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') || p[i] == 0x7F)
+            return p[i];
+        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+            return p[i + 1];
+    }
+    return -1;
+}
+
+/* ---- unclosed brackets and quotes --------------------------------------- */
+
+typedef struct {
+    char c;        /* '[', '{', '\'' or '"'; 0 when none */
+    int line, col; /* 1-based; col in characters */
+    int indent;    /* indentation of the line it opened on */
+} opener;
+
+static int y_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Finds the flow bracket or quote left open in a file libfyaml refused:
+ * one still open at the end of the file, or at the first line indented no
+ * deeper than the line it opened on (YAML 1.2.2 sections 7.3 and 7.4: the
+ * continuation lines of a flow collection or quoted scalar in block context
+ * are indented deeper than its block), where libfyaml notices an error
+ * that reads as if it were elsewhere ("wrongly indented flow sequence" two
+ * lines below a '[' missing its ']').  A light scan of the text: comments,
+ * quoted scalars with their escapes, block scalars (| and >) skipped.
+ * Returns 1 with *o set, 0 when it finds nothing open. */
+static int find_unclosed(const char *buf, size_t len, opener *o)
+{
+    opener stack[Y_MAX_DEPTH + 1], q = {0, 0, 0, 0};
+    int depth = 0, line = 1, block = -1;
+    size_t i = 0;
+    while (i < len) {
+        const size_t ls = i;
+        int ind = 0;
+        while (i < len && buf[i] == ' ') {
+            i++;
+            ind++;
+        }
+        int col = ind + 1;
+        const int empty = i >= len || buf[i] == '\n' || buf[i] == '\r';
+        const int comment = !empty && buf[i] == '#';
+        if (block >= 0 && (empty || ind > block)) { /* a block scalar's content */
+            while (i < len && buf[i] != '\n')
+                i++;
+            i++;
+            line++;
+            continue;
+        }
+        block = -1;
+        if (q.c && !empty && ind <= q.indent) {
+            *o = q;
+            return 1;
+        }
+        if (!q.c && depth > 0 && !empty && !comment && ind <= stack[0].indent) {
+            if (buf[i] == ']' || buf[i] == '}')
+                return 0; /* closed, but wrongly indented: libfyaml's words fit */
+            *o = stack[depth - 1];
+            return 1;
+        }
+        int at_start = 1;
+        while (i < len && buf[i] != '\n') {
+            const char c = buf[i];
+            size_t step = 1;
+            if (q.c) {
+                if (c == '\'' && q.c == '\'') {
+                    if (i + 1 < len && buf[i + 1] == '\'')
+                        step = 2;
+                    else
+                        q.c = 0;
+                } else if (c == '\\' && q.c == '"') {
+                    step = i + 1 < len && buf[i + 1] != '\n' ? 2 : 1;
+                } else if (c == '"' && q.c == '"') {
+                    q.c = 0;
+                }
+                at_start = 0;
+            } else if (c == '#' && (i == ls || buf[i - 1] == ' ' || buf[i - 1] == '\t')) {
+                while (i < len && buf[i] != '\n')
+                    i++;
+                break;
+            } else if (c == ' ' || c == '\t') {
+                /* at_start unchanged */
+            } else if ((c == '\'' || c == '"') && at_start) {
+                q = (opener){c, line, col, ind};
+                at_start = 0;
+            } else if ((c == '[' || c == '{') && (at_start || depth > 0)) {
+                if (depth == Y_MAX_DEPTH)
+                    return 0;
+                stack[depth++] = (opener){c, line, col, ind};
+                at_start = 1;
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                depth--;
+                at_start = 0;
+            } else if (c == ',' && depth > 0) {
+                at_start = 1;
+            } else if (c == ':' && (i + 1 >= len || y_space(buf[i + 1]) ||
+                                    (depth > 0 && strchr(",]}", buf[i + 1])))) {
+                at_start = 1;
+            } else if ((c == '-' || c == '?') && at_start && (i + 1 >= len || y_space(buf[i + 1]))) {
+                at_start = 1;
+            } else if ((c == '|' || c == '>') && at_start && depth == 0) {
+                block = ind;
+                while (i < len && buf[i] != '\n')
+                    i++;
+                break;
+            } else {
+                at_start = 0;
+            }
+            for (size_t k = 0; k < step; k++, i++)
+                col += ((unsigned char)buf[i] & 0xC0) != 0x80;
+        }
+        i++;
+        line++;
+    }
+    if (q.c) {
+        *o = q;
+        return 1;
+    }
+    if (depth > 0) {
+        *o = stack[depth - 1];
+        return 1;
+    }
+    return 0;
+}
+
 int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
 {
     *out = NULL;
@@ -630,6 +764,19 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
                 st = TS_ENOMEM;
                 break;
             }
+            if (e->type == FYET_SCALAR) {
+                const long c = control_char(node->text, node->len);
+                if (c >= 0) {
+                    /* an escape ("\e", "\x07") made it: no control character
+                     * from a file reaches a terminal or a report */
+                    ts_y_err(errs, node,
+                             "the value holds control character U+%04lX (an escape): not "
+                             "allowed; only tab and line feed are",
+                             (unsigned long)c);
+                    st = TS_ESCENARIO;
+                    break;
+                }
+            }
             if (depth > 0 && attach(&stack[depth - 1], node) < 0) {
                 st = TS_ENOMEM;
                 break;
@@ -709,9 +856,20 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
         int any = 0;
         void *it = NULL;
         struct fy_diag_error *de;
+        opener o;
+        const int open = find_unclosed(buf, len, &o);
         while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
             if (de->type < FYET_ERROR)
                 continue;
+            if (open && (o.line < de->line || (o.line == de->line && o.col <= de->column))) {
+                /* reported where it was opened, with what the parser said */
+                ts_y_err_pos(errs, path, o.line, o.col,
+                             "unclosed %s (opened at %d:%d; the parser stopped at %d:%d: %s)",
+                             o.c == '[' ? "'['" : o.c == '{' ? "'{'" : o.c == '"' ? "'\"'" : "\"'\"",
+                             o.line, o.col, de->line, de->column, de->msg ? de->msg : "?");
+                any = 1;
+                break; /* what follows are its consequences */
+            }
             ts_y_err_pos(errs, path, de->line > 0 ? de->line : 0,
                          de->column > 0 ? de->column : 0, "%s", de->msg ? de->msg : "?");
             any = 1;

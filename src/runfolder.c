@@ -521,10 +521,11 @@ int ts_runfolder_begin(ts_ctx *ctx, const char *out_dir, ts_runfolder *rf)
     parent_of(rf->out, parent, sizeof parent);
     const char *slash = strrchr(rf->out, '/');
     const char *name = slash ? slash + 1 : rf->out;
+    /* out is at most 3800 bytes (checked above), a name at most NAME_MAX */
     if (slash)
-        snprintf(rf->tmp, sizeof rf->tmp, "%s/.%s.tmp-XXXXXX", parent, name);
+        snprintf(rf->tmp, sizeof rf->tmp, "%.3800s/.%.255s.tmp-XXXXXX", parent, name);
     else
-        snprintf(rf->tmp, sizeof rf->tmp, ".%s.tmp-XXXXXX", name);
+        snprintf(rf->tmp, sizeof rf->tmp, ".%.255s.tmp-XXXXXX", name);
 
     /* the parent's lock: the clean-up never sees a folder made but not yet
      * locked (where flock is missing: no clean-up at all) */

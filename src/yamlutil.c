@@ -343,21 +343,23 @@ static char *read_file(const char *path, size_t *len)
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     while (buf) {
+        if (n > (size_t)Y_MAX_FILE) { /* the cap, to the byte */
+            free(buf);
+            fclose(f);
+            errno = EFBIG;
+            return NULL;
+        }
         if (n + 1 >= cap) {
-            if ((long)cap > Y_MAX_FILE) {
-                free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
-            }
-            char *b = realloc(buf, 2 * cap);
+            /* room for one byte past the cap: that byte says "too big" */
+            const size_t next = 2 * cap < (size_t)Y_MAX_FILE + 2 ? 2 * cap : (size_t)Y_MAX_FILE + 2;
+            char *b = realloc(buf, next);
             if (!b) {
                 free(buf);
                 buf = NULL;
                 break;
             }
             buf = b;
-            cap *= 2;
+            cap = next;
         }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
@@ -688,7 +690,11 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
     size_t len = 0;
     char *buf = read_file(path, &len);
     if (!buf) {
-        ts_y_err_pos(errs, path, 0, 0, "cannot read the file: %s", strerror(errno));
+        if (errno == EFBIG)
+            ts_y_err_pos(errs, path, 0, 0, "larger than %ld bytes (%ld MiB), the most a "
+                         "scenario or catalogue file may be", Y_MAX_FILE, Y_MAX_FILE >> 20);
+        else
+            ts_y_err_pos(errs, path, 0, 0, "cannot read the file: %s", strerror(errno));
         return TS_EIO;
     }
     int bad_line, bad_col;
@@ -735,7 +741,7 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
     }
 
     frame stack[Y_MAX_DEPTH + 1];
-    int depth = 0, n_docs = 0;
+    int depth = 0, n_docs = 0, n_aliases = 0;
     struct fy_event *e;
     while (st == TS_OK && (e = fy_parser_parse(fyp)) != NULL) {
         const struct fy_mark *m = fy_event_start_mark(e);
@@ -823,6 +829,7 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
             }
             break;
         case FYET_ALIAS: {
+            n_aliases++;
             size_t alen = 0;
             const char *aname = fy_token_get_text(e->alias.anchor, &alen);
             ts_y_node *target = aname ? find_anchor(doc, aname, alen) : NULL;
@@ -847,8 +854,13 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
         }
         fy_parser_event_free(fyp, e);
         if (st == TS_OK && depth > 0 && stack[depth - 1].node->weight > Y_MAX_WEIGHT) {
-            ts_y_err(errs, stack[depth - 1].node,
-                     "the document expands to more than %ld nodes (aliases)", Y_MAX_WEIGHT);
+            if (n_aliases > 0)
+                ts_y_err(errs, stack[depth - 1].node,
+                         "the document expands to more than %ld nodes (aliases)", Y_MAX_WEIGHT);
+            else
+                ts_y_err(errs, stack[depth - 1].node,
+                         "the document has more than %ld nodes, the most a file may hold",
+                         Y_MAX_WEIGHT);
             st = TS_ESCENARIO;
         }
     }

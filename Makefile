@@ -4,12 +4,16 @@
 #               whole suite again under AddressSanitizer + UBSan
 #   make        builds build/thirdsite
 #   make bench  runs benchmark B1 against the GSL baseline (bench/b1.sh)
-#   make fuzz   fuzzes the scenario loader (libFuzzer) for FUZZ_SECONDS
+#   make fuzz   fuzzes every target (libFuzzer) for FUZZ_SECONDS each
+#   make coverage  line and branch coverage of src/ and cli/ by the suite
 JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+PORTABLE_BUILD ?= build-portable
+COVERAGE_BUILD ?= build-coverage
 
-.PHONY: all build deps demo test test-release test-asan test-fuzz fuzz bench clean
+.PHONY: all build deps demo test test-release test-asan test-portable test-fuzz fuzz bench \
+	coverage clean
 
 all: build
 
@@ -23,10 +27,19 @@ build: deps
 demo: build
 	@./scripts/demo.sh $(BUILD)/thirdsite
 
-test: test-release test-asan test-fuzz
+test: test-release test-portable test-asan test-fuzz
 
 test-release: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The portable configuration (plain x86-64, no -march=native): it must
+# build under -Werror, give the native build's bytes for every shipped
+# scenario (also with glibc's baseline libm), and run clean under valgrind.
+test-portable: build
+	@cmake -S . -B $(PORTABLE_BUILD) -DCMAKE_BUILD_TYPE=Release -DTS_NATIVE=OFF >/dev/null
+	@cmake --build $(PORTABLE_BUILD) -j $(JOBS) --target thirdsite
+	@./tests/crossbuild.sh $(BUILD)/thirdsite $(PORTABLE_BUILD)/thirdsite
+	@./tests/valgrind.sh $(PORTABLE_BUILD)/thirdsite
 
 # Sanitizer pass: a LeakSanitizer report does not fail a Criterion test by
 # itself, so the log is searched for any sanitizer report as well.
@@ -39,11 +52,12 @@ test-asan: deps
 	    echo "sanitizer reports in $(ASAN_BUILD)/ctest.log"; exit 1; fi; \
 	  if [ $$rc -ne 0 ]; then grep -A30 -E 'Failed|\*\*\*' ctest.log | head -150; exit $$rc; fi; }
 
-# The scenario loader under libFuzzer: a short run in `make test`, a longer
-# one with `make fuzz` (FUZZ_SECONDS=600 make fuzz for longer still).
+# The fuzz targets (tests/fuzz/run.sh: scenario loader, quantity and
+# position parsers, propagate CSV reader): a short fixed-seed run of each
+# in `make test`, FUZZ_SECONDS each with `make fuzz`.
 FUZZ_SECONDS ?= 300
 test-fuzz: deps
-	@FUZZ_SEED=1 ./tests/fuzz/run.sh 20
+	@FUZZ_SEED=1 ./tests/fuzz/run.sh 8
 
 fuzz: deps
 	@./tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -51,5 +65,20 @@ fuzz: deps
 bench: build
 	@./bench/b1.sh
 
+# Coverage (gcovr, Debian package): the whole suite on a --coverage build,
+# then line and branch coverage per file of src/ and cli/; HTML report in
+# $(COVERAGE_BUILD)/coverage/index.html.
+coverage: deps
+	@cmake -S . -B $(COVERAGE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTS_COVERAGE=ON >/dev/null
+	@cmake --build $(COVERAGE_BUILD) -j $(JOBS)
+	@find $(COVERAGE_BUILD) -name '*.gcda' -delete
+	@cd $(COVERAGE_BUILD) && ctest -j $(JOBS) > ctest.log 2>&1 || { tail -n 20 ctest.log; exit 1; }
+	@mkdir -p $(COVERAGE_BUILD)/coverage
+	@gcovr -r . --filter 'src/' --filter 'cli/' -j $(JOBS) --txt-metric branch \
+	  --html-details $(COVERAGE_BUILD)/coverage/index.html --txt - $(COVERAGE_BUILD) \
+	  | tee $(COVERAGE_BUILD)/coverage/branches.txt
+	@gcovr -r . --filter 'src/' --filter 'cli/' -j $(JOBS) --txt - $(COVERAGE_BUILD) \
+	  | tee $(COVERAGE_BUILD)/coverage/lines.txt
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(PORTABLE_BUILD) $(COVERAGE_BUILD)

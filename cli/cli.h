@@ -22,6 +22,13 @@ int cmd_check(int argc, char **argv);
 /* `catalog sites|sensors|interceptors`: argv[0] is the kind. */
 int cmd_catalog_defense(int argc, char **argv);
 
+/* Writes s to f with control characters (but tab and line feed) and bytes
+ * that are not UTF-8 shown as \xNN: text from a file or a path never
+ * drives the terminal.  cli_message adds a line feed.  Every message on
+ * stderr goes through these. */
+void cli_put_safe(FILE *f, const char *s);
+void cli_message(FILE *f, const char *msg);
+
 /* Prints "thirdsite CMD: message" on stderr and returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -213,7 +213,7 @@ int cmd_check(int argc, char **argv)
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
     } else if (st < 0) {
         /* the messages are complete GCC-style lines: print them as they are */
-        fprintf(stderr, "%s\n", ts_ctx_message(ctx));
+        cli_message(stderr, ts_ctx_message(ctx));
         rc = CLI_USAGE;
     } else {
         text t = {NULL, 0, 0};

@@ -469,7 +469,8 @@ static int run(const opts *o, const ts_scenario *sc, const ts_missile *m, const 
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
         goto done;
     } else if (st > 0) {
-        fprintf(stderr, "thirdsite %s: warning: %s\n", CMD, ts_ctx_message(ctx));
+        fprintf(stderr, "thirdsite %s: warning: ", CMD);
+        cli_message(stderr, ts_ctx_message(ctx));
     }
     int v0 = v_only >= 0 ? v_only : 0, v1 = v_only >= 0 ? v_only + 1 : sc->n_variants;
     int several = v1 - v0 > 1;
@@ -593,7 +594,7 @@ int cmd_engage(int argc, char **argv)
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
         goto out;
     } else if (st < 0) {
-        fprintf(stderr, "%s\n", ts_ctx_message(ctx)); /* path:line:col lines */
+        cli_message(stderr, ts_ctx_message(ctx)); /* path:line:col lines */
         rc = CLI_USAGE;
         goto out;
     }

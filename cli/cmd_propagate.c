@@ -54,7 +54,8 @@ static void help(FILE *f)
             "  -j N         threads (default: all processors); the output is the same\n"
             "  --stats      work and time per phase on stderr\n\n"
             "Exit status 2 names FILE:LINE[:COLUMN] of the first bad row (a missing or\n"
-            "non-numeric field, a state below the ground or one that never comes down).\n");
+            "non-numeric field, a state below the ground or one that never comes down),\n"
+            "or the --out that cannot be written and why.\n");
 }
 
 typedef struct {
@@ -317,7 +318,7 @@ static int write_output(const char *path, const chunk *c, int nc, int threads)
         int bad = write_all(STDOUT_FILENO, HEADER_OUT, strlen(HEADER_OUT));
         for (int i = 0; i < nc && !bad; i++)
             bad = write_all(STDOUT_FILENO, c[i].out, c[i].out_len);
-        return bad ? cli_failure(CMD, "standard output: %s", strerror(errno)) : CLI_OK;
+        return bad ? cli_usage_error(CMD, "--out -: standard output: %s", strerror(errno)) : CLI_OK;
     }
     const size_t len = strlen(path);
     char *tmp = malloc(len + 16);
@@ -333,6 +334,7 @@ static int write_output(const char *path, const chunk *c, int nc, int threads)
     }
     const mode_t um = umask(0);
     umask(um);
+    errno = 0;
     int bad = fchmod(fd, 0666 & ~um) != 0;
     bad = bad || write_all(fd, HEADER_OUT, strlen(HEADER_OUT));
     off_t *off = malloc(((size_t)nc + 1) * sizeof *off);
@@ -350,12 +352,20 @@ static int write_output(const char *path, const chunk *c, int nc, int threads)
     const int e = errno;
     if (close(fd) != 0)
         bad = 1;
-    if (!bad && rename(tmp, path) != 0)
+    int e2 = 0;
+    if (!bad && rename(tmp, path) != 0) {
         bad = 1;
+        e2 = errno;
+    }
     if (bad) {
+        /* an --out that cannot be written is bad usage (exit 2), whatever
+         * the stage that found it: mkstemp, a write, close or the rename */
+        const int why = e2 ? e2 : e ? e : errno;
         unlink(tmp);
         free(tmp);
-        return cli_failure(CMD, "--out '%s': %s", path, strerror(e ? e : errno));
+        if (why == ENOMEM)
+            return cli_failure(CMD, "out of memory");
+        return cli_usage_error(CMD, "--out '%s': %s", path, strerror(why ? why : EIO));
     }
     free(tmp);
     return CLI_OK;

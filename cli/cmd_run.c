@@ -30,20 +30,24 @@ static const char *USAGE =
     "\n"
     "  -o DIR        the folder (default out/<scenario name>); it is written\n"
     "                beside, then renamed into place when complete, replacing an\n"
-    "                earlier run's folder only then\n"
+    "                earlier run's folder only then, and only when it holds\n"
+    "                nothing but that run's files (its manifest, .thirdsite-run);\n"
+    "                a symbolic link is followed\n"
     "  -j THREADS    threads (default: the number of processors); the files are\n"
     "                the same whatever the number\n"
     "  --quiet       no progress bar and no closing line\n"
     "\n"
-    "Exit status: 0 done, 1 the run failed, 2 bad option or malformed scenario.\n";
+    "Exit status: 0 done, 1 the run failed, 2 bad option, malformed scenario, or\n"
+    "an output folder holding files that are not a run's (they are named).\n";
 
 static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t signal_seen; /* SIGINT or SIGTERM, re-raised */
 _Static_assert(_Generic((sig_atomic_t)0, int: 1, default: 0),
                "sig_atomic_t must be int (ts_run_opts.cancel)");
 
 static void on_signal(int sig)
 {
-    (void)sig;
+    signal_seen = sig;
     interrupted = 1;
 }
 
@@ -142,7 +146,7 @@ int cmd_run(int argc, char **argv)
     int st = ts_scenario_load(ctx, path, NULL, &sc);
     if (st < 0) {
         /* the loader's message: one "path:line:col: error: ..." line per error */
-        fprintf(stderr, "%s\n", ts_ctx_message(ctx));
+        cli_message(stderr, ts_ctx_message(ctx));
         ts_ctx_free(ctx);
         return st == TS_ENOMEM ? CLI_FAILED : CLI_USAGE;
     }
@@ -174,13 +178,17 @@ int cmd_run(int argc, char **argv)
     int rc = CLI_OK;
     if (st < 0) {
         if (st == TS_EINTERRUPTED || interrupted) { /* a signal: end by it */
-            fprintf(stderr, "thirdsite run: interrupted; nothing written\n");
+            const int sig = signal_seen ? (int)signal_seen : SIGINT;
+            fprintf(stderr, "thirdsite run: interrupted by %s; nothing written\n",
+                    sig == SIGTERM ? "SIGTERM" : "SIGINT");
             ts_scenario_free(sc);
             ts_ctx_free(ctx);
-            raise(SIGINT); /* the default action now: the caller sees the signal */
-            return 130;
+            raise(sig); /* the default action now: the caller sees the signal */
+            return 128 + sig;
         }
-        rc = cli_failure(cmd, "%s", ts_ctx_message(ctx));
+        /* an output folder that is not a run's to replace is bad usage */
+        rc = st == TS_EOUTDIR ? cli_usage_error(cmd, "%s", ts_ctx_message(ctx))
+                              : cli_failure(cmd, "%s", ts_ctx_message(ctx));
     } else if (!quiet) {
         char slug[TS_NAME_LEN * 2];
         if (out_dir)

@@ -242,8 +242,10 @@ int cmd_trajectory(int argc, char **argv)
     } else if (st < 0) {
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
     } else {
-        if (st > 0)
-            fprintf(stderr, "thirdsite %s: warning: %s\n", CMD, ts_ctx_message(ctx));
+        if (st > 0) {
+            fprintf(stderr, "thirdsite %s: warning: ", CMD);
+            cli_message(stderr, ts_ctx_message(ctx));
+        }
         if (json)
             print_json(m, shape, lat, lon, alat, alon, &sum, traj);
         else if (csv) {

@@ -10,11 +10,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cli_put_safe(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : *p >= 0xC2 && *p <= 0xDF ? 2 : *p >= 0xE0 && *p <= 0xEF ? 3
+                 : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
+        for (size_t k = 1; k < n; k++)
+            if ((p[k] & 0xC0) != 0x80)
+                n = 0;
+        /* overlong forms, surrogates, above U+10FFFF (RFC 3629) */
+        if (n >= 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+                       (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F)))
+            n = 0;
+        /* C0 controls but tab and line feed, DEL, and the C1 controls
+         * (U+0080..U+009F, 0xC2 0x80..0x9F: a terminal may obey them too) */
+        const int ctrl = n == 1 ? (*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F
+                                : n == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+        if (n == 0 || ctrl) {
+            for (size_t k = 0; k < (n ? n : 1); k++)
+                fprintf(f, "\\x%02X", p[k]);
+            p += n ? n : 1;
+        } else {
+            fwrite(p, 1, n, f);
+            p += n;
+        }
+    }
+}
+
+void cli_message(FILE *f, const char *msg)
+{
+    cli_put_safe(f, msg);
+    fputc('\n', f);
+}
+
 static int vreport(const char *cmd, int status, const char *fmt, va_list ap)
 {
+    va_list aq;
+    va_copy(aq, ap);
+    const int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char small[1024], *buf = n >= 0 && (size_t)n < sizeof small ? small : malloc((size_t)n + 1);
     fprintf(stderr, "thirdsite %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (n >= 0 && buf) {
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+        cli_message(stderr, buf);
+    } else {
+        fputs("(message lost: out of memory)\n", stderr);
+    }
+    if (buf != small)
+        free(buf);
     return status;
 }
 

@@ -33,6 +33,7 @@ enum ts_status {
     TS_EIMPOSSIBLE = -3,  /* the request has no physical solution */
     TS_ENOTFOUND = -4,    /* an unknown name (missile, site, sensor...) */
     TS_ESCENARIO = -5,    /* a scenario or catalogue file is malformed */
+    TS_EOUTDIR = -6,      /* the output folder exists and is not a run's to replace */
     TS_ENOCONVERGE = -20, /* an iteration failed to converge */
     TS_ENOMEM = -40,      /* out of memory */
     TS_EIO = -41,         /* a file could not be read or written */

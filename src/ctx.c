@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 ts_ctx *ts_ctx_create(void)
 {
@@ -40,6 +41,40 @@ int ts_error(ts_ctx *ctx, int code, const char *fmt, ...)
     va_end(ap);
     ctx->code = code;
     return code;
+}
+
+void ts_text_safe(const char *in, char *out, size_t size)
+{
+    if (size == 0)
+        return;
+    const unsigned char *p = (const unsigned char *)in;
+    size_t o = 0;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : *p >= 0xC2 && *p <= 0xDF ? 2 : *p >= 0xE0 && *p <= 0xEF ? 3
+                 : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
+        for (size_t k = 1; k < n; k++)
+            if ((p[k] & 0xC0) != 0x80)
+                n = 0;
+        if (n >= 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+                       (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F)))
+            n = 0;
+        const int ctrl = n == 1 ? *p < 0x20 || *p == 0x7F : n == 2 && p[0] == 0xC2 && p[1] < 0xA0;
+        if (n == 0 || ctrl) {
+            const size_t m = n ? n : 1;
+            if (o + 4 * m + 1 > size)
+                break;
+            for (size_t k = 0; k < m; k++, o += 4)
+                snprintf(out + o, 5, "\\x%02X", p[k]);
+            p += m;
+        } else {
+            if (o + n + 1 > size)
+                break;
+            memcpy(out + o, p, n);
+            o += n;
+            p += n;
+        }
+    }
+    out[o] = '\0';
 }
 
 const char *ts_version(void)

@@ -216,11 +216,17 @@ static double drag_coefficient(const ts_missile *ms, double mach)
     return ms->cd[i - 1] + s * (ms->cd[i] - ms->cd[i - 1]);
 }
 
-/* Rotates an ECEF vector to ECI at time t: about z by omega t. */
+/* Rotates an ECEF vector to ECI at time t: about z by omega t.
+ * Written as two sums ((-s) a.y, not - s a.y; negation is exact): GCC 12's
+ * SLP vectorizer turns the pair "c x - s y, s x + c y" into one
+ * vfmaddsub instruction under -march=native despite -ffp-contract=off,
+ * a fused multiply-add that rounds once, and the trajectories of a native
+ * and a portable build then differed in the last digit (issue 13; the
+ * test: tests/crossbuild.sh). */
 static ts_vec3 to_eci(const ts_earth *earth, double t, ts_vec3 a)
 {
-    double th = earth->omega_rads * t, c = cos(th), s = sin(th);
-    return ts_v3(c * a.x - s * a.y, s * a.x + c * a.y, a.z);
+    double th = earth->omega_rads * t, c = cos(th), s = sin(th), ms = -s;
+    return ts_v3(c * a.x + ms * a.y, s * a.x + c * a.y, a.z);
 }
 
 /*

@@ -14,14 +14,11 @@
  * Timings go to run.log only.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE /* renameat2 (atomic exchange of two folders), nftw */
 #include "footprint_internal.h"
 #include "output/output.h"
+#include "runfolder.h"
 
 #include <errno.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -593,113 +590,6 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
     return TS_OK;
 }
 
-/* ------------------------------------------------------------------------ */
-/* The folder                                                                */
-/* ------------------------------------------------------------------------ */
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-/* rm -rf path (no symlinks followed). */
-static void remove_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* 1 when dir is a folder written by an earlier run (report.json and
- * run.log present) or empty: one a run may replace. */
-static int replaceable(const char *dir)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s/report.json", dir);
-    const int has_report = access(p, F_OK) == 0;
-    snprintf(p, sizeof p, "%s/run.log", dir);
-    const int has_log = access(p, F_OK) == 0;
-    if (has_report && has_log)
-        return 1;
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int empty = 1;
-    for (struct dirent *e; empty && (e = readdir(d));)
-        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-    closedir(d);
-    return empty;
-}
-
-/* Removes the (empty) parent folders of dir up to and including made. */
-static void remove_parents(const char *dir, const char *made)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    const size_t lm = strlen(made);
-    for (char *slash; (slash = strrchr(p, '/')) && slash > p;) {
-        *slash = '\0';
-        if (strlen(p) < lm)
-            break;
-        rmdir(p);
-    }
-}
-
-/* mkdir -p of dir's parent; *made receives the first folder created (to
- * remove on failure), "" when none. */
-static int make_parents(ts_ctx *ctx, const char *dir, char *made, size_t size)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    made[0] = '\0';
-    char *slash = strrchr(p, '/');
-    if (!slash || slash == p)
-        return TS_OK;
-    *slash = '\0';
-    for (char *q = p + 1; ; q++) {
-        const int end = *q == '\0';
-        if (*q == '/' || end) {
-            const char c = *q;
-            *q = '\0';
-            if (mkdir(p, 0777) == 0) {
-                if (!made[0])
-                    snprintf(made, size, "%s", p);
-            } else if (errno != EEXIST) {
-                return ts_error(ctx, TS_EIO, "%s: %s", p, strerror(errno));
-            }
-            *q = c;
-        }
-        if (end)
-            break;
-    }
-    return TS_OK;
-}
-
-/* The process's file mode creation mask.
- * Given: nothing.  Returns: the mask (e.g. 022).
- * Linux proc(5) "Umask:" of /proc/self/status (since Linux 4.7) reads it
- * without changing it; elsewhere the POSIX umask() set-and-restore, at a
- * point of the run where no other of its threads creates files. */
-static mode_t current_umask(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    if (f) {
-        char line[256];
-        unsigned mask;
-        while (fgets(line, sizeof line, f)) {
-            if (sscanf(line, "Umask: %o", &mask) == 1) {
-                fclose(f);
-                return (mode_t)(mask & 0777u);
-            }
-        }
-        fclose(f);
-    }
-    const mode_t m = umask(077);
-    umask(m);
-    return m;
-}
-
 static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const char *dir)
 {
     const ts_out_config cfg = {dir, rs->threads};
@@ -750,31 +640,22 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
         ts_slug(scenario->name, slug, sizeof slug);
         snprintf(out_dir, sizeof out_dir, "out/%s", slug);
     }
-    size_t ol = strlen(out_dir);
-    while (ol > 1 && out_dir[ol - 1] == '/')
-        out_dir[--ol] = '\0';
-    if (ol > 3800) {
-        if (rs.log)
-            fclose(rs.log);
-        free(rs.log_text);
-        return ts_error(ctx, TS_EIO, "%.64s...: output folder name too long", out_dir);
-    }
-    struct stat sb;
-    const int exists = stat(out_dir, &sb) == 0;
     int st = TS_OK;
-    if (exists && !S_ISDIR(sb.st_mode))
-        st = ts_error(ctx, TS_EIO, "%s exists and is not a folder", out_dir);
-    else if (exists && !replaceable(out_dir))
-        st = ts_error(ctx, TS_EIO,
-                      "%s exists and is not a thirdsite run folder (no report.json and "
-                      "run.log): refusing to replace it; choose another -o",
-                      out_dir);
+    if (scenario->n_variants < 1)
+        st = ts_error(ctx, TS_EINVAL, "%s: no defense to run", scenario->path);
+    /* the folder checked (a run replaces only a run), the temporary folder
+     * made beside it at once, so that one that cannot be written fails
+     * before any work (runfolder.c) */
+    ts_runfolder rf;
+    if (!st)
+        st = ts_runfolder_begin(ctx, out_dir, &rf);
     if (st) {
         if (rs.log)
             fclose(rs.log);
         free(rs.log_text);
         return st;
     }
+    const char *tmp = rf.tmp;
 
     ts_run_result res;
     memset(&res, 0, sizeof res);
@@ -797,26 +678,6 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
 
     logf_(&rs, "thirdsite %s run of %s\nthreads %d\n\n", ts_version(), scenario->path,
           rs.threads);
-    if (res.n_variants < 1)
-        st = ts_error(ctx, TS_EINVAL, "%s: no defense to run", scenario->path);
-
-    /* The temporary folder beside the target, made first so that a folder
-     * that cannot be written fails at once; removed on any failure. */
-    char made[4096] = "", tmp[4200] = "";
-    if (!st)
-        st = make_parents(ctx, out_dir, made, sizeof made);
-    if (!st) {
-        const char *slash = strrchr(out_dir, '/');
-        if (slash)
-            snprintf(tmp, sizeof tmp, "%.*s/.%s.tmp-XXXXXX", (int)(slash - out_dir), out_dir,
-                     slash + 1);
-        else
-            snprintf(tmp, sizeof tmp, ".%s.tmp-XXXXXX", out_dir);
-        if (!mkdtemp(tmp)) {
-            st = ts_error(ctx, TS_EIO, "%s: %s", tmp, strerror(errno));
-            tmp[0] = '\0';
-        }
-    }
     if (!st)
         st = compute(ctx, &res, &rs);
     if (!st)
@@ -836,32 +697,9 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     }
     if (!st && cancelled(&rs))
         st = ts_error(ctx, TS_EINTERRUPTED, "interrupted");
-    /* mkdtemp makes the folder 0700 (POSIX); a finished run gets the mode a
-     * plain mkdir would have given it: 0777 less the umask (POSIX mkdir) */
-    if (!st && chmod(tmp, 0777 & ~current_umask()))
-        st = ts_error(ctx, TS_EIO, "%s: %s", tmp, strerror(errno));
-    if (!st) {
-        /* into place: exchange with an earlier run atomically, then drop it */
-        if (stat(out_dir, &sb) == 0) {
-            if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) == 0) {
-                remove_tree(tmp);
-            } else {
-                char old[4300];
-                snprintf(old, sizeof old, "%s.old", tmp);
-                if (rename(out_dir, old) || rename(tmp, out_dir))
-                    st = ts_error(ctx, TS_EIO, "%s: %s", out_dir, strerror(errno));
-                remove_tree(old);
-            }
-        } else if (rename(tmp, out_dir)) {
-            st = ts_error(ctx, TS_EIO, "%s: %s", out_dir, strerror(errno));
-        }
-        if (!st)
-            tmp[0] = '\0';
-    }
-    if (tmp[0])
-        remove_tree(tmp);
-    if (st && made[0])
-        remove_parents(out_dir, made); /* folders this run created, now empty */
+    if (!st)
+        st = ts_runfolder_commit(ctx, &rf);
+    ts_runfolder_abort(&rf); /* after a failure: nothing left behind */
     state_free(&rs, res.n_variants);
     result_free(&res);
     if (rs.log)

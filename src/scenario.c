@@ -55,6 +55,13 @@ typedef struct {
     ts_interceptor *cat_ic;
     int missiles_state;
     ts_missile_list missiles;
+    /* the names of the analyses of the list being read: slot[h] is 1 + the
+     * index into that list's names table, 0 empty (open addressing, linear
+     * probing; cap a power of two, at least twice the list).  Makes the
+     * duplicate-name check O(1): `check` of 100k engagements took 11.6 s,
+     * 200k 84 s, when each name was compared with all before it. */
+    int *name_slot;
+    size_t name_cap;
 } loader;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -1204,8 +1211,19 @@ static int is_ident(const char *s)
     return 1;
 }
 
+/* FNV-1a, 64 bits (Fowler, Noll, Vo; IETF draft-eastlake-fnv). */
+static size_t name_hash(const char *s)
+{
+    unsigned long long h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
 /* Reads the name of an analysis entry, or makes one; checks uniqueness
- * against names[0..n). */
+ * against names[0..n) (through L's index when it has one, which then
+ * holds the new name as names[n]: the caller stores it there when this
+ * returns 0). */
 static int analysis_name(loader *L, const ts_y_node *m, const char *kind, char *name,
                          const char *fallback, char (*names)[TS_NAME_LEN], int n)
 {
@@ -1218,12 +1236,22 @@ static int analysis_name(loader *L, const ts_y_node *m, const char *kind, char *
     } else {
         snprintf(name, TS_NAME_LEN, "%s", fallback);
     }
-    for (int j = 0; j < n; j++)
-        if (!strcmp(names[j], name)) {
-            ts_y_err(&L->errs, nn ? nn : m, "duplicate %s name '%s'%s", kind, name,
-                     nn ? "" : " (give each a 'name')");
-            return 1;
-        }
+    int dup = 0;
+    if (L->name_slot) {
+        size_t h = name_hash(name) & (L->name_cap - 1);
+        for (; L->name_slot[h] && !dup; h = (h + 1) & (L->name_cap - 1))
+            dup = !strcmp(names[L->name_slot[h] - 1], name);
+        if (!dup)
+            L->name_slot[h] = n + 1;
+    } else {
+        for (int j = 0; j < n && !dup; j++)
+            dup = !strcmp(names[j], name);
+    }
+    if (dup) {
+        ts_y_err(&L->errs, nn ? nn : m, "duplicate %s name '%s'%s", kind, name,
+                 nn ? "" : " (give each a 'name')");
+        return 1;
+    }
     return 0;
 }
 
@@ -1245,6 +1273,11 @@ static void *analysis_list(loader *L, const ts_y_node *list, const char *what, s
         *names = NULL;
         return NULL;
     }
+    free(L->name_slot); /* a fresh index (without one: the linear search) */
+    L->name_cap = 16;
+    while (L->name_cap < 2 * ((size_t)list->n + 1))
+        L->name_cap *= 2;
+    L->name_slot = calloc(L->name_cap, sizeof *L->name_slot);
     return items;
 }
 
@@ -1619,6 +1652,7 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
             read_scenario(&L, root, sc);
     }
     ts_y_doc_free(doc);
+    free(L.name_slot);
     free(L.sites.items);
     free(L.cat_sensors);
     free(L.cat_ic);

@@ -31,6 +31,13 @@ struct ts_ctx {
     char msg[TS_MSG_LEN];   /* last message, "" if none */
 };
 
+/* in as text that is valid UTF-8 with no control character: each byte that
+ * is not part of a well-formed UTF-8 sequence (RFC 3629), and each C0/C1
+ * control and DEL, becomes "\xNN".  For paths, which may be any bytes, in
+ * report.json (JSON strings must be UTF-8) and index.html.  out: size
+ * bytes, NUL-terminated, cut at a whole character. */
+void ts_text_safe(const char *in, char *out, size_t size);
+
 /* ---- small vector algebra (inline, no allocation) --------------------- */
 static inline ts_vec3 ts_v3(double x, double y, double z)
 {

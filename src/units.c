@@ -158,6 +158,7 @@ int ts_quantity_parse(ts_ctx *ctx, const char *text, ts_quantity_kind kind,
         set_offset(bad_offset, i);
         return ts_error(ctx, TS_EINVAL, "number out of range");
     }
+    const int num_at = i;
     i = skip_space(text, i + n);
     int unit_at = i;
     int end = (int)strlen(text);
@@ -166,6 +167,11 @@ int ts_quantity_parse(ts_ctx *ctx, const char *text, ts_quantity_kind kind,
     int len = end - unit_at;
     for (const unit_def *u = kinds[kind].units; u->name; u++) {
         if ((int)strlen(u->name) == len && strncmp(text + unit_at, u->name, (size_t)len) == 0) {
+            /* "1e308 km": a finite number whose SI value is not */
+            if (!isfinite(value * u->to_si)) {
+                set_offset(bad_offset, num_at);
+                return ts_error(ctx, TS_EINVAL, "number out of range");
+            }
             *si = value * u->to_si;
             return TS_OK;
         }

@@ -343,21 +343,23 @@ static char *read_file(const char *path, size_t *len)
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     while (buf) {
+        if (n > (size_t)Y_MAX_FILE) { /* the cap, to the byte */
+            free(buf);
+            fclose(f);
+            errno = EFBIG;
+            return NULL;
+        }
         if (n + 1 >= cap) {
-            if ((long)cap > Y_MAX_FILE) {
-                free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
-            }
-            char *b = realloc(buf, 2 * cap);
+            /* room for one byte past the cap: that byte says "too big" */
+            const size_t next = 2 * cap < (size_t)Y_MAX_FILE + 2 ? 2 * cap : (size_t)Y_MAX_FILE + 2;
+            char *b = realloc(buf, next);
             if (!b) {
                 free(buf);
                 buf = NULL;
                 break;
             }
             buf = b;
-            cap *= 2;
+            cap = next;
         }
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
@@ -378,30 +380,89 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* Fills a scalar node from its event.  libfyaml's start mark of a quoted
- * scalar is its first content character (probed with libfyaml 0.7.12). */
-static int fill_scalar(ts_y_node *n, struct fy_event *e)
+/* The value of a single-quoted scalar from its source text raw[0..len)
+ * (between the quotes), into out (room for len + 1 bytes): '' is one quote,
+ * and line breaks fold (YAML 1.2.2 section 7.3.2 and 6.5: the white space
+ * around a break is dropped, a break between two non-empty lines becomes a
+ * space, each empty line a line feed).  Returns the value's length.
+ * Why not fy_token_get_text: libfyaml 0.7.12 leaks a 4096-byte buffer of
+ * its atom iterator for a single-quoted scalar with four or more '' escapes
+ * (found by the fuzzer; reproducer tests/fuzz/corpus/libfyaml-quote-leak.yaml,
+ * a test in tests/unit/test_scenario.c).  test_scenario.c checks this
+ * function against libfyaml's own value where libfyaml does not leak. */
+size_t ts_y_single_quoted(const char *raw, size_t len, char *out)
+{
+    size_t n = 0, i = 0;
+    int line = 0, empty = 0;
+    while (i <= len) {
+        size_t e = i; /* this line: raw[i..e) */
+        while (e < len && raw[e] != '\n')
+            e++;
+        const int last = e >= len;
+        size_t b = i, f = e;
+        if (line > 0)
+            while (b < f && (raw[b] == ' ' || raw[b] == '\t'))
+                b++;
+        if (!last)
+            while (f > b && (raw[f - 1] == ' ' || raw[f - 1] == '\t' || raw[f - 1] == '\r'))
+                f--;
+        if (line > 0 && b == f && !last) {
+            empty++; /* an empty inner line */
+        } else {
+            if (line > 0) {
+                if (empty == 0)
+                    out[n++] = ' ';
+                for (; empty > 0; empty--)
+                    out[n++] = '\n';
+            }
+            for (size_t k = b; k < f; k++) {
+                out[n++] = raw[k];
+                if (raw[k] == '\'' && k + 1 < f && raw[k + 1] == '\'')
+                    k++;
+            }
+        }
+        line++;
+        i = e + 1;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Fills a scalar node from its event; buf is the source text.  libfyaml's
+ * start mark of a quoted scalar is its first content character and its end
+ * mark the closing quote (probed with libfyaml 0.7.12). */
+static int fill_scalar(ts_y_node *n, struct fy_event *e, const char *buf, size_t buf_len)
 {
     struct fy_token *t = e->scalar.value;
-    size_t len = 0;
-    const char *s = t ? fy_token_get_text(t, &len) : "";
-    if (!s) {
-        s = "";
-        len = 0;
-    }
-    n->text = malloc(len + 1);
-    if (!n->text)
-        return -1;
-    memcpy(n->text, s, len);
-    n->text[len] = '\0';
-    n->len = len;
     enum fy_scalar_style st = t ? fy_token_scalar_style(t) : FYSS_PLAIN;
+    const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
+    if (st == FYSS_SINGLE_QUOTED && sm && em && sm->input_pos <= em->input_pos &&
+        em->input_pos <= buf_len) {
+        const size_t raw = em->input_pos - sm->input_pos;
+        n->text = malloc(raw + 1);
+        if (!n->text)
+            return -1;
+        n->len = ts_y_single_quoted(buf + sm->input_pos, raw, n->text);
+    } else {
+        size_t len = 0;
+        const char *s = t ? fy_token_get_text(t, &len) : "";
+        if (!s) {
+            s = "";
+            len = 0;
+        }
+        n->text = malloc(len + 1);
+        if (!n->text)
+            return -1;
+        memcpy(n->text, s, len);
+        n->text[len] = '\0';
+        n->len = len;
+    }
+    const size_t len = n->len;
     n->style = st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED ? TS_Y_QUOTED
                : st == FYSS_LITERAL || st == FYSS_FOLDED       ? TS_Y_BLOCK
                                                                : TS_Y_PLAIN;
     n->text_line = n->line;
     n->text_col = n->col;
-    const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
     if (n->style == TS_Y_QUOTED && n->col > 1)
         n->col--; /* the node is its opening quote */
     /* Inner offsets map onto the source when the content lies on one line
@@ -434,19 +495,50 @@ static size_t utf8_sequence(const unsigned char *s, size_t left)
     return n;
 }
 
-/* Refuses a file that is not UTF-8 before libfyaml sees it: libfyaml 0.7.12
- * loops forever on an ill-formed byte in a directive line (found by the
- * fuzzer: tests/fuzz/known/libfyaml-directive-hang.yaml).  Returns the byte
- * offset of the first ill-formed byte, or len if the text is well formed. */
-static size_t utf8_check(const char *buf, size_t len, int *line, int *col)
+/* The code point of the well-formed UTF-8 sequence s[0..n). */
+static unsigned long utf8_code(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0];
+    unsigned long c = s[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++)
+        c = (c << 6) | (s[i] & 0x3Fu);
+    return c;
+}
+
+/* 1 when YAML allows the character in a stream (YAML 1.2.2 section 5.1,
+ * c-printable: tab, LF, CR, U+0020..U+007E, U+0085, U+00A0..U+D7FF,
+ * U+E000..U+FFFD, U+10000..U+10FFFF; and the byte order mark U+FEFF). */
+static int yaml_printable(unsigned long c)
+{
+    return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 ||
+           (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* Refuses a file that is not UTF-8, or holds a character YAML does not
+ * allow, before libfyaml sees it: libfyaml 0.7.12 loops forever on an
+ * ill-formed byte in a directive line (found by the fuzzer:
+ * tests/fuzz/corpus/libfyaml-directive-hang.yaml), and takes a NUL byte
+ * for the end of the file ("#\0" before "variants:" made the rest of a
+ * scenario vanish without an error).  Returns the byte offset of the first
+ * ill-formed byte or disallowed character (*code: -1 for ill-formed, else
+ * the code point), or len if the text is well formed. */
+static size_t utf8_check(const char *buf, size_t len, int *line, int *col, long *code)
 {
     const unsigned char *s = (const unsigned char *)buf;
     *line = 1;
     *col = 1;
+    *code = -1;
     for (size_t i = 0; i < len;) {
         size_t n = utf8_sequence(s + i, len - i);
         if (n == 0)
             return i;
+        const unsigned long c = utf8_code(s + i, n);
+        if (!yaml_printable(c) && c != 0xFEFF) {
+            *code = (long)c;
+            return i;
+        }
         if (s[i] == '\n') {
             ++*line;
             *col = 1;
@@ -458,21 +550,169 @@ static size_t utf8_check(const char *buf, size_t len, int *line, int *col)
     return len;
 }
 
+/* The first control character of a value (C0 but tab and line feed, DEL,
+ * C1: U+0080..U+009F, UTF-8 0xC2 0x80..0x9F; a NUL from "\0"), or -1. */
+static long control_char(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') || p[i] == 0x7F)
+            return p[i];
+        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+            return p[i + 1];
+    }
+    return -1;
+}
+
+/* ---- unclosed brackets and quotes --------------------------------------- */
+
+typedef struct {
+    char c;        /* '[', '{', '\'' or '"'; 0 when none */
+    int line, col; /* 1-based; col in characters */
+    int indent;    /* indentation of the line it opened on */
+} opener;
+
+static int y_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Finds the flow bracket or quote left open in a file libfyaml refused:
+ * one still open at the end of the file, or at the first line indented no
+ * deeper than the line it opened on (YAML 1.2.2 sections 7.3 and 7.4: the
+ * continuation lines of a flow collection or quoted scalar in block context
+ * are indented deeper than its block), where libfyaml notices an error
+ * that reads as if it were elsewhere ("wrongly indented flow sequence" two
+ * lines below a '[' missing its ']').  A light scan of the text: comments,
+ * quoted scalars with their escapes, block scalars (| and >) skipped.
+ * Returns 1 with *o set, 0 when it finds nothing open. */
+static int find_unclosed(const char *buf, size_t len, opener *o)
+{
+    opener stack[Y_MAX_DEPTH + 1], q = {0, 0, 0, 0};
+    int depth = 0, line = 1, block = -1;
+    size_t i = 0;
+    while (i < len) {
+        const size_t ls = i;
+        int ind = 0;
+        while (i < len && buf[i] == ' ') {
+            i++;
+            ind++;
+        }
+        int col = ind + 1;
+        const int empty = i >= len || buf[i] == '\n' || buf[i] == '\r';
+        const int comment = !empty && buf[i] == '#';
+        if (block >= 0 && (empty || ind > block)) { /* a block scalar's content */
+            while (i < len && buf[i] != '\n')
+                i++;
+            i++;
+            line++;
+            continue;
+        }
+        block = -1;
+        if (q.c && !empty && ind <= q.indent) {
+            *o = q;
+            return 1;
+        }
+        if (!q.c && depth > 0 && !empty && !comment && ind <= stack[0].indent) {
+            if (buf[i] == ']' || buf[i] == '}')
+                return 0; /* closed, but wrongly indented: libfyaml's words fit */
+            *o = stack[depth - 1];
+            return 1;
+        }
+        int at_start = 1;
+        while (i < len && buf[i] != '\n') {
+            const char c = buf[i];
+            size_t step = 1;
+            if (q.c) {
+                if (c == '\'' && q.c == '\'') {
+                    if (i + 1 < len && buf[i + 1] == '\'')
+                        step = 2;
+                    else
+                        q.c = 0;
+                } else if (c == '\\' && q.c == '"') {
+                    step = i + 1 < len && buf[i + 1] != '\n' ? 2 : 1;
+                } else if (c == '"' && q.c == '"') {
+                    q.c = 0;
+                }
+                at_start = 0;
+            } else if (c == '#' && (i == ls || buf[i - 1] == ' ' || buf[i - 1] == '\t')) {
+                while (i < len && buf[i] != '\n')
+                    i++;
+                break;
+            } else if (c == ' ' || c == '\t') {
+                /* at_start unchanged */
+            } else if ((c == '\'' || c == '"') && at_start) {
+                q = (opener){c, line, col, ind};
+                at_start = 0;
+            } else if ((c == '[' || c == '{') && (at_start || depth > 0)) {
+                if (depth == Y_MAX_DEPTH)
+                    return 0;
+                stack[depth++] = (opener){c, line, col, ind};
+                at_start = 1;
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                depth--;
+                at_start = 0;
+            } else if (c == ',' && depth > 0) {
+                at_start = 1;
+            } else if (c == ':' && (i + 1 >= len || y_space(buf[i + 1]) ||
+                                    (depth > 0 && strchr(",]}", buf[i + 1])))) {
+                at_start = 1;
+            } else if ((c == '-' || c == '?') && at_start && (i + 1 >= len || y_space(buf[i + 1]))) {
+                at_start = 1;
+            } else if ((c == '|' || c == '>') && at_start && depth == 0) {
+                block = ind;
+                while (i < len && buf[i] != '\n')
+                    i++;
+                break;
+            } else {
+                at_start = 0;
+            }
+            for (size_t k = 0; k < step; k++, i++)
+                col += ((unsigned char)buf[i] & 0xC0) != 0x80;
+        }
+        i++;
+        line++;
+    }
+    if (q.c) {
+        *o = q;
+        return 1;
+    }
+    if (depth > 0) {
+        *o = stack[depth - 1];
+        return 1;
+    }
+    return 0;
+}
+
 int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
 {
     *out = NULL;
     size_t len = 0;
     char *buf = read_file(path, &len);
     if (!buf) {
-        ts_y_err_pos(errs, path, 0, 0, "cannot read the file: %s", strerror(errno));
+        if (errno == EFBIG)
+            ts_y_err_pos(errs, path, 0, 0, "larger than %ld bytes (%ld MiB), the most a "
+                         "scenario or catalogue file may be", Y_MAX_FILE, Y_MAX_FILE >> 20);
+        else
+            ts_y_err_pos(errs, path, 0, 0, "cannot read the file: %s", strerror(errno));
         return TS_EIO;
     }
     int bad_line, bad_col;
-    size_t bad = utf8_check(buf, len, &bad_line, &bad_col);
+    long code;
+    size_t bad = utf8_check(buf, len, &bad_line, &bad_col, &code);
     if (bad < len) {
-        ts_y_err_pos(errs, path, bad_line, bad_col,
-                     "byte 0x%02X is not valid UTF-8 (YAML files are UTF-8 text)",
-                     (unsigned)(unsigned char)buf[bad]);
+        if (code < 0)
+            ts_y_err_pos(errs, path, bad_line, bad_col,
+                         "byte 0x%02X is not valid UTF-8 (YAML files are UTF-8 text)",
+                         (unsigned)(unsigned char)buf[bad]);
+        else if (code == 0)
+            ts_y_err_pos(errs, path, bad_line, bad_col,
+                         "a NUL byte (0x00): not allowed in a YAML file");
+        else
+            ts_y_err_pos(errs, path, bad_line, bad_col,
+                         "character U+%04lX is not allowed in a YAML file (of the control "
+                         "characters only tab and line breaks are)",
+                         (unsigned long)code);
         free(buf);
         return TS_ESCENARIO;
     }
@@ -501,7 +741,7 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
     }
 
     frame stack[Y_MAX_DEPTH + 1];
-    int depth = 0, n_docs = 0;
+    int depth = 0, n_docs = 0, n_aliases = 0;
     struct fy_event *e;
     while (st == TS_OK && (e = fy_parser_parse(fyp)) != NULL) {
         const struct fy_mark *m = fy_event_start_mark(e);
@@ -526,9 +766,22 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
                 st = TS_ENOMEM;
                 break;
             }
-            if (e->type == FYET_SCALAR && fill_scalar(node, e) < 0) {
+            if (e->type == FYET_SCALAR && fill_scalar(node, e, buf, len) < 0) {
                 st = TS_ENOMEM;
                 break;
+            }
+            if (e->type == FYET_SCALAR) {
+                const long c = control_char(node->text, node->len);
+                if (c >= 0) {
+                    /* an escape ("\e", "\x07") made it: no control character
+                     * from a file reaches a terminal or a report */
+                    ts_y_err(errs, node,
+                             "the value holds control character U+%04lX (an escape): not "
+                             "allowed; only tab and line feed are",
+                             (unsigned long)c);
+                    st = TS_ESCENARIO;
+                    break;
+                }
             }
             if (depth > 0 && attach(&stack[depth - 1], node) < 0) {
                 st = TS_ENOMEM;
@@ -576,6 +829,7 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
             }
             break;
         case FYET_ALIAS: {
+            n_aliases++;
             size_t alen = 0;
             const char *aname = fy_token_get_text(e->alias.anchor, &alen);
             ts_y_node *target = aname ? find_anchor(doc, aname, alen) : NULL;
@@ -600,8 +854,13 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
         }
         fy_parser_event_free(fyp, e);
         if (st == TS_OK && depth > 0 && stack[depth - 1].node->weight > Y_MAX_WEIGHT) {
-            ts_y_err(errs, stack[depth - 1].node,
-                     "the document expands to more than %ld nodes (aliases)", Y_MAX_WEIGHT);
+            if (n_aliases > 0)
+                ts_y_err(errs, stack[depth - 1].node,
+                         "the document expands to more than %ld nodes (aliases)", Y_MAX_WEIGHT);
+            else
+                ts_y_err(errs, stack[depth - 1].node,
+                         "the document has more than %ld nodes, the most a file may hold",
+                         Y_MAX_WEIGHT);
             st = TS_ESCENARIO;
         }
     }
@@ -609,9 +868,20 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
         int any = 0;
         void *it = NULL;
         struct fy_diag_error *de;
+        opener o;
+        const int open = find_unclosed(buf, len, &o);
         while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
             if (de->type < FYET_ERROR)
                 continue;
+            if (open && (o.line < de->line || (o.line == de->line && o.col <= de->column))) {
+                /* reported where it was opened, with what the parser said */
+                ts_y_err_pos(errs, path, o.line, o.col,
+                             "unclosed %s (opened at %d:%d; the parser stopped at %d:%d: %s)",
+                             o.c == '[' ? "'['" : o.c == '{' ? "'{'" : o.c == '"' ? "'\"'" : "\"'\"",
+                             o.line, o.col, de->line, de->column, de->msg ? de->msg : "?");
+                any = 1;
+                break; /* what follows are its consequences */
+            }
             ts_y_err_pos(errs, path, de->line > 0 ? de->line : 0,
                          de->column > 0 ? de->column : 0, "%s", de->msg ? de->msg : "?");
             any = 1;

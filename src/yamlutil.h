@@ -91,6 +91,10 @@ int ts_y_errs_report(ts_y_errs *errs, ts_ctx *ctx);
  * NULL for an empty file), TS_EIO when the file cannot be read, or
  * TS_ESCENARIO after recording libfyaml's diagnostics (syntax errors). */
 int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out);
+/* The value of a single-quoted scalar from its source text between the
+ * quotes (raw, len bytes) into out (len + 1 bytes): '' unescaped, line
+ * breaks folded (YAML 1.2.2 7.3.2).  Returns its length. */
+size_t ts_y_single_quoted(const char *raw, size_t len, char *out);
 const ts_y_node *ts_y_root(const ts_y_doc *doc);
 void ts_y_doc_free(ts_y_doc *doc);
 

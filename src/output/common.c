@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void ts_slug(const char *in, char *out, size_t size)
 {
@@ -211,10 +212,20 @@ FILE *ts_out_open(ts_ctx *ctx, const char *dir, const char *rel)
 
 int ts_out_close(ts_ctx *ctx, FILE *f, const char *rel)
 {
-    const int bad = ferror(f);
+    /* the whole path, from the descriptor (Linux proc(5)); rel elsewhere */
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fileno(f));
+    const ssize_t n = readlink(link, path, sizeof path - 1);
+    path[n > 0 ? n : 0] = '\0';
+    errno = 0;
+    const int bad = ferror(f) || fflush(f);
+    int e = errno;
     const int rc = fclose(f);
+    if (rc && !e)
+        e = errno;
     if (bad || rc)
-        return ts_error(ctx, TS_EIO, "%s: write failed", rel);
+        return ts_error(ctx, TS_EIO, "%s: cannot write: %s", n > 0 ? path : rel,
+                        strerror(e ? e : EIO));
     return TS_OK;
 }
 

@@ -592,7 +592,9 @@ int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
     fputs("<footer>Made with thirdsite ", f);
     esc(f, ts_version());
     fputs(" from the scenario <code>", f);
-    esc(f, sc->path);
+    char path[4 * 4096];
+    ts_text_safe(sc->path, path, sizeof path); /* a path may be any bytes */
+    esc(f, path);
     fputs("</code>", f);
     if (sc->sources[0]) {
         fputs(" (sources: ", f);

@@ -65,7 +65,7 @@ double ts_map_m_per_px(const ts_map *map)
     /* Geodesic length of 100 px along the horizontal through the frame
      * centre, per pixel. */
     double cx = map->fx + 0.5 * map->fw, cy = map->fy + 0.5 * map->fh;
-    double la0, lo0, la1, lo1, s12;
+    double la0 = 0.0, lo0 = 0.0, la1 = 0.0, lo1 = 0.0, s12 = 0.0; /* set by ts_map_from_px */
     if (ts_map_from_px(map, cx - 50.0, cy, &la0, &lo0) ||
         ts_map_from_px(map, cx + 50.0, cy, &la1, &lo1))
         return 1.0 / map->spx;

@@ -214,7 +214,9 @@ static json_t *scenario(const ts_run_result *res)
     set(o, "title", json_string(sc->title));
     set(o, "question", json_string(sc->question));
     set(o, "sources", json_string(sc->sources));
-    set(o, "path", json_string(sc->path));
+    char path[4 * 4096];
+    ts_text_safe(sc->path, path, sizeof path); /* any bytes: JSON wants UTF-8 */
+    set(o, "path", json_string(path));
     json_t *e = json_object();
     set(e, "model", json_string(sc->earth.model == TS_EARTH_SPHERE ? "sphere" : "wgs84"));
     set(e, "rotating", json_boolean(sc->earth.omega_rads != 0.0));

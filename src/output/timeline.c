@@ -19,6 +19,7 @@
 #include <cairo.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #define W 1100.0         /* chart width, px (SVG user units) */
@@ -217,7 +218,7 @@ static void row_label(cairo_t *cr, late_labels *late, const char *s, double size
     const int over = place_label(xd, xt, text_width(cr, s, size, 0), xmin, xmax, xc, &x, &align);
     if (over && late->n < (int)(sizeof late->l / sizeof late->l[0])) {
         late_label *l = &late->l[late->n++];
-        snprintf(l->s, sizeof l->s, "%s", s);
+        snprintf(l->s, sizeof l->s, "%.*s", (int)sizeof l->s - 1, s); /* cut to fit */
         l->x = x;
         l->y = y;
         l->size = size;
@@ -538,16 +539,19 @@ int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, c
         cairo_surface_destroy(s);
         /* the group names renumbered: the bytes depend on the chart alone */
         bad = bad || ts_svg_renumber(&b, &r) != 0;
+        errno = 0;
         FILE *f = bad ? NULL : fopen(path_svg, "wb");
         if (f) {
             bad = fwrite(r.p, 1, r.n, f) != r.n;
             bad |= ferror(f) != 0;
             bad |= fclose(f) != 0;
         }
+        const int why = errno; /* "No space left on device" */
         free(b.p);
         free(r.p);
         if (bad || !f)
-            return ts_error(ctx, TS_EIO, "%s: cannot write", path_svg);
+            return ts_error(ctx, TS_EIO, "%s: cannot write: %s", path_svg,
+                            why ? strerror(why) : "out of memory");
     }
     if (path_png) {
         const double scale = 2.0; /* print resolution: 2200 px wide */
@@ -557,10 +561,13 @@ int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, c
         cairo_scale(cr, scale, scale);
         draw(cr, &c);
         cairo_destroy(cr);
-        const int bad = cairo_surface_write_to_png(s, path_png) != CAIRO_STATUS_SUCCESS;
+        errno = 0;
+        const cairo_status_t cs = cairo_surface_write_to_png(s, path_png);
+        const int why = errno;
         cairo_surface_destroy(s);
-        if (bad)
-            return ts_error(ctx, TS_EIO, "%s: cannot write", path_png);
+        if (cs != CAIRO_STATUS_SUCCESS)
+            return ts_error(ctx, TS_EIO, "%s: cannot write: %s", path_png,
+                            why ? strerror(why) : cairo_status_to_string(cs));
     }
     return TS_OK;
 }

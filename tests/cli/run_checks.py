@@ -124,7 +124,8 @@ def check_files(d):
     for f in EXPECTED_FILES:
         check(f in have, "missing file %s" % f)
     for f in have:
-        check(not f.startswith(".") and "/." not in f, "hidden file left in the run folder: %s" % f)
+        check(f == ".thirdsite-run" or (not f.startswith(".") and "/." not in f),
+              "hidden file left in the run folder: %s" % f)
         if f.endswith(".png"):
             with open(os.path.join(d, f), "rb") as fh:
                 check(fh.read(8) == b"\x89PNG\r\n\x1a\n", "%s is not a PNG" % f)
@@ -429,22 +430,21 @@ def check_folder_rules(tmp):
     with open(os.path.join(out, "precious.txt"), "w") as f:
         f.write("mine")
     p = run([SMALL, "-o", out, "--quiet", "-j", "2"])
-    check(p.returncode == 1, "run into a foreign folder: exit %d, want 1" % p.returncode)
+    check(p.returncode == 2, "run into a foreign folder: exit %d, want 2" % p.returncode)
     check(os.listdir(out) == ["precious.txt"], "the foreign folder was touched: %s" % os.listdir(out))
     check(sorted(os.listdir(tmp)) == ["out"], "left %s beside it" % os.listdir(tmp))
     shutil.rmtree(out)
-    # an earlier run is replaced by a complete one
+    # an earlier run is replaced by a complete one (its own files only: a
+    # user's file in it is refused, tests/cli/runfolder_checks.py)
     p = run([SMALL, "-o", out, "--quiet", "-j", "2"])
     check(p.returncode == 0, "first run: exit %d (%s)" % (p.returncode, p.stderr[:300]))
-    with open(os.path.join(out, "marker"), "w") as f:
-        f.write("from the first run")
+    os.utime(os.path.join(out, "report.json"), (1, 1))
     p = run([SMALL, "-o", out, "--quiet", "-j", "2"])
     check(p.returncode == 0, "second run: exit %d" % p.returncode)
-    check(not os.path.exists(os.path.join(out, "marker")), "the earlier folder was not replaced")
+    check(os.stat(os.path.join(out, "report.json")).st_mtime > 1, "the earlier folder was not replaced")
     check(sorted(os.listdir(tmp)) == ["out"], "left %s beside the folder" % os.listdir(tmp))
     # an interrupted run leaves nothing, and the earlier folder stays
-    with open(os.path.join(out, "marker"), "w") as f:
-        f.write("kept")
+    os.utime(os.path.join(out, "report.json"), (1, 1))
     proc = subprocess.Popen([BIN, "run", BIG, "-o", out, "--quiet", "-j", "1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
@@ -456,16 +456,20 @@ def check_folder_rules(tmp):
         fail("the interrupted run did not stop within 120 s")
         return
     check(proc.returncode in (-signal.SIGINT, 130), "interrupted run: exit %s" % proc.returncode)
-    check(os.path.exists(os.path.join(out, "marker")), "the interrupted run replaced the earlier folder")
+    check(os.stat(os.path.join(out, "report.json")).st_mtime == 1,
+          "the interrupted run replaced the earlier folder")
     check(sorted(os.listdir(tmp)) == ["out"], "the interrupted run left %s" % os.listdir(tmp))
     # a new folder: an interrupted run leaves no folder at all
     fresh = os.path.join(tmp, "fresh", "deeper")
     proc = subprocess.Popen([BIN, "run", BIG, "-o", fresh, "--quiet", "-j", "1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=120)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
     check(not os.path.exists(os.path.join(tmp, "fresh")), "the interrupted run left a folder")
+    # SIGTERM is reported as such and re-raised as SIGTERM (not SIGINT)
+    check(proc.returncode == -signal.SIGTERM, "SIGTERM: exit %s, want -%d" % (proc.returncode, signal.SIGTERM))
+    check("interrupted by SIGTERM" in err, "SIGTERM not reported: %r" % err[:200])
 
 
 def check_mode(tmp):

@@ -3,6 +3,7 @@
  * NIST SP 811 (2008) appendix B; expected offsets are counted by hand.
  */
 #include <criterion/criterion.h>
+#include <string.h>
 #include "ts_internal.h"
 
 static const struct {
@@ -127,4 +128,37 @@ Test(units, bad_positions_point_at_the_fault)
                   bad_pos[i].words);
     }
     ts_ctx_free(ctx);
+}
+
+/* Regression (found by the quantity fuzz target's invariant, issue 13): a
+ * finite number whose SI value overflows ("1e308 km" = 1e311 m) was
+ * accepted as an infinite length.  Refused, pointing at the number. */
+Test(units, quantity_overflowing_in_si_is_refused)
+{
+    static const struct {
+        const char *text;
+        ts_quantity_kind kind;
+        int offset;
+    } cases[] = {
+        {"1e308 km", TS_Q_LENGTH, 0},
+        {"  1.7e308 GHz", TS_Q_FREQUENCY, 2},
+        {"2e305 MN", TS_Q_FORCE, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double got = -1;
+        int off = -1;
+        ts_ctx *ctx = ts_ctx_create();
+        int st = ts_quantity_parse(ctx, cases[i].text, cases[i].kind, &got, &off);
+        cr_assert_eq(st, TS_EINVAL, "'%s': status %d, want TS_EINVAL", cases[i].text, st);
+        cr_assert_eq(off, cases[i].offset, "'%s': offset %d, want %d", cases[i].text, off,
+                     cases[i].offset);
+        cr_assert(strstr(ts_ctx_message(ctx), "out of range"), "'%s': %s", cases[i].text,
+                  ts_ctx_message(ctx));
+        cr_assert_eq(got, -1, "'%s': the output was written", cases[i].text);
+        ts_ctx_free(ctx);
+    }
+    /* the largest that fits still parses: 1e305 km = 1e308 m */
+    double got = 0;
+    cr_assert_eq(ts_quantity_parse(NULL, "1e305 km", TS_Q_LENGTH, &got, NULL), TS_OK);
+    cr_assert(fabs(got - 1e308) <= 1e293, "1e305 km: got %.17g", got);
 }

@@ -179,7 +179,11 @@ static int frame_for(ts_ctx *ctx, const char *region, double lat0, double lat1, 
 }
 
 /* The map of footprint i under variant v. */
-static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, int i, int v)
+/* The footprint map of footprint i, variant v, framing f: the headline
+ * framing's map is footprint-<name>-<variant>, the other framing's
+ * footprint-<name>-<variant>-<framing>. */
+static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, int i, int v,
+                         int f)
 {
     const ts_scenario *sc = res->sc;
     {
@@ -195,7 +199,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
         {
             const ts_footprint *fp = &rf->fp[v];
             for (int c = 0; c < n; c++) {
-                const ts_footprint_cell *cl = &fp->cells[c];
+                const ts_footprint_verdict *cl = &fp->cells[c].by[f];
                 values[c] = cl->status == TS_CELL_UNREACHABLE ? -1.0
                             : cl->status == TS_CELL_UNDEFENDED ? 0.0
                                                                : (double)(cl->shots > 4 ? 4 : cl->shots);
@@ -224,11 +228,14 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                          k == 0 ? "" : (k == th->n_from - 1 ? " and " : ", "), l);
             }
             /* the title may be at most one line: the threat goes below when long */
-            snprintf(title, sizeof title, "Defended area in %s: %s from %s", region, mname, sites);
+            const int kin = f == TS_FRAMING_KINEMATIC;
+            const char *what = kin ? "Within reach (kinematic) in" : "Defended area in";
+            snprintf(title, sizeof title, "%s %s: %s from %s", what, region, mname, sites);
             const int long_title = strlen(title) > 64;
             if (long_title)
-                snprintf(title, sizeof title, "Defended area in %s", region);
-            const double dl = rf->defended_land_m2[v] / 1e6;
+                snprintf(title, sizeof title, "%s %s", what, region);
+            const double land_f = rf->defended_land_by_m2[v * TS_N_FRAMINGS + f];
+            const double dl = land_f / 1e6;
             if (dl >= 1e6)
                 snprintf(area, sizeof area, "%.1f million km\xc2\xb2", dl / 1e6);
             else
@@ -241,16 +248,17 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                 char threat[400] = "";
                 if (long_title)
                     snprintf(threat, sizeof threat, "%s from %s; ", mname, sites);
-                snprintf(sub, sizeof sub, "%sdefense \"%s\": %.0f%% of the land defended (%s)%s; "
-                         "worst case of the launch sites",
-                         threat, sc->variants[v].name,
-                         100.0 * rf->defended_land_m2[v] / rf->land_area_m2, area, tail);
+                snprintf(sub, sizeof sub, "%sdefense \"%s\": %.0f%% of the land %s (%s)%s",
+                         threat, sc->variants[v].name, 100.0 * land_f / rf->land_area_m2,
+                         kin ? "within reach (kinematic)" : "engageable with sensor support",
+                         area, tail);
                 sub[0] = (char)(sub[0] >= 'a' && sub[0] <= 'z' ? sub[0] - 'a' + 'A' : sub[0]);
             } else {
                 snprintf(sub, sizeof sub, "Defense \"%s\": no land in the region", sc->variants[v].name);
             }
             ts_map_set_title(map, title, sub);
-            snprintf(src, sizeof src, "scenario %s; aim points every %.2g\xc2\xb0", sc->name, step);
+            snprintf(src, sizeof src, "scenario %s; aim points every %.2g\xc2\xb0; worst case of "
+                     "the launch sites", sc->name, step);
             ts_map_set_source(map, src);
             static const double breaks[] = {-0.5, 0.5, 1.5, 2.5, 3.5};
             static const ts_rgba colours[] = {{0.55, 0.55, 0.55, 0.22}, {0.94, 0.42, 0.33, 0.55},
@@ -258,14 +266,18 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                                               {0.19, 0.64, 0.33, 0.85}, {0.0, 0.43, 0.17, 0.85}};
             static const char *const labels_all[] = {"beyond the missile's reach", "not defended",
                                                      "1 shot", "2 shots", "3 shots", "4 or more shots"};
+            static const char *const labels_kin[] = {"beyond the missile's reach", "out of reach in time",
+                                                     "1 shot", "2 shots", "3 shots", "4 or more shots"};
             /* legend entries for the classes present only */
             int present[6] = {0};
             for (int c = 0; c < n; c++)
                 present[values[c] < -0.5 ? 0 : 1 + (int)values[c]] = 1;
             const char *labels[6];
             for (int k = 0; k < 6; k++)
-                labels[k] = present[k] ? labels_all[k] : NULL;
-            ts_map_classes cls = {6, breaks, colours, labels, "Defended, by shot opportunities"};
+                labels[k] = present[k] ? (kin ? labels_kin : labels_all)[k] : NULL;
+            ts_map_classes cls = {6, breaks, colours, labels,
+                                  kin ? "Within reach (kinematic), by shot opportunities"
+                                      : "With sensor support, by shot opportunities"};
             ts_map_grid grid = {lat0, lon0, step, step, f0->n_lat, f0->n_lon};
             ts_map_grid_cells(map, &grid, values, &cls);
             for (int k = 0; k < th->n_from; k++)
@@ -273,7 +285,11 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
             target_markers(map, res);
             defense_markers(map, res, v);
             char stem[200];
-            snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
+            if (f == (int)res->sc->variants[v].defense.doctrine.headline)
+                snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
+            else
+                snprintf(stem, sizeof stem, "footprint-%s-%s-%s", rf->slug, res->variant_slugs[v],
+                         ts_framing_name((ts_framing)f));
             st = write_map(ctx, map, dir, stem);
             ts_map_free(map);
             if (st) {
@@ -303,36 +319,56 @@ static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, in
                 st = ts_map_create(ctx, &spec, &map);
             if (st)
                 return st;
-            int n_flown = 0, n_eng = 0;
+            int n_flown = 0, n_kin = 0, n_sup = 0;
             for (int i = 0; i < nf; i++)
                 if (rm->flights[i].ok) {
                     n_flown++;
-                    n_eng += rm->cells[v * nf + i].engaged;
+                    n_kin += rm->cells[v * nf + i].by[TS_FRAMING_KINEMATIC].engaged;
+                    n_sup += rm->cells[v * nf + i].by[TS_FRAMING_SUPPORTED].engaged;
                 }
             char title[512], sub[512], src[512], mname[4 * TS_NAME_LEN];
             ts_out_matrix_missiles(sc, sp, mname, sizeof mname);
-            snprintf(title, sizeof title, "Could the interceptors engage %s flights to these targets?",
-                     mname);
+            snprintf(title, sizeof title, "Could the interceptors engage these ICBM flights?");
             snprintf(sub, sizeof sub,
-                     "Defense \"%s\": %d of %d base-to-target flights have an intercept window",
-                     sc->variants[v].name, n_eng, n_flown);
+                     "%s. Defense \"%s\": of %d flights, %d within reach (kinematic), %d "
+                     "engageable with sensor support",
+                     mname, sc->variants[v].name, n_flown, n_kin, n_sup);
             ts_map_set_title(map, title, sub);
             snprintf(src, sizeof src, "scenario %s; ground tracks of %s flights", sc->name,
                      ts_out_shape_name(th->shape));
             ts_map_set_source(map, src);
-            ts_map_style eng = {C_NONE, {0.80, 0.10, 0.10, 0.9}, 2.6, TS_MAP_SOLID,
-                                "intercept window: can engage"};
-            ts_map_style no = {C_NONE, {0.35, 0.35, 0.35, 0.75}, 1.6, TS_MAP_DASHED,
-                               "no intercept window"};
-            /* not engaged first, so the engaged lines lie on top */
-            for (int pass = 0; pass < 2; pass++)
+            /* supported on top of kinematic-only on top of neither */
+            ts_map_style sup = {C_NONE, {0.80, 0.10, 0.10, 0.9}, 2.8, TS_MAP_SOLID,
+                                "engageable with sensor support"};
+            ts_map_style kin = {C_NONE, {0.93, 0.55, 0.10, 0.95}, 2.2, TS_MAP_DASHED,
+                                "within reach (kinematic) only"};
+            ts_map_style no = {C_NONE, {0.40, 0.40, 0.40, 0.55}, 1.2, TS_MAP_DOTTED,
+                               "out of reach"};
+            for (int pass = 0; pass < 3; pass++)
                 for (int i = 0; i < nf; i++) {
                     if (!rm->flights[i].ok)
                         continue;
-                    const int e = rm->cells[v * nf + i].engaged;
-                    if (e != pass)
+                    const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
+                    const int cls = c->by[TS_FRAMING_SUPPORTED].engaged   ? 2
+                                    : c->by[TS_FRAMING_KINEMATIC].engaged ? 1
+                                                                          : 0;
+                    if (cls == pass)
+                        track_line(map, &res->earth, rm->flights[i].traj,
+                                   cls == 2 ? &sup : cls == 1 ? &kin : &no);
+                }
+            ts_map_style pk = {{1, 1, 1, 1}, {0.93, 0.55, 0.10, 1.0}, 2.0, TS_MAP_SOLID,
+                               "first intercept (kinematic)"};
+            ts_map_style ps = {{0.80, 0.10, 0.10, 1.0}, C_WHITE, 1.2, TS_MAP_SOLID,
+                               "first intercept (with sensor support)"};
+            for (int f = 0; f < TS_N_FRAMINGS; f++)
+                for (int i = 0; i < nf; i++) {
+                    const ts_run_matrix_verdict *w = &rm->cells[v * nf + i].by[f];
+                    if (!rm->flights[i].ok || !w->has_intercept)
                         continue;
-                    track_line(map, &res->earth, rm->flights[i].traj, e ? &eng : &no);
+                    ts_map_marker(map, w->intercept.lat_rad / TS_DEG,
+                                  w->intercept.lon_rad / TS_DEG, TS_MARK_STAR,
+                                  f == TS_FRAMING_SUPPORTED ? 18 : 12,
+                                  f == TS_FRAMING_SUPPORTED ? &ps : &pk, NULL);
                 }
             for (int k = 0; k < sp->n_from; k++)
                 place_marker(map, res, &sp->from[k], 1);
@@ -507,7 +543,7 @@ int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
     const char *dir = cfg->dir;
     const int nv = res->n_variants;
-    const int n_fp = res->n_footprints * nv, n_mx = res->n_matrices * nv;
+    const int n_fp = res->n_footprints * nv * TS_N_FRAMINGS, n_mx = res->n_matrices * nv;
     const int n = n_fp + n_mx + (res->n_coverage > 0);
     if (n == 0)
         return TS_OK;
@@ -520,7 +556,8 @@ int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
         int st = TS_ENOMEM;
         if (tctx) {
             if (k < n_fp)
-                st = footprint_map(tctx, res, dir, k / nv, k % nv);
+                st = footprint_map(tctx, res, dir, k / (nv * TS_N_FRAMINGS),
+                                   k / TS_N_FRAMINGS % nv, k % TS_N_FRAMINGS);
             else if (k < n_fp + n_mx)
                 st = matrix_map(tctx, res, dir, (k - n_fp) / nv, (k - n_fp) % nv);
             else

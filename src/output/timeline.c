@@ -246,7 +246,8 @@ static double chart_height(const ts_run_result *res, int v)
 {
     const ts_defense *d = &res->sc->variants[v].defense;
     const double top = 92.0, bottom = 118.0;
-    return ceil(top + ROW * 1.5 + 26 + ROW * d->n_sensors + 26 + ROW * 1.6 * d->n_batteries + bottom);
+    return ceil(top + ROW * 1.5 + 26 + ROW * d->n_sensors + 26 +
+                (ROW * 1.6 + 18) * TS_N_FRAMINGS * d->n_batteries + bottom);
 }
 
 static void draw(cairo_t *cr, const chart *c)
@@ -266,11 +267,16 @@ static void draw(cairo_t *cr, const chart *c)
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
 
     /* title and subtitle */
-    if (g->defended)
-        snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: defended, kill probability %.0f%%", from, to,
-                 100.0 * g->p_kill);
-    else
-        snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: not defended", from, to);
+    {
+        const int ek = g->engaged_by[TS_FRAMING_KINEMATIC], es = g->engaged_by[TS_FRAMING_SUPPORTED];
+        char pk[64] = "";
+        if (es)
+            snprintf(pk, sizeof pk, ", P(kill) %.0f%% (notional SSPK)",
+                     100.0 * g->p_kill_by[TS_FRAMING_SUPPORTED]);
+        snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: %s, %s%s", from, to,
+                 ek ? "within reach (kinematic)" : "out of reach (kinematic)",
+                 es ? "engageable with sensor support" : "not engageable with sensor support", pk);
+    }
     text(cr, 24, 34, buf, 21, 1, C_TEXT, 0);
     thousands(n1, sizeof n1, fl->flight.ground_range_m / 1e3);
     thousands(n2, sizeof n2, fl->flight.apogee_h_m / 1e3);
@@ -387,59 +393,86 @@ static void draw(cairo_t *cr, const chart *c)
     cairo_line_to(cr, W - 24, y + 20.5);
     cairo_stroke(cr);
     y += 26;
-    for (int k = 0; k < d->n_batteries; k++) {
-        const ts_battery *b = &d->batteries[k];
-        const ts_battery_result *br = k < g->n_batteries ? &g->batteries[k] : NULL;
-        const double rh = ROW * 1.6, yl = y + 14, yi = y + 40;
-        char site[TS_NAME_LEN];
-        ts_out_place_short(res, b->site_id[0] ? b->site_id : b->id, site, sizeof site);
-        snprintf(buf, sizeof buf, "%s", b->interceptor.name[0] ? b->interceptor.name : b->interceptor.id);
-        text_fit(cr, 24, y + 22, buf, 12.5, 1, C_TEXT, LEFT - 40);
-        snprintf(buf, sizeof buf, "%d at %s, ready %.0f s after commit", b->inventory, site,
-                 b->readiness_s);
-        text_fit(cr, 24, y + 38, buf, 10.5, 0, C_GREY, LEFT - 40);
-        if (!br || (!br->has_launch_window && !br->has_intercept_window)) {
-            row_label(cr, &late,
-                      br && br->commit_s < 0.0 ? "never committed: no fire-control track"
-                                               : "no launch window: cannot reach the threat in time",
-                      11.5, C_GREY, x0 - 4, x0 - 4, y + 30, x0, W - RIGHT + 10, xc);
-        } else {
-            if (br->has_launch_window) {
-                rect(cr, tx(c, br->launch_s[0]), yl - 7, fmax(tx(c, br->launch_s[1]), tx(c, br->launch_s[0]) + 2),
-                     yl + 7, C_LAUNCH);
+    for (int k = 0; k < d->n_batteries; k++)
+        for (int f = 0; f < TS_N_FRAMINGS; f++) {
+            const ts_battery *b = &d->batteries[k];
+            const ts_battery_result *bres = k < g->n_batteries ? &g->batteries[k] : NULL;
+            const ts_battery_framing *br = bres ? &bres->framing[f] : NULL;
+            const double rh = ROW * 1.6 + 18, yl = y + 14, yi = y + 40;
+            char site[TS_NAME_LEN];
+            ts_out_place_short(res, b->site_id[0] ? b->site_id : b->id, site, sizeof site);
+            if (f == 0) {
+                snprintf(buf, sizeof buf, "%s",
+                         b->interceptor.name[0] ? b->interceptor.name : b->interceptor.id);
+                text_fit(cr, 24, y + 22, buf, 12.5, 1, C_TEXT, LEFT - 40);
+                snprintf(buf, sizeof buf, "%d at %s, ready %.0f s after commit", b->inventory, site,
+                         b->readiness_s);
+                text_fit(cr, 24, y + 38, buf, 10.5, 0, C_GREY, LEFT - 40);
             }
-            if (br->has_intercept_window) {
-                rect(cr, tx(c, br->intercept_s[0]), yi - 7,
-                     fmax(tx(c, br->intercept_s[1]), tx(c, br->intercept_s[0]) + 2), yi + 7, C_INTER);
-            }
-            for (int s = 0; s < br->shots && s < TS_MAX_SHOTS; s++) {
-                const double xa = tx(c, br->shot_launch_s[s]), xb = tx(c, br->shot_intercept_s[s]);
-                color(cr, C_SHOT);
-                cairo_set_line_width(cr, 2.0);
-                cairo_move_to(cr, xa, yl);
-                cairo_line_to(cr, xb, yi);
-                cairo_stroke(cr);
-                dot(cr, xa, yl, 4.0, C_SHOT);
-                cross(cr, xb, yi, 5.0, C_KILL);
-            }
-        }
-        /* result at the right */
-        if (br) {
-            const double xr = W - RIGHT + 20;
-            if (br->shots > 0) {
-                snprintf(buf, sizeof buf, "%d shot%s, P(kill) %.2f", br->shots, br->shots == 1 ? "" : "s",
-                         br->p_kill);
-                text(cr, xr, y + 22, buf, 12, 1, C_TEXT, 0);
+            text_fit(cr, 24, y + (f == 0 ? 54 : 22),
+                     f == TS_FRAMING_KINEMATIC ? "within reach (kinematic)"
+                                               : "with sensor support",
+                     10.5, 1, f == TS_FRAMING_KINEMATIC ? C_GREY : C_TEXT, LEFT - 40);
+            if (!br || (!br->has_launch_window && !br->has_intercept_window)) {
+                const char *why = !bres || bres->commit_s < 0.0
+                                      ? "never committed: no fire-control track"
+                                  : br && br->refused != TS_REFUSE_NONE
+                                      ? ts_refusal_text(br->refused)
+                                      : "no launch window: cannot reach the threat in time";
+                row_label(cr, &late, why, 11.5, C_GREY, x0 - 4, x0 - 4, y + 30, x0, W - RIGHT + 10,
+                          xc);
             } else {
-                text(cr, xr, y + 22, "no shot", 12, 1, C_TERM, 0);
+                if (br->has_launch_window)
+                    rect(cr, tx(c, br->launch_s[0]), yl - 7,
+                         fmax(tx(c, br->launch_s[1]), tx(c, br->launch_s[0]) + 2), yl + 7, C_LAUNCH);
+                if (br->has_intercept_window)
+                    rect(cr, tx(c, br->intercept_s[0]), yi - 7,
+                         fmax(tx(c, br->intercept_s[1]), tx(c, br->intercept_s[0]) + 2), yi + 7,
+                         C_INTER);
+                for (int s = 0; s < br->shots && s < TS_MAX_SHOTS; s++) {
+                    const double xa = tx(c, br->shot_launch_s[s]), xb = tx(c, br->shot_intercept_s[s]);
+                    color(cr, C_SHOT);
+                    cairo_set_line_width(cr, 2.0);
+                    cairo_move_to(cr, xa, yl);
+                    cairo_line_to(cr, xb, yi);
+                    cairo_stroke(cr);
+                    dot(cr, xa, yl, 4.0, C_SHOT);
+                    cross(cr, xb, yi, 5.0, C_KILL);
+                }
+                if (br->shots > 0) {
+                    /* where the first intercept happens, in words */
+                    int n0 = snprintf(buf, sizeof buf, "first intercept %.0f s: ",
+                                      br->shot_intercept_s[0]);
+                    if (n0 > 0 && (size_t)n0 < sizeof buf)
+                        ts_intercept_describe(&br->intercept[0], d, site, buf + n0,
+                                              sizeof buf - (size_t)n0);
+                    text_fit(cr, x0, y + 62, buf, 10.5, 0, C_TEXT, W - RIGHT - x0 + 150);
+                } else if (br->refused != TS_REFUSE_NONE) {
+                    text_fit(cr, x0, y + 62, ts_refusal_text(br->refused), 10.5, 0, C_TERM,
+                             W - RIGHT - x0 + 150);
+                }
             }
-            if (br->has_launch_window) {
-                snprintf(buf, sizeof buf, "launch margin %.0f s", br->margin_s);
-                text(cr, xr, y + 38, buf, 10.5, 0, br->margin_s >= 0.0 ? C_GREY : C_TERM, 0);
+            /* result at the right */
+            if (br) {
+                const double xr = W - RIGHT + 20;
+                if (br->shots > 0) {
+                    if (br->interceptors_used != br->shots)
+                        snprintf(buf, sizeof buf, "%d shots (%d interceptors), P(kill) %.2f",
+                                 br->shots, br->interceptors_used, br->p_kill);
+                    else
+                        snprintf(buf, sizeof buf, "%d shot%s, P(kill) %.2f", br->shots,
+                                 br->shots == 1 ? "" : "s", br->p_kill);
+                    text(cr, xr, y + 22, buf, 12, 1, C_TEXT, 0);
+                } else {
+                    text(cr, xr, y + 22, "no shot", 12, 1, C_TERM, 0);
+                }
+                if (br->has_launch_window) {
+                    snprintf(buf, sizeof buf, "launch margin %.0f s", br->margin_s);
+                    text(cr, xr, y + 38, buf, 10.5, 0, br->margin_s >= 0.0 ? C_GREY : C_TERM, 0);
+                }
             }
+            y += rh;
         }
-        y += rh;
-    }
 
     /* commit line across sensors and batteries */
     if (g->commit_s >= 0.0) {
@@ -508,8 +541,8 @@ static void draw(cairo_t *cr, const chart *c)
 
     snprintf(buf, sizeof buf,
              "thirdsite %s \xc2\xb7 scenario %s \xc2\xb7 kinematic model from open sources; "
-             "parameters and their sources in report.json",
-             ts_version(), sc->name);
+             "P(kill) from a notional SSPK of %.2f; parameters and their sources in report.json",
+             ts_version(), sc->name, d->doctrine.sspk);
     text(cr, 24, c->height - 12, buf, 9.5, 0, C_GREY, 0);
 }
 

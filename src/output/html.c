@@ -48,7 +48,8 @@ static const char *CSS =
     "th,td{border-bottom:1px solid #ddd;padding:5px 10px;text-align:left;vertical-align:top}\n"
     "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".yes{color:#b2182b;font-weight:bold}.no{color:#777}.def{color:#1a7a2e;font-weight:bold}"
-    ".undef{color:#b2182b;font-weight:bold}\n"
+    ".undef{color:#b2182b;font-weight:bold}.kin{color:#c46a00;font-weight:bold}\n"
+    ".lead{background:#fff8ee;border-left:5px solid #e08a1e;padding:12px 18px;margin:18px 0}\n"
     "figure{margin:14px 0 26px}figure img{width:100%;height:auto;border:1px solid #ddd}\n"
     "figcaption{font-size:0.9em;color:#555;margin-top:4px}\n"
     ".pair{display:flex;gap:16px;flex-wrap:wrap}.pair figure{flex:1 1 480px}\n"
@@ -83,7 +84,8 @@ static const char *missile_name(const ts_missile *m)
     return m->name[0] ? m->name : m->id;
 }
 
-static int matrix_engaged(const ts_run_result *res, int m, int v, int *flown)
+/* Flights of matrix m engaged under variant v and framing fr. */
+static int matrix_engaged(const ts_run_result *res, int m, int v, int fr, int *flown)
 {
     const ts_run_matrix *rm = &res->matrices[m];
     const int nf = rm->spec->n_from * rm->spec->n_to;
@@ -92,9 +94,51 @@ static int matrix_engaged(const ts_run_result *res, int m, int v, int *flown)
     for (int i = 0; i < nf; i++)
         if (rm->flights[i].ok) {
             (*flown)++;
-            n += rm->cells[v * nf + i].engaged;
+            n += rm->cells[v * nf + i].by[fr].engaged;
         }
     return n;
+}
+
+/* The words of each framing, as every output uses them. */
+static const char *const FRAMING_WORDS[TS_N_FRAMINGS] = {"within reach (kinematic)",
+                                                         "engageable with sensor support"};
+
+/* The lead: each matrix's question under both framings and every variant,
+ * in a table a journalist can quote, with what each framing asks. */
+static void framing_table(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    for (int m = 0; m < res->n_matrices; m++) {
+        char mn[4 * TS_NAME_LEN];
+        ts_out_matrix_missiles(sc, res->matrices[m].spec, mn, sizeof mn);
+        fputs("<div class=\"lead\"><strong>Could the interceptors engage the ", f);
+        esc(f, mn);
+        fputs(" flights?</strong> Two questions, both answered:\n<table><tr><th>Defense "
+              "(variant)</th><th>within reach (kinematic): flights</th><th>engageable with "
+              "sensor support: flights</th></tr>\n", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            int flown, nk = matrix_engaged(res, m, v, TS_FRAMING_KINEMATIC, &flown);
+            int ns = matrix_engaged(res, m, v, TS_FRAMING_SUPPORTED, &flown);
+            fputs("<tr><td>", f);
+            esc(f, sc->variants[v].name);
+            if (sc->variants[v].description[0]) {
+                fputs("<br><span class=\"note\">", f);
+                esc(f, sc->variants[v].description);
+                fputs("</span>", f);
+            }
+            fprintf(f, "</td><td class=\"n\">%d of %d</td><td class=\"n\">%d of %d</td></tr>\n",
+                    nk, flown, ns, flown);
+        }
+        fputs("</table>\n<p class=\"note\"><em>Within reach (kinematic)</em>: an interceptor "
+              "launched after the commit could reach the warhead in time, inside its altitude, "
+              "range and fly-out limits (the question Lewis and Postol asked: &ldquo;if the "
+              "system worked as advertised&rdquo;). <em>Engageable with sensor support</em>: in "
+              "addition, a radar allowed to update the interceptor holds the warhead in track "
+              "before and at the intercept, and the kill vehicle meets it fast enough and not "
+              "from behind (the question MDA and Lt Gen O&rsquo;Reilly answered). Neither is "
+              "&ldquo;defended&rdquo;: P(kill) figures come from a notional single-shot kill "
+              "probability. The limits and their sources are under Assumptions.</p></div>\n", f);
+    }
 }
 
 static void summary(FILE *f, const ts_run_result *res)
@@ -150,19 +194,21 @@ static void summary(FILE *f, const ts_run_result *res)
         }
         fputs(" to ", f);
         place_list(f, res, sp->n_to, sp->to);
-        fputs(", the interceptors could engage ", f);
+        fputs(", ", f);
         for (int v = 0; v < res->n_variants; v++) {
-            const int n = matrix_engaged(res, m, v, &flown);
+            const int nk = matrix_engaged(res, m, v, TS_FRAMING_KINEMATIC, &flown);
+            const int ns = matrix_engaged(res, m, v, TS_FRAMING_SUPPORTED, &flown);
             if (v > 0)
                 fputs(v == res->n_variants - 1 ? " and " : ", ", f);
-            fprintf(f, "<strong>%d of %d</strong>", n, flown);
+            fprintf(f, "<strong>%d of %d</strong> are within reach (kinematic) and "
+                       "<strong>%d</strong> engageable with sensor support", nk, flown, ns);
             if (res->n_variants > 1) {
                 fputs(" under &ldquo;", f);
                 esc(f, sc->variants[v].name);
                 fputs("&rdquo;", f);
             }
         }
-        fputs(" (an intercept window for at least one battery).</li>\n", f);
+        fputs(".</li>\n", f);
     }
     for (int e = 0; e < res->n_engagements; e++) {
         const ts_run_engagement *re = &res->engagements[e];
@@ -183,11 +229,15 @@ static void summary(FILE *f, const ts_run_result *res)
             if (!re->eng_ok[v])
                 continue;
             const ts_engagement *g = &re->eng[v];
-            if (g->defended)
-                fprintf(f, "<span class=\"def\">defended</span>, kill probability %s",
-                        ts_out_fmt(a, sizeof a, g->p_kill, 2));
+            if (g->engaged_by[TS_FRAMING_SUPPORTED])
+                fprintf(f, "<span class=\"def\">%s</span>, P(kill) %s (notional SSPK)",
+                        FRAMING_WORDS[TS_FRAMING_SUPPORTED],
+                        ts_out_fmt(a, sizeof a, g->p_kill_by[TS_FRAMING_SUPPORTED], 2));
+            else if (g->engaged_by[TS_FRAMING_KINEMATIC])
+                fprintf(f, "<span class=\"kin\">%s only</span>",
+                        FRAMING_WORDS[TS_FRAMING_KINEMATIC]);
             else
-                fputs("<span class=\"undef\">not defended</span>", f);
+                fputs("<span class=\"undef\">out of reach</span>", f);
             if (res->n_variants > 1) {
                 fputs(" under &ldquo;", f);
                 esc(f, sc->variants[v].name);
@@ -232,11 +282,12 @@ static void key_numbers(FILE *f, const ts_run_result *res)
         char mn[4 * TS_NAME_LEN];
         ts_out_matrix_missiles(sc, res->matrices[m].spec, mn, sizeof mn);
         esc(f, mn);
-        fputs(" flights with an intercept window</td>", f);
+        fputs(" flights within reach (kinematic) / engageable with sensor support</td>", f);
         for (int v = 0; v < res->n_variants; v++) {
             int flown;
-            const int n = matrix_engaged(res, m, v, &flown);
-            fprintf(f, "<td class=\"n\">%d of %d</td>", n, flown);
+            const int nk = matrix_engaged(res, m, v, TS_FRAMING_KINEMATIC, &flown);
+            const int ns = matrix_engaged(res, m, v, TS_FRAMING_SUPPORTED, &flown);
+            fprintf(f, "<td class=\"n\">%d / %d of %d</td>", nk, ns, flown);
         }
         fputs("</tr>\n", f);
     }
@@ -256,11 +307,15 @@ static void key_numbers(FILE *f, const ts_run_result *res)
             int shots = 0;
             for (int k = 0; k < g->n_batteries; k++)
                 shots += g->batteries[k].shots;
-            if (g->defended)
-                fprintf(f, "<td><span class=\"def\">defended</span>: %d shot%s, P(kill) %s</td>", shots,
+            if (g->engaged_by[TS_FRAMING_SUPPORTED])
+                fprintf(f, "<td><span class=\"def\">%s</span>: %d shot%s, P(kill) %s "
+                           "(notional SSPK)</td>", FRAMING_WORDS[TS_FRAMING_SUPPORTED], shots,
                         shots == 1 ? "" : "s", ts_out_fmt(a, sizeof a, g->p_kill, 2));
+            else if (g->engaged_by[TS_FRAMING_KINEMATIC])
+                fprintf(f, "<td><span class=\"kin\">%s only</span></td>",
+                        FRAMING_WORDS[TS_FRAMING_KINEMATIC]);
             else
-                fputs("<td><span class=\"undef\">not defended</span></td>", f);
+                fputs("<td><span class=\"undef\">out of reach</span></td>", f);
         }
         fputs("</tr>\n", f);
     }
@@ -281,9 +336,11 @@ static void footprints(FILE *f, const ts_run_result *res)
     const ts_scenario *sc = res->sc;
     if (!res->n_footprints)
         return;
-    fputs("<h2>Defended areas</h2>\n<p class=\"note\">Each cell is an aim point; it is defended "
-          "when some interceptor battery has a shot at the missile flown there from the worst of "
-          "its launch sites.  Darker green: more shot opportunities.</p>\n",
+    fputs("<h2>Defended areas</h2>\n<p class=\"note\">Each cell is an aim point, judged against "
+          "the missile flown there from the worst of its launch sites. Under each defense, the "
+          "first map shows where some battery has a shot engageable with sensor support, the "
+          "second where a shot is within reach (kinematic) alone.  Darker green: more shot "
+          "opportunities.</p>\n",
           f);
     for (int i = 0; i < res->n_footprints; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
@@ -298,7 +355,15 @@ static void footprints(FILE *f, const ts_run_result *res)
             char png[300], svg[300], cap[600];
             snprintf(png, sizeof png, "maps/footprint-%s-%s.png", rf->slug, res->variant_slugs[v]);
             snprintf(svg, sizeof svg, "maps/footprint-%s-%s.svg", rf->slug, res->variant_slugs[v]);
-            snprintf(cap, sizeof cap, "Defense \"%s\"", sc->variants[v].name);
+            snprintf(cap, sizeof cap, "Defense \"%s\": engageable with sensor support",
+                     sc->variants[v].name);
+            figure(f, png, svg, cap);
+            snprintf(png, sizeof png, "maps/footprint-%s-%s-kinematic.png", rf->slug,
+                     res->variant_slugs[v]);
+            snprintf(svg, sizeof svg, "maps/footprint-%s-%s-kinematic.svg", rf->slug,
+                     res->variant_slugs[v]);
+            snprintf(cap, sizeof cap, "Defense \"%s\": within reach (kinematic)",
+                     sc->variants[v].name);
             figure(f, png, svg, cap);
         }
         fputs("</div>\n<p class=\"note\">Cells: ", f);
@@ -326,9 +391,10 @@ static void matrix(FILE *f, const ts_run_result *res)
         ts_out_matrix_missiles(sc, sp, mn, sizeof mn);
         fputs("<h2>Could the interceptors engage ", f);
         esc(f, mn);
-        fputs(" flights?</h2>\n<p class=\"note\">For each base and target: whether some battery "
-              "has an intercept window, and the margin of the best one (latest launch minus the "
-              "earliest it can launch after commit).</p>\n",
+        fputs(" flights?</h2>\n<p class=\"note\">For each base and target, under each framing: "
+              "whether some battery has an intercept window, and the margin of the best one "
+              "(latest launch minus the earliest it can launch after commit); where only the "
+              "kinematic framing allows it, the rule that refuses sensor support.</p>\n",
               f);
         fputs("<table><tr><th>From</th><th>To</th><th class=\"n\">Flight time</th>", f);
         for (int v = 0; v < res->n_variants; v++) {
@@ -355,11 +421,22 @@ static void matrix(FILE *f, const ts_run_result *res)
             fprintf(f, "<td class=\"n\">%s min</td>", ts_out_fmt(a, sizeof a, fl->flight.flight_time_s / 60.0, 1));
             for (int v = 0; v < res->n_variants; v++) {
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
-                if (c->engaged)
-                    fprintf(f, "<td><span class=\"yes\">yes</span>, margin %s s</td>",
-                            ts_out_fmt(a, sizeof a, c->margin_s, 0));
-                else
-                    fputs("<td class=\"no\">no</td>", f);
+                const ts_run_matrix_verdict *k = &c->by[TS_FRAMING_KINEMATIC];
+                const ts_run_matrix_verdict *su = &c->by[TS_FRAMING_SUPPORTED];
+                if (su->engaged) {
+                    fprintf(f, "<td><span class=\"def\">with sensor support</span>, margin %s s",
+                            ts_out_fmt(a, sizeof a, su->margin_s, 0));
+                    fprintf(f, " (kinematic %s s)</td>", ts_out_fmt(a, sizeof a, k->margin_s, 0));
+                } else if (k->engaged) {
+                    fprintf(f, "<td><span class=\"kin\">within reach (kinematic)</span>, "
+                               "margin %s s; not with sensor support: ",
+                            ts_out_fmt(a, sizeof a, k->margin_s, 0));
+                    esc(f, ts_refusal_text(su->refused != TS_REFUSE_NONE ? su->refused
+                                                                         : TS_REFUSE_OTHER));
+                    fputs("</td>", f);
+                } else {
+                    fputs("<td class=\"no\">out of reach</td>", f);
+                }
             }
             fputs("</tr>\n", f);
         }
@@ -368,7 +445,9 @@ static void matrix(FILE *f, const ts_run_result *res)
             char png[300], svg[300], cap[600];
             snprintf(png, sizeof png, "maps/matrix-%s-%s.png", rm->slug, res->variant_slugs[v]);
             snprintf(svg, sizeof svg, "maps/matrix-%s-%s.svg", rm->slug, res->variant_slugs[v]);
-            snprintf(cap, sizeof cap, "Defense \"%s\"", sc->variants[v].name);
+            snprintf(cap, sizeof cap, "Defense \"%s\": red, engageable with sensor support; "
+                     "orange dashed, within reach (kinematic) only; stars, first intercepts",
+                     sc->variants[v].name);
             figure(f, png, svg, cap);
         }
         fputs("</div>\n", f);
@@ -577,6 +656,7 @@ int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
         esc(f, sc->question);
         fputs("</p>\n", f);
     }
+    framing_table(f, res);
     summary(f, res);
     key_numbers(f, res);
     footprints(f, res);

@@ -103,6 +103,24 @@ static int matrix_engaged(const ts_run_result *res, int m, int v, int fr, int *f
 static const char *const FRAMING_WORDS[TS_N_FRAMINGS] = {"within reach (kinematic)",
                                                          "engageable with sensor support"};
 
+/* An engagement's verdict in a table cell's words: with sensor support
+ * (shots, notional P(kill)), within reach only, or out of reach. */
+static void verdict_html(FILE *f, const ts_engagement *g)
+{
+    char a[32];
+    int shots = 0;
+    for (int k = 0; k < g->n_batteries; k++)
+        shots += g->batteries[k].framing[TS_FRAMING_SUPPORTED].shots;
+    if (g->engaged_by[TS_FRAMING_SUPPORTED])
+        fprintf(f, "<span class=\"def\">%s</span>: %d shot%s, P(kill) %s (notional SSPK)",
+                FRAMING_WORDS[TS_FRAMING_SUPPORTED], shots, shots == 1 ? "" : "s",
+                ts_out_fmt(a, sizeof a, g->p_kill_by[TS_FRAMING_SUPPORTED], 2));
+    else if (g->engaged_by[TS_FRAMING_KINEMATIC])
+        fprintf(f, "<span class=\"kin\">%s only</span>", FRAMING_WORDS[TS_FRAMING_KINEMATIC]);
+    else
+        fputs("<span class=\"undef\">out of reach</span>", f);
+}
+
 /* The lead: each matrix's question under both framings and every variant,
  * in a table a journalist can quote, with what each framing asks. */
 static void framing_table(FILE *f, const ts_run_result *res)
@@ -303,19 +321,9 @@ static void key_numbers(FILE *f, const ts_run_result *res)
                 fputs("<td>not flown</td>", f);
                 continue;
             }
-            const ts_engagement *g = &re->eng[v];
-            int shots = 0;
-            for (int k = 0; k < g->n_batteries; k++)
-                shots += g->batteries[k].shots;
-            if (g->engaged_by[TS_FRAMING_SUPPORTED])
-                fprintf(f, "<td><span class=\"def\">%s</span>: %d shot%s, P(kill) %s "
-                           "(notional SSPK)</td>", FRAMING_WORDS[TS_FRAMING_SUPPORTED], shots,
-                        shots == 1 ? "" : "s", ts_out_fmt(a, sizeof a, g->p_kill, 2));
-            else if (g->engaged_by[TS_FRAMING_KINEMATIC])
-                fprintf(f, "<td><span class=\"kin\">%s only</span></td>",
-                        FRAMING_WORDS[TS_FRAMING_KINEMATIC]);
-            else
-                fputs("<td><span class=\"undef\">out of reach</span></td>", f);
+            fputs("<td>", f);
+            verdict_html(f, &re->eng[v]);
+            fputs("</td>", f);
         }
         fputs("</tr>\n", f);
     }
@@ -480,17 +488,11 @@ static void engagements(FILE *f, const ts_run_result *res)
                 continue;
             }
             const ts_engagement *g = &re->eng[v];
-            int shots = 0;
-            for (int k = 0; k < g->n_batteries; k++)
-                shots += g->batteries[k].shots;
-            fprintf(f, "<td class=\"n\">%s s</td><td class=\"n\">%s</td>",
+            fprintf(f, "<td class=\"n\">%s s</td><td class=\"n\">%s</td><td>",
                     ts_out_fmt(a, sizeof a, re->flight.flight.flight_time_s, 0),
                     g->commit_s >= 0.0 ? ts_out_fmt(b, sizeof b, g->commit_s, 0) : "never");
-            if (g->defended)
-                fprintf(f, "<td><span class=\"def\">defended</span>: %d shot%s, P(kill) %s</td></tr>\n",
-                        shots, shots == 1 ? "" : "s", ts_out_fmt(a, sizeof a, g->p_kill, 2));
-            else
-                fputs("<td><span class=\"undef\">not defended</span></td></tr>\n", f);
+            verdict_html(f, g);
+            fputs("</td></tr>\n", f);
         }
     }
     fputs("</table>\n", f);

@@ -142,12 +142,15 @@ def check_files(d):
         check(not re.match(r"[a-z]+:|/", link), "index.html: external or absolute link %s" % link)
         check(os.path.exists(os.path.join(d, link)), "index.html: broken link %s" % link)
     # the text a reader sees (tags dropped, entities kept): no space before
-    # a comma, and the engagement summary reads "defended, kill probability"
+    # a comma; the lead names both framings; a P(kill) is said to be notional
     text = re.sub(r"<[^>]*>", "", html)
     for m in re.finditer(r".{0,30}\s,.{0,30}", text):
         fail("index.html: space before a comma: %r" % m.group())
-    check(re.search(r"\bdefended, kill probability \d", text) is not None,
-          "index.html: no \"defended, kill probability N\" in the summary")
+    check("within reach (kinematic)" in text and "engageable with sensor support" in text,
+          "index.html: the two framings are not named")
+    for m in re.finditer(r"P\(kill\) [0-9.]+(.{0,20})", text):
+        check("notional" in m.group(1), "index.html: a P(kill) without 'notional': %r" % m.group())
+    check(" defended, kill probability" not in text, "index.html: 'defended' as a headline verdict")
 
 
 # ---- 2. report.json -----------------------------------------------------------

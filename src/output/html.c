@@ -176,18 +176,20 @@ static void summary(FILE *f, const ts_run_result *res)
             fputs(" (notional)", f);
         fputs(" launched from ", f);
         place_list(f, res, th->n_from, th->from);
-        fputs(", the defense covers ", f);
+        fputs(", the share of the land in ", f);
+        esc(f, rl);
+        fputs(" engageable with sensor support (within reach, kinematic) is ", f);
         for (int v = 0; v < res->n_variants; v++) {
             if (v > 0)
                 fputs(v == res->n_variants - 1 ? " and " : ", ", f);
             if (rf->land_area_m2 > 0.0)
-                fprintf(f, "<strong>%.0f%%</strong>", 100.0 * rf->defended_land_m2[v] / rf->land_area_m2);
+                fprintf(f, "<strong>%.0f%%</strong> (%.0f%%)",
+                        100.0 * rf->defended_land_by_m2[v * TS_N_FRAMINGS + TS_FRAMING_SUPPORTED] /
+                            rf->land_area_m2,
+                        100.0 * rf->defended_land_by_m2[v * TS_N_FRAMINGS + TS_FRAMING_KINEMATIC] /
+                            rf->land_area_m2);
             else
                 fputs("none", f);
-            if (v == 0) {
-                fputs(" of the land in ", f);
-                esc(f, rl);
-            }
             if (res->n_variants > 1) {
                 fputs(" under &ldquo;", f);
                 esc(f, sc->variants[v].name);
@@ -282,7 +284,7 @@ static void key_numbers(FILE *f, const ts_run_result *res)
         const ts_run_footprint *rf = &res->footprints[i];
         char rl[TS_NAME_LEN];
         ts_out_region_label(rf, rl, sizeof rl);
-        fputs("<tr><td>Land defended, ", f);
+        fputs("<tr><td>Land engageable with sensor support, ", f);
         esc(f, rl);
         fputs("</td>", f);
         for (int v = 0; v < res->n_variants; v++) {

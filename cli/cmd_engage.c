@@ -328,6 +328,40 @@ static void json_time(double t)
         printf("null");
 }
 
+/* One battery's answer under one framing, as a member ",\n name: {...}"
+ * with the first intercept's geometry (docs/report-format.md, "intercept"). */
+static void json_framing(const char *ind, const ts_defense *d, const ts_battery_framing *r,
+                         const char *name)
+{
+    printf(",\n%s   \"%s\": {\"engaged\": %s, \"shots\": %d, \"p_kill\": %.4f, \"margin_s\": ",
+           ind, name, r->shots > 0 ? "true" : "false", r->shots, r->p_kill);
+    if (r->has_margin)
+        printf("%.1f", r->margin_s);
+    else
+        printf("null");
+    printf(", \"refused\": ");
+    if (r->refused != TS_REFUSE_NONE)
+        json_str(ts_refusal_text(r->refused));
+    else
+        printf("null");
+    printf(", \"intercept\": ");
+    if (r->shots <= 0) {
+        printf("null}");
+        return;
+    }
+    const ts_intercept *x = &r->intercept[0];
+    printf("{\"time_s\": %.1f, \"lat_deg\": %.4f, \"lon_deg\": %.4f, \"altitude_km\": %.1f, "
+           "\"ground_range_km\": %.1f, \"flyout_s\": %.1f, \"closing_speed_mps\": %.0f, "
+           "\"aspect_deg\": %.1f, \"supported_by\": [",
+           x->t_s, x->lat_rad * 180.0 / PI, x->lon_rad * 180.0 / PI, x->h_m / 1e3,
+           x->ground_range_m / 1e3, x->flyout_s, x->closing_speed_mps, x->aspect_rad * 180.0 / PI);
+    for (int i = 0; i < x->n_supported; i++) {
+        printf("%s", i ? ", " : "");
+        json_str(d->sensors[x->supported_by[i]].id);
+    }
+    printf("]}}");
+}
+
 /* The fields of one variant's engagement (no braces), indented by ind. */
 static void json_variant(const char *ind, const char *name, const ts_defense *d,
                          const ts_engagement *x)
@@ -374,10 +408,17 @@ static void json_variant(const char *ind, const char *name, const ts_defense *d,
         printf(", \"shot_times_s\": [");
         for (int k = 0; k < r->shots; k++)
             printf("%s[%.1f, %.1f]", k ? ", " : "", r->shot_launch_s[k], r->shot_intercept_s[k]);
-        printf("]}");
+        printf("]");
+        for (int f = 0; f < TS_N_FRAMINGS; f++)
+            json_framing(ind, d, &r->framing[f], ts_framing_name((ts_framing)f));
+        printf("}");
     }
     printf("\n%s],\n%s\"defended\": %s,\n%s\"p_kill\": %.4f", ind, ind,
            x->defended ? "true" : "false", ind, x->p_kill);
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        printf(",\n%s\"%s\": {\"engaged\": %s, \"p_kill\": %.4f}", ind,
+               ts_framing_name((ts_framing)f), x->engaged_by[f] ? "true" : "false",
+               x->p_kill_by[f]);
 }
 
 /* The "raid" member (no leading comma), indented by ind. */

@@ -56,6 +56,8 @@ typedef struct {
     ts_interceptor *cat_ic;
     int missiles_state;
     ts_missile_list missiles;
+    int n_scen_missiles;       /* the scenario's own `missiles:` */
+    ts_missile *scen_missiles; /* owned */
 } loader;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -82,13 +84,24 @@ static int dup_key(loader *L, const ts_y_node *map, int i, const char *what)
 }
 
 /* Unknown reference: "unknown <kind> '<word>' in <where> (did you mean ...? known: ...)" */
-static void unknown_ref(loader *L, const ts_y_node *at, const char *kind, const char *where,
-                        const char *const *names, int n, const char *more)
+static void unknown_ref_in(loader *L, const ts_y_node *at, const char *kind, const char *where,
+                           const char *const *names, int n, const char *more,
+                           const char *section)
 {
     char hint[2048];
     ts_y_hint(hint, sizeof hint, at->text, names, n, 16, more);
+    size_t len = strlen(hint);
+    if (section && len > 0 && hint[len - 1] == ')')
+        snprintf(hint + len - 1, sizeof hint - len + 1, "; or define it under '%s:')",
+                 section);
     ts_y_err(&L->errs, at, "unknown %s '%.60s'%s%s %s", kind, at->text, where[0] ? " in " : "",
              where, hint);
+}
+
+static void unknown_ref(loader *L, const ts_y_node *at, const char *kind, const char *where,
+                        const char *const *names, int n, const char *more)
+{
+    unknown_ref_in(L, at, kind, where, names, n, more, NULL);
 }
 
 /* ---- catalogues, loaded on first use -------------------------------------- */
@@ -108,7 +121,7 @@ static const ts_sensor *cat_sensor(loader *L, const ts_y_node *use, const char *
         char path[4096];
         data_path(L, "sensors.yaml", path, sizeof path);
         /* catalogue sensors stand on catalogue sites */
-        ts_site_list cat = {L->n_cat_sites, L->sites.items};
+        ts_site_list cat = {L->n_cat_sites, L->sites.items, 0, NULL};
         int st = ts_sensors_read(&L->errs, path, &cat, &L->n_cat_sensors, &L->cat_sensors);
         L->sensors_state = st == TS_OK ? 1 : -1;
     }
@@ -171,14 +184,22 @@ static const ts_missile *cat_missile(loader *L, const ts_y_node *id, const char 
     }
     if (L->missiles_state < 0)
         return NULL;
+    /* the scenario's own missiles first: one with a catalogue id replaces it */
+    for (int i = 0; i < L->n_scen_missiles; i++)
+        if (!strcmp(L->scen_missiles[i].id, id->text))
+            return &L->scen_missiles[i];
     const ts_missile *m = ts_missiles_find(&L->missiles, id->text);
     if (m)
         return m;
-    const char **names = malloc((size_t)(L->missiles.n + 1) * sizeof *names);
+    int n = L->n_scen_missiles + L->missiles.n;
+    const char **names = malloc((size_t)(n + 1) * sizeof *names);
     if (names) {
+        for (int i = 0; i < L->n_scen_missiles; i++)
+            names[i] = L->scen_missiles[i].id;
         for (int i = 0; i < L->missiles.n; i++)
-            names[i] = L->missiles.items[i].id;
-        unknown_ref(L, id, "missile", where, names, L->missiles.n, "thirdsite catalog missiles");
+            names[L->n_scen_missiles + i] = L->missiles.items[i].id;
+        unknown_ref_in(L, id, "missile", where, names, n, "thirdsite catalog missiles",
+                       "missiles");
         free(names);
     }
     return NULL;
@@ -218,8 +239,16 @@ static void read_sites(loader *L, const ts_y_node *list)
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "a site"))
             continue;
         ts_site s;
-        if (ts_site_read(&L->errs, m, &s))
+        if (ts_site_read(&L->errs, m, &s)) {
+            /* remembered, so that the places naming it stay quiet */
+            char(*br)[TS_NAME_LEN] = s.id[0] ? realloc(L->sites.broken,
+                (size_t)(L->sites.n_broken + 1) * sizeof *br) : NULL;
+            if (br) {
+                L->sites.broken = br;
+                snprintf(br[L->sites.n_broken++], TS_NAME_LEN, "%s", s.id);
+            }
             continue;
+        }
         for (int j = L->n_cat_sites; j < L->sites.n; j++)
             if (!strcmp(L->sites.items[j].id, s.id)) {
                 ts_y_err(&L->errs, ts_y_get(m, "id"), "duplicate site id '%s' in the "
@@ -229,6 +258,17 @@ static void read_sites(loader *L, const ts_y_node *list)
         L->sites.items[L->sites.n++] = s;
     next:;
     }
+}
+
+/* The scenario's own missiles (`missiles:`, the catalogue's format). */
+static void read_missiles(loader *L, const ts_y_node *list)
+{
+    if (!list || ts_y_expect(&L->errs, list, TS_Y_SEQ, "'missiles'"))
+        return;
+    char path[4096];
+    data_path(L, "missiles.yaml", path, sizeof path);
+    ts_missiles_read_scenario(&L->errs, list, path, NULL, L->scenario_name,
+                              &L->n_scen_missiles, &L->scen_missiles);
 }
 
 /* ---- the defense ------------------------------------------------------------------ */
@@ -320,6 +360,12 @@ static int entry_id(loader *L, const ts_y_node *m, const char *kind, const char 
     if (v && v->kind == TS_Y_SCALAR && v->len > 0 && v->len < TS_NAME_LEN &&
         ts_y_ident(NULL, v, what, id, TS_NAME_LEN) == TS_OK)
         return TS_OK;
+    /* `use: EMR`: not a catalogue id at all; the catalogue look-up of `use`
+     * says so with its "did you mean" (not "missing required key 'id'") */
+    if (v && v == ts_y_get(m, "use") && v->kind == TS_Y_SCALAR && v->len > 0) {
+        snprintf(id, TS_NAME_LEN, "%.*s", TS_NAME_LEN - 1, v->text);
+        return TS_OK;
+    }
     if (report)
         ts_y_err(&L->errs, m, "missing required key 'id' in a %s (or 'use' to take one from "
                  "the catalogue)", kind);
@@ -454,7 +500,7 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
     /* where it stands */
     const ts_y_node *at = merged(m, vm, "at");
     if (!at) {
-        if (report)
+        if (report && !ts_y_typo_of(&L->errs, m, "at"))
             ts_y_err(&L->errs, m, "missing required key 'at' in %s", what);
         bad++;
     } else {
@@ -484,7 +530,7 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
     }
     const ts_y_node *inv = merged(m, vm, "inventory");
     if (!inv) {
-        if (report)
+        if (report && !ts_y_typo_of(&L->errs, m, "inventory"))
             ts_y_err(&L->errs, m, "missing required key 'inventory' in %s", what);
         bad++;
     } else if (ts_y_int(&L->errs, inv, "'inventory'", 0, 10000, &b->inventory))
@@ -550,10 +596,15 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
                     snprintf(fc + len, sizeof fc - len, "%s%s", len ? ", " : "",
                              d->sensors[j].id);
                 }
-            ts_y_err(&L->errs, it, "sensor '%s' is %s: its track cannot commit %s "
-                     "(fire-control sensors: %s; or override its role)", it->text,
-                     d->sensors[k].kind == TS_SENSOR_INFRARED ? "infrared" : "early-warning",
-                     what, fc[0] ? fc : "none");
+            if (d->sensors[k].kind == TS_SENSOR_INFRARED)
+                ts_y_err(&L->errs, it, "sensor '%s' is infrared: an infrared sensor can "
+                         "never be fire control, it cues and never commits %s (list it in "
+                         "'hears'; fire-control sensors: %s)", it->text, what,
+                         fc[0] ? fc : "none");
+            else
+                ts_y_err(&L->errs, it, "sensor '%s' is early-warning: its track cannot "
+                         "commit %s (fire-control sensors: %s; or override its role)",
+                         it->text, what, fc[0] ? fc : "none");
             bad++;
             continue;
         }
@@ -701,7 +752,7 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
     const char *dkeys[TS_MAX_KEYS];
     ts_fields_keys(&ts_doctrine_fields, dkeys, 0, TS_MAX_KEYS);
     if (!dn) {
-        if (report)
+        if (report && !ts_y_typo_of(&L->errs, def, "doctrine"))
             ts_y_err(&L->errs, def, "missing required key 'doctrine' in 'defense'");
         bad++;
     } else if (dn->kind != TS_Y_MAP) {
@@ -717,7 +768,8 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
         bad += ts_fields_apply(&L->errs, &ts_doctrine_fields, vd, "'doctrine'", doc, NULL);
     if (isnan(doc->sspk)) {
         /* absent: say so; present but refused: said already */
-        if (report && dn && dn->kind == TS_Y_MAP && !ts_y_get(dn, "sspk"))
+        if (report && dn && dn->kind == TS_Y_MAP && !ts_y_get(dn, "sspk") &&
+            !ts_y_typo_of(&L->errs, dn, "sspk"))
             ts_y_err(&L->errs, dn, "missing required key 'sspk' in 'doctrine' (the "
                      "single-shot kill probability, e.g. 0.8)");
         bad++;
@@ -939,7 +991,19 @@ static void read_threats(loader *L, const ts_y_node *threats, ts_scenario *sc)
         const ts_missile *cat = NULL;
         if (!mn || !from)
             bad++;
-        if (mn && (mn->kind != TS_Y_SCALAR || mn->len == 0)) {
+        if (mn && mn->kind == TS_Y_MAP) {
+            /* a missile written inline, in the catalogue's format */
+            char path[4096];
+            data_path(L, "missiles.yaml", path, sizeof path);
+            int n_in = 0;
+            ts_missile *in = NULL;
+            if (ts_missiles_read_scenario(&L->errs, mn, path, t->id, L->scenario_name, &n_in,
+                                          &in) || n_in != 1)
+                bad++;
+            else
+                t->missile = in[0];
+            free(in);
+        } else if (mn && (mn->kind != TS_Y_SCALAR || mn->len == 0)) {
             ts_y_expect(&L->errs, mn, TS_Y_SCALAR, "'missile'");
             bad++;
         } else if (mn && !(cat = cat_missile(L, mn, what)))
@@ -1436,8 +1500,8 @@ void ts_scenario_free(ts_scenario *sc)
 static void read_scenario(loader *L, const ts_y_node *root, ts_scenario *sc)
 {
     static const char *const keys[] = {"name",     "title",    "question", "sources",
-                                       "earth",    "sites",    "defense",  "variants",
-                                       "threats",  "analyses", NULL};
+                                       "earth",    "sites",    "missiles", "defense",
+                                       "variants", "threats",  "analyses", NULL};
     ts_y_check_keys(&L->errs, root, "the scenario", keys);
     const ts_y_node *n = ts_y_require(&L->errs, root, "name", "the scenario");
     if (n)
@@ -1458,6 +1522,7 @@ static void read_scenario(loader *L, const ts_y_node *root, ts_scenario *sc)
     if (load_sites(L) != TS_OK)
         return; /* every reference would fail: the catalogue's errors say why */
     read_sites(L, ts_y_get(root, "sites"));
+    read_missiles(L, ts_y_get(root, "missiles"));
     const ts_y_node *def = ts_y_require(&L->errs, root, "defense", "the scenario");
     const ts_y_node *var = ts_y_get(root, "variants");
     if (def)
@@ -1493,10 +1558,12 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     }
     ts_y_doc_free(doc);
     free(L.sites.items);
+    free(L.sites.broken);
     free(L.cat_sensors);
     free(L.cat_ic);
     if (L.missiles_state > 0)
         ts_missiles_free(&L.missiles);
+    free(L.scen_missiles);
     if (st == TS_ENOMEM && !sc) {
         ts_y_errs_free(&L.errs);
         return ts_error(ctx, TS_ENOMEM, "%s: out of memory", path);

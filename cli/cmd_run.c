@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const char *USAGE =
-    "usage: thirdsite run SCENARIO [-o DIR] [-j THREADS] [--quiet]\n"
+    "usage: thirdsite run SCENARIO [-o DIR] [-j THREADS] [--data DIR] [--quiet]\n"
     "\n"
     "Performs every analysis of the scenario for every variant of its defense:\n"
     "the listed engagements (timelines), the defended-area footprints and the\n"
@@ -33,7 +33,12 @@ static const char *USAGE =
     "                earlier run's folder only then\n"
     "  -j THREADS    threads (default: the number of processors); the files are\n"
     "                the same whatever the number\n"
+    "  --data DIR    catalogues (sites, sensors, interceptors, missiles, regions,\n"
+    "                cities) from DIR instead of $THIRDSITE_DATA or the shipped data/\n"
     "  --quiet       no progress bar and no closing line\n"
+    "\n"
+    "Analyses that cannot be flown (a target beyond the missile's reach) are\n"
+    "listed first, as \"path:line:col: warning: ...\" on stderr.\n"
     "\n"
     "Exit status: 0 done, 1 the run failed, 2 bad option or malformed scenario.\n";
 
@@ -103,7 +108,7 @@ int cmd_run(int argc, char **argv)
         fputs(USAGE, stdout);
         return CLI_OK;
     }
-    const char *path = NULL, *out_dir = NULL;
+    const char *path = NULL, *out_dir = NULL, *data = NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = ncpu >= 1 && ncpu <= 1024 ? (int)ncpu : 1, quiet = 0;
     for (int i = 1; i < argc; i++) {
@@ -122,6 +127,9 @@ int cmd_run(int argc, char **argv)
         } else if (!strncmp(a, "-j", 2) && a[2]) {
             if (cli_int(cmd, "-j", a + 2, 1, 1024, &threads))
                 return CLI_USAGE;
+        } else if (!strcmp(a, "--data")) {
+            if (!(data = cli_value(cmd, argc, argv, &i)))
+                return CLI_USAGE;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -139,12 +147,20 @@ int cmd_run(int argc, char **argv)
     if (!ctx)
         return cli_failure(cmd, "out of memory");
     ts_scenario *sc = NULL;
-    int st = ts_scenario_load(ctx, path, NULL, &sc);
+    int st = ts_scenario_load(ctx, path, data, &sc);
     if (st < 0) {
         /* the loader's message: one "path:line:col: error: ..." line per error */
         fprintf(stderr, "%s\n", ts_ctx_message(ctx));
         ts_ctx_free(ctx);
         return st == TS_ENOMEM ? CLI_FAILED : CLI_USAGE;
+    }
+    {
+        /* up front: what the run will report as out of reach */
+        char *warn = NULL;
+        int n_warn = 0;
+        if (ts_scenario_warnings(ctx, sc, &warn, &n_warn) == TS_OK && warn)
+            fprintf(stderr, "%s\n", warn);
+        free(warn);
     }
 
     struct sigaction sa, old_int, old_term;

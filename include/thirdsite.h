@@ -565,6 +565,7 @@ typedef struct {
     int threat;                /* index into threats */
     ts_place from, to;
     char name[TS_NAME_LEN];
+    int line, col;             /* the entry in the scenario file (warnings) */
 } ts_engagement_spec;
 
 typedef struct {
@@ -580,6 +581,7 @@ typedef struct {
     int threat;                /* the missile, as a threat */
     int n_from, n_to;
     ts_place *from, *to;       /* owned */
+    int line, col;             /* the entry in the scenario file (warnings) */
 } ts_matrix_spec;
 
 typedef struct {
@@ -604,6 +606,7 @@ typedef struct {
     ts_footprint_spec *footprints;
     int n_matrices;
     ts_matrix_spec *matrices;
+    char data_dir[TS_TEXT_LEN]; /* where its catalogues were read from */
 } ts_scenario;
 
 /* Loads and validates a scenario, resolving catalogue references against
@@ -612,6 +615,15 @@ typedef struct {
 int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir,
                      ts_scenario **out);
 void ts_scenario_free(ts_scenario *scenario);
+
+/* The analyses of a loaded scenario that cannot be flown: an engagement or
+ * a matrix pair whose target lies beyond the missile's reach from its
+ * launch point (flown with ts_fly, the Earth as the scenario has it).  Each
+ * is one line of *text, "path:line:col: warning: ..." (malloc'ed, the
+ * caller frees; NULL when there is none); *n their number.  A scenario with
+ * warnings is valid: `run` reports such analyses as out of reach.
+ * Returns TS_OK or TS_ENOMEM. */
+int ts_scenario_warnings(ts_ctx *ctx, const ts_scenario *scenario, char **text, int *n);
 
 /* The shipped catalogues (lists owned by the caller; free with ts_free). */
 int ts_sites_load(ts_ctx *ctx, const char *path, int *n, ts_site **out);

@@ -1058,7 +1058,8 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     /* display names of sites (optional: labels fall back to the ids) */
     {
         char path[4096];
-        snprintf(path, sizeof path, "%s/sites.yaml", ts_data_dir());
+        snprintf(path, sizeof path, "%s/sites.yaml",
+                 scenario->data_dir[0] ? scenario->data_dir : ts_data_dir());
         ts_ctx *c2 = ts_ctx_create();
         if (c2 && ts_sites_load(c2, path, &res.n_sites, &res.sites) < 0) {
             res.n_sites = 0;

@@ -1302,6 +1302,8 @@ static void read_engagements(loader *L, const ts_y_node *list, ts_scenario *sc,
         } else if (e->threat >= 0) {
             e->from = sc->threats[e->threat].from[0];
         }
+        e->line = m->line;
+        e->col = m->col;
         char fallback[TS_NAME_LEN * 2 + 2];
         snprintf(fallback, sizeof fallback, "%s-%s", e->from.name, e->to.name);
         if (!is_ident(fallback))
@@ -1440,6 +1442,8 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
                 x->n_from = t->n_from;
             }
         }
+        x->line = m->line;
+        x->col = m->col;
         char fallback[TS_NAME_LEN];
         snprintf(fallback, sizeof fallback, i == 0 ? "matrix" : "matrix-%d", i + 1);
         if (!bad && analysis_name(L, m, "matrix", x->name, fallback, names, sc->n_matrices))
@@ -1545,6 +1549,8 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     ts_y_errs_init(&L.errs);
     L.data_dir = data_dir ? data_dir : ts_data_dir();
     ts_scenario *sc = calloc(1, sizeof *sc);
+    if (sc)
+        snprintf(sc->data_dir, sizeof sc->data_dir, "%s", L.data_dir);
     ts_y_doc *doc = NULL;
     int st = sc ? ts_y_load(&L.errs, path, &doc) : TS_ENOMEM;
     if (st == TS_OK) {

@@ -568,12 +568,19 @@ typedef struct {
     int line, col;             /* the entry in the scenario file (warnings) */
 } ts_engagement_spec;
 
+/* A region's membership beyond its box: the countries or polygons it is
+ * made of (region.c); opaque. */
+typedef struct ts_region ts_region;
+
 typedef struct {
     char name[TS_NAME_LEN];    /* unique among the footprints */
     int threat;
     char region[TS_NAME_LEN];  /* "europe", "north-america" or as written */
-    double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad;
+    double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad; /* the grid */
     double step_rad;
+    ts_region *region_def;     /* owned: the countries or polygons of the
+                                  region; NULL when it is the box itself */
+    char region_desc[TS_TEXT_LEN]; /* the region in words, for reports */
 } ts_footprint_spec;
 
 typedef struct {

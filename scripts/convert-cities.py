@@ -14,7 +14,9 @@ delta-coded in 1e-5 deg).
 Kept: every national capital (GeoNames feature code PPLC) and every place
 of at least MIN_POPULATION inhabitants (default 300,000), except sections
 of a populated place (feature code PPLX: West Jerusalem, Wandsbek), whose
-people their city counts already.  Population is
+people their city counts already, and places within 20 km of a place of
+the same country at least three times as populous (districts such as
+Istanbul's Bagcilar, listed beside Istanbul whose population counts them).  Population is
 GeoNames' figure for the place itself (the city proper, of varying census
 years), not the agglomeration.
 
@@ -25,6 +27,7 @@ country: ISO 3166-1 alpha-2; capital: 1 for PPLC.  Names with a comma or a
 quote are quoted (RFC 4180).
 """
 import csv
+import math
 import sys
 
 
@@ -81,6 +84,13 @@ def read(path):
     return out
 
 
+def km(a, b):
+    """Great-circle distance on the mean sphere (R = 6371.0088 km), km."""
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def main():
     if len(sys.argv) not in (3, 4):
         raise SystemExit(__doc__)
@@ -90,6 +100,19 @@ def main():
     cities = [c for c in read(sys.argv[1])
               if c["fc"] != "PPLX" and (c["fc"] == "PPLC" or c["pop"] >= min_pop)]
     cities.sort(key=lambda c: (-c["pop"], c["id"]))
+    # A place within 20 km of a kept place of the same country at least three
+    # times as populous is taken as a part of it and left out: GeoNames lists
+    # the districts of Istanbul, Ankara or Izmir (Bagcilar, Cankaya...) beside
+    # the city whose population already counts them.  Capitals are kept.
+    kept = []
+    for c in cities:
+        part = c["fc"] != "PPLC" and any(
+            k["country"] == c["country"] and k["pop"] >= 3 * c["pop"]
+            and km(k, c) < 20.0 for k in kept)
+        if not part:
+            kept.append(c)
+    print("left out as parts of larger places: %d" % (len(cities) - len(kept)))
+    cities = kept
     with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["geonames_id", "name", "country", "capital", "population", "lat_deg",

@@ -504,6 +504,7 @@ static void result_free(ts_run_result *res)
         free(rf->cell_area_m2);
         free(rf->defended_land_m2);
         free(rf->reachable_land_m2);
+        ts_region_cities_free(&rf->cities);
     }
     free(res->footprints);
     for (int m = 0; m < res->n_matrices; m++) {
@@ -838,6 +839,11 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
                           f0->lon_min_rad / TS_DEG, f0->step_rad / TS_DEG, rf->land);
         if (st)
             return ts_error(ctx, st, "out of memory");
+        /* the region's land only, and its cities (region.c) */
+        st = ts_region_footprint(ctx, sp, sc->data_dir[0] ? sc->data_dir : ts_data_dir(), nv,
+                                 rf->fp, rf->land, &rf->cities);
+        if (st)
+            return st;
         for (int il = 0; il < f0->n_lat; il++) {
             const double lo = f0->lat_min_rad + il * f0->step_rad;
             rf->cell_area_m2[il] = ts_cell_area(&res->earth, lo, lo + f0->step_rad, f0->step_rad);

@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "scenario_catalog.h"
+#include "region.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +24,6 @@
 
 /* Largest footprint grid accepted (aim points). */
 #define MAX_GRID 4000000L
-
-/* Named footprint regions: latitude and longitude boxes, degrees.  Europe:
- * Iceland and Portugal to the Urals' west; north-america: Mexico's north to
- * the Arctic coast; us-north-east: the box of the third-site debate's US
- * East Coast maps. */
-static const struct {
-    const char *name;
-    double lat_min, lat_max, lon_min, lon_max;
-} regions[] = {
-    {"europe", 34.0, 72.0, -25.0, 45.0},
-    {"north-america", 24.0, 72.0, -170.0, -50.0},
-    {"us-north-east", 36.0, 48.0, -90.0, -66.0},
-    {"middle-east", 12.0, 42.0, 25.0, 65.0},
-};
-#define N_REGIONS ((int)(sizeof regions / sizeof regions[0]))
 
 static const char *const shape_names[] = {"min-energy", "lofted", "depressed", NULL};
 static const char *const earth_names[] = {"wgs84", "sphere", NULL};
@@ -58,6 +44,7 @@ typedef struct {
     ts_missile_list missiles;
     int n_scen_missiles;       /* the scenario's own `missiles:` */
     ts_missile *scen_missiles; /* owned */
+    ts_region_reader regions;  /* footprint regions (region.c) */
 } loader;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -1096,115 +1083,6 @@ static int threat_ref(loader *L, const ts_y_node *node, const char *what, const 
     return -1;
 }
 
-/* Parses one coordinate of a box edge: number, optional "deg", optional
- * hemisphere letter among hemis.  Returns bytes read, 0 on failure with
- * *bad the offset of the fault. */
-static int box_coord(const char *s, int i, const char *hemis, double *deg, int *bad)
-{
-    int start = i;
-    while (s[i] == ' ')
-        i++;
-    char *end;
-    if (!(s[i] == '-' || s[i] == '+' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9'))) {
-        *bad = i;
-        return 0;
-    }
-    double v = strtod(s + i, &end);
-    if (end == s + i || !isfinite(v)) {
-        *bad = i;
-        return 0;
-    }
-    int num_at = i;
-    i = (int)(end - s);
-    while (s[i] == ' ')
-        i++;
-    if (!strncmp(s + i, "deg", 3))
-        i += 3;
-    char c = s[i];
-    if (c == hemis[0] || c == hemis[1]) {
-        if (v < 0) {
-            *bad = num_at;
-            return 0;
-        }
-        if (c == hemis[1])
-            v = -v;
-        i++;
-    } else if (c && strchr("NSEWnsew", c)) {
-        *bad = i;
-        return 0;
-    }
-    *deg = v;
-    return i - start;
-}
-
-/* "36N..48N 90W..66W" (or with decimal degrees "36..48, -90..-66"). */
-static int parse_box(loader *L, const ts_y_node *node, double *box)
-{
-    const char *s = node->text;
-    static const char *const hemis[2] = {"NS", "EW"};
-    static const char *const names[2] = {"latitude", "longitude"};
-    int i = 0, bad = -1;
-    for (int axis = 0; axis < 2; axis++) {
-        if (axis == 1) {
-            int j = i;
-            while (s[j] == ' ')
-                j++;
-            if (s[j] == ',')
-                j++;
-            if (j == i) {
-                ts_y_err_in(&L->errs, node, i, "expected a space or a comma between the "
-                            "latitude and longitude ranges of the region box");
-                return 1;
-            }
-            i = j;
-        }
-        for (int edge = 0; edge < 2; edge++) {
-            int n = box_coord(s, i, hemis[axis], &box[2 * axis + edge], &bad);
-            if (n == 0) {
-                ts_y_err_in(&L->errs, node, bad, "expected a %s (\"36N\", \"90W\" or decimal "
-                            "degrees) in the region box \"LAT..LAT LON..LON\"", names[axis]);
-                return 1;
-            }
-            i += n;
-            if (edge == 0) {
-                while (s[i] == ' ')
-                    i++;
-                if (strncmp(s + i, "..", 2)) {
-                    ts_y_err_in(&L->errs, node, i, "expected '..' between the edges of the "
-                                "%s range", names[axis]);
-                    return 1;
-                }
-                i += 2;
-            }
-        }
-    }
-    while (s[i] == ' ')
-        i++;
-    if (s[i]) {
-        ts_y_err_in(&L->errs, node, i, "unexpected text after the region box");
-        return 1;
-    }
-    if (!(fabs(box[0]) <= 90 && fabs(box[1]) <= 90)) {
-        ts_y_err(&L->errs, node, "region latitudes must lie within -90..90 deg");
-        return 1;
-    }
-    if (!(fabs(box[2]) <= 180 && fabs(box[3]) <= 180)) {
-        ts_y_err(&L->errs, node, "region longitudes must lie within -180..180 deg");
-        return 1;
-    }
-    if (!(box[0] < box[1])) {
-        ts_y_err(&L->errs, node, "the region's southern edge must be south of its northern "
-                 "edge");
-        return 1;
-    }
-    if (!(box[2] < box[3])) {
-        ts_y_err(&L->errs, node, "the region's western edge must be west of its eastern edge "
-                 "(boxes crossing 180 deg are not supported)");
-        return 1;
-    }
-    return 0;
-}
-
 /* Whether s would pass as a name (ts_y_ident). */
 static int is_ident(const char *s)
 {
@@ -1335,39 +1213,13 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
         const ts_y_node *rg;
         int bad = analysis_head(L, m, "a footprint", keys, "region", sc, threats, &f->threat, &rg);
         double box[4] = {0, 0, 0, 0};
-        int named = -1;
+        ts_region *rdef = NULL;
+        char desc[TS_TEXT_LEN] = "", rid[TS_NAME_LEN] = "";
         if (!rg)
             bad++;
-        else if (rg->kind != TS_Y_SCALAR || rg->len == 0) {
-            ts_y_expect(&L->errs, rg, TS_Y_SCALAR, "'region'");
-            bad++;
-        } else {
-            for (int r = 0; r < N_REGIONS && named < 0; r++)
-                if (!strcmp(rg->text, regions[r].name))
-                    named = r;
-            if (named >= 0) {
-                box[0] = regions[named].lat_min;
-                box[1] = regions[named].lat_max;
-                box[2] = regions[named].lon_min;
-                box[3] = regions[named].lon_max;
-            } else if ((rg->text[0] >= '0' && rg->text[0] <= '9') || rg->text[0] == '-' ||
-                       rg->text[0] == '+' || rg->text[0] == '.') {
-                if (parse_box(L, rg, box))
-                    bad++;
-            } else {
-                const char *rn[N_REGIONS];
-                for (int r = 0; r < N_REGIONS; r++)
-                    rn[r] = regions[r].name;
-                char hint[512];
-                ts_y_hint(hint, sizeof hint, rg->text, rn, N_REGIONS, 16, NULL);
-                size_t len = strlen(hint);
-                if (len > 0 && hint[len - 1] == ')')
-                    snprintf(hint + len - 1, sizeof hint - len + 1,
-                             "; or a box \"36N..48N 90W..66W\")");
-                ts_y_err(&L->errs, rg, "unknown region '%.60s' %s", rg->text, hint);
-                bad++;
-            }
-        }
+        else
+            bad += ts_region_read(&L->errs, &L->regions, rg, box, &rdef, desc, sizeof desc, rid,
+                                  sizeof rid);
         /* step: 1 deg unless given */
         double step = 1.0 * DEG;
         const ts_y_node *sn = ts_y_get(m, "step");
@@ -1390,15 +1242,22 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
             }
         }
         char fallback[TS_NAME_LEN];
-        if (named >= 0)
-            snprintf(fallback, sizeof fallback, "%s", regions[named].name);
+        if (rid[0])
+            snprintf(fallback, sizeof fallback, "%s", rid);
         else
             snprintf(fallback, sizeof fallback, "footprint-%d", i + 1);
         if (!bad && analysis_name(L, m, "footprint", f->name, fallback, names, sc->n_footprints))
             bad++;
-        if (bad)
+        if (bad) {
+            ts_region_free(rdef);
             continue;
-        snprintf(f->region, sizeof f->region, "%s", rg->text);
+        }
+        if (rg->kind == TS_Y_SCALAR)
+            snprintf(f->region, sizeof f->region, "%s", rg->text);
+        else
+            snprintf(f->region, sizeof f->region, "%s", f->name);
+        f->region_def = rdef;
+        snprintf(f->region_desc, sizeof f->region_desc, "%s", desc);
         f->lat_min_rad = box[0] * DEG;
         f->lat_max_rad = box[1] * DEG;
         f->lon_min_rad = box[2] * DEG;
@@ -1491,6 +1350,9 @@ void ts_scenario_free(ts_scenario *sc)
             free(sc->threats[i].from);
     free(sc->threats);
     free(sc->engagements);
+    if (sc->footprints)
+        for (int i = 0; i < sc->n_footprints; i++)
+            ts_region_free(sc->footprints[i].region_def);
     free(sc->footprints);
     if (sc->matrices)
         for (int i = 0; i < sc->n_matrices; i++) {
@@ -1548,6 +1410,8 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     memset(&L, 0, sizeof L);
     ts_y_errs_init(&L.errs);
     L.data_dir = data_dir ? data_dir : ts_data_dir();
+    L.regions.data_dir = L.data_dir;
+    L.regions.scenario_path = path;
     ts_scenario *sc = calloc(1, sizeof *sc);
     if (sc)
         snprintf(sc->data_dir, sizeof sc->data_dir, "%s", L.data_dir);
@@ -1570,6 +1434,7 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     if (L.missiles_state > 0)
         ts_missiles_free(&L.missiles);
     free(L.scen_missiles);
+    ts_region_reader_free(&L.regions);
     if (st == TS_ENOMEM && !sc) {
         ts_y_errs_free(&L.errs);
         return ts_error(ctx, TS_ENOMEM, "%s: out of memory", path);

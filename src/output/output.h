@@ -13,6 +13,7 @@
 
 #include "ts_internal.h"
 #include "output/geo.h"
+#include "region.h"
 #include <stdio.h>
 
 /* ---- geometry helpers (run_geo.c) --------------------------------------- */
@@ -105,6 +106,8 @@ typedef struct {
     double land_area_m2;       /* region land */
     double *defended_land_m2;  /* [n_variants] */
     double *reachable_land_m2; /* [n_variants] (same for all variants) */
+    ts_region_cities cities;   /* the region's cities and their verdicts
+                                  (region.c); land above is the region's */
 } ts_run_footprint;
 
 /* One base -> target flight of the matrix, for one variant. */

@@ -12,7 +12,7 @@ here as the package's own index.js does (tags: 1 id, 2 name, 3 country,
 delta-coded in 1e-5 deg).
 
 Kept: every national capital (GeoNames feature code PPLC) and every place
-of at least MIN_POPULATION inhabitants (default 300,000), except sections
+of at least MIN_POPULATION inhabitants (default 100,000), except sections
 of a populated place (feature code PPLX: West Jerusalem, Wandsbek), whose
 people their city counts already, and places within 20 km of a place of
 the same country at least three times as populous (districts such as
@@ -94,7 +94,7 @@ def km(a, b):
 def main():
     if len(sys.argv) not in (3, 4):
         raise SystemExit(__doc__)
-    min_pop = int(sys.argv[3]) if len(sys.argv) == 4 else 300000
+    min_pop = int(sys.argv[3]) if len(sys.argv) == 4 else 100000
     # PPLX, a section of a populated place (West Jerusalem, Wandsbek), is
     # left out: its people are counted in its city
     cities = [c for c in read(sys.argv[1])

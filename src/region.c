@@ -1252,7 +1252,18 @@ int ts_region_footprint(ts_ctx *ctx, const ts_footprint_spec *sp, const char *da
             const int jl = (int)floor((x - lon0) / step);
             if (il < 0 || il >= f0->n_lat || jl < 0 || jl >= f0->n_lon)
                 continue;
-            if (!ts_region_contains(r, &cs, c->lat_deg, c->lon_deg))
+            /* by country: the city's own country code (a coastal city's
+             * point may fall in the sea of the 1:50m coastline: Haifa); else
+             * by its position */
+            int in = 0;
+            if (r && r->kind == TS_REGION_COUNTRIES) {
+                for (int k = 0; k < r->n_countries && !in; k++) {
+                    int ci = ts_countries_find(&cs, r->a3[k]);
+                    in = ci >= 0 && cs.c[ci].a2[0] && !strcmp(cs.c[ci].a2, c->country);
+                }
+            } else
+                in = ts_region_contains(r, &cs, c->lat_deg, c->lon_deg);
+            if (!in)
                 continue;
             cell[out->n] = il * f0->n_lon + jl;
             out->city[out->n++] = *c;

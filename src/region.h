@@ -132,7 +132,9 @@ void ts_region_cities_free(ts_region_cities *rc);
  * What a footprint's region adds to its summary: the region's membership
  * ANDed into land (the land mask of the grid, 1 = land), so that every land
  * sum over the grid becomes a sum over the region's land; and the cities of
- * data_dir/cities.csv that lie in the region, with their cells' verdicts.
+ * data_dir/cities.csv in the region's grid that belong to it (by their
+ * country code for a region of countries, by position otherwise), with the
+ * verdicts of the cells that hold them.
  * Given:    sp (the footprint's spec), data_dir (cities.csv; the country
  *           polygons come from ts_data_dir()/naturalearth), nv
  *           footprints fp[nv] over sp's grid.

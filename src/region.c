@@ -662,8 +662,8 @@ static void unknown_country(ts_y_errs *errs, ts_region_reader *rr, const ts_y_no
     else
         hint[0] = '\0';
     ts_y_err(errs, it, "unknown country or region '%.60s' (%sa Natural Earth country name, "
-             "an ISO 3166-1 alpha-2 or alpha-3 code, or a region of data/regions.yaml: "
-             "`thirdsite catalog regions`)", it->text, hint);
+             "an ISO 3166-1 alpha-2 or alpha-3 code, or a region of data/regions.yaml)",
+             it->text, hint);
     free(names);
     free(buf);
 }
@@ -972,7 +972,9 @@ static int read_region_map(ts_y_errs *errs, ts_region_reader *rr, const ts_y_nod
         return bad + 1;
     }
     if (!cn && !fn && !bn) {
-        ts_y_err(errs, m, "a region needs 'countries', 'file' or 'box'");
+        if (!ts_y_typo_of(errs, m, "countries") && !ts_y_typo_of(errs, m, "file") &&
+            !ts_y_typo_of(errs, m, "box"))
+            ts_y_err(errs, m, "a region needs 'countries', 'file' or 'box'");
         return bad + 1;
     }
     if (bn) {
@@ -1058,8 +1060,7 @@ int ts_region_read(ts_y_errs *errs, ts_region_reader *rr, const ts_y_node *node,
                 const ts_y_node *v = ts_y_get(list->item[i], "id");
                 names[i] = v ? v->text : NULL;
             }
-            ts_y_hint(hint, sizeof hint, node->text, names, list->n, 16,
-                      "thirdsite catalog regions");
+            ts_y_hint(hint, sizeof hint, node->text, names, list->n, 16, "data/regions.yaml");
             free(names);
         }
         size_t len = strlen(hint);

@@ -181,35 +181,57 @@ static void temp(const char *text, char *path, size_t size)
     close(fd);
 }
 
+/* A GeoJSON region read as a scenario would: the file holding geojson, a
+ * scenario line "r: {file: ...}" naming it.  Returns what ts_region_read
+ * returns; the errors stay in *errs (init'ed here), the paths in gj, sc. */
+typedef struct {
+    char gj[64], sc[64];
+    ts_region_reader rr;
+    ts_y_errs errs;
+    ts_y_doc *doc;
+    ts_region *r;
+    double box[4];
+} gj_case;
+
+static int gj_read(gj_case *c, const char *geojson)
+{
+    memset(c, 0, sizeof *c);
+    temp(geojson, c->gj, sizeof c->gj);
+    char text[256];
+    snprintf(text, sizeof text, "r: {file: %s}\n", c->gj);
+    temp(text, c->sc, sizeof c->sc);
+    c->rr.data_dir = ts_data_dir();
+    c->rr.scenario_path = c->sc;
+    ts_y_errs_init(&c->errs);
+    cr_assert_eq(ts_y_load(&c->errs, c->sc, &c->doc), TS_OK);
+    char desc[512], id[64];
+    return ts_region_read(&c->errs, &c->rr, ts_y_get(ts_y_root(c->doc), "r"), c->box, &c->r,
+                          desc, sizeof desc, id, sizeof id);
+}
+
+static void gj_done(gj_case *c)
+{
+    ts_region_free(c->r);
+    ts_y_doc_free(c->doc);
+    ts_y_errs_free(&c->errs);
+    ts_region_reader_free(&c->rr);
+    unlink(c->gj);
+    unlink(c->sc);
+}
+
 Test(region, geojson_square_with_a_hole)
 {
     /* 10..20 E, 40..50 N with the hole 14..16 E, 44..46 N; a 1 deg grid
      * from 40 N 10 E: 100 cells, 4 in the hole */
-    char gj[64], sc[64];
-    temp("{\"type\": \"FeatureCollection\", \"features\": [\n"
+    gj_case c;
+    cr_assert_eq(gj_read(&c, "{\"type\": \"FeatureCollection\", \"features\": [\n"
          " {\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\",\n"
          "  \"coordinates\": [[[10, 40], [20, 40], [20, 50], [10, 50], [10, 40]],\n"
-         "                  [[14, 44], [14, 46], [16, 46], [16, 44], [14, 44]]]}}]}\n",
-         gj, sizeof gj);
-    char text[256];
-    snprintf(text, sizeof text, "r: {file: %s}\n", gj);
-    temp(text, sc, sizeof sc);
-    ts_region_reader rr;
-    memset(&rr, 0, sizeof rr);
-    rr.data_dir = ts_data_dir();
-    rr.scenario_path = sc;
-    ts_y_errs errs;
-    ts_y_errs_init(&errs);
-    ts_y_doc *doc = NULL;
-    cr_assert_eq(ts_y_load(&errs, sc, &doc), TS_OK);
-    double box[4];
-    ts_region *r = NULL;
-    char desc[512], id[64];
-    cr_assert_eq(ts_region_read(&errs, &rr, ts_y_get(ts_y_root(doc), "r"), box, &r, desc,
-                                sizeof desc, id, sizeof id), 0);
+         "                  [[14, 44], [14, 46], [16, 46], [16, 44], [14, 44]]]}}]}\n"), 0);
+    const ts_region *r = c.r;
     cr_assert_eq(r->kind, TS_REGION_POLYGONS);
-    NEAR(box[0], 40.0, 0, "lat min");
-    NEAR(box[1], 50.0, 0, "lat max");
+    NEAR(c.box[0], 40.0, 0, "lat min");
+    NEAR(c.box[1], 50.0, 0, "lat max");
     unsigned char m[100];
     cr_assert_eq(ts_region_mask(NULL, r, NULL, 10, 10, 40.0, 10.0, 1.0, m), TS_OK);
     int n = 0;
@@ -219,50 +241,24 @@ Test(region, geojson_square_with_a_hole)
     cr_assert_eq(m[4 * 10 + 4], 0, "44.5 N 14.5 E is in the hole");
     cr_assert_eq(ts_region_contains(r, NULL, 41.3, 19.7), 1);
     cr_assert_eq(ts_region_contains(r, NULL, 51.0, 15.0), 0);
-    ts_region_free(r);
-    ts_y_doc_free(doc);
-    ts_y_errs_free(&errs);
-    ts_region_reader_free(&rr);
-    unlink(gj);
-    unlink(sc);
+    gj_done(&c);
 }
 
 Test(region, geojson_errors_point_into_the_file)
 {
-    char gj[64], sc[64];
     /* line 2, col 49: the closing position differs from the first */
-    temp("{\"type\": \"Polygon\",\n"
-         " \"coordinates\": [[[10, 40], [20, 40], [20, 50], [10, 41]]]}\n",
-         gj, sizeof gj);
-    char text[256];
-    snprintf(text, sizeof text, "r: {file: %s}\n", gj);
-    temp(text, sc, sizeof sc);
-    ts_region_reader rr;
-    memset(&rr, 0, sizeof rr);
-    rr.data_dir = ts_data_dir();
-    rr.scenario_path = sc;
-    ts_y_errs errs;
-    ts_y_errs_init(&errs);
-    ts_y_doc *doc = NULL;
-    cr_assert_eq(ts_y_load(&errs, sc, &doc), TS_OK);
-    double box[4];
-    ts_region *r = NULL;
-    char desc[512], id[64];
-    cr_assert_eq(ts_region_read(&errs, &rr, ts_y_get(ts_y_root(doc), "r"), box, &r, desc,
-                                sizeof desc, id, sizeof id), 1);
-    cr_assert_null(r);
+    gj_case c;
+    cr_assert_eq(gj_read(&c, "{\"type\": \"Polygon\",\n"
+                             " \"coordinates\": [[[10, 40], [20, 40], [20, 50], [10, 41]]]}\n"), 1);
+    cr_assert_null(c.r);
     ts_ctx *ctx = ts_ctx_create();
-    ts_y_errs_report(&errs, ctx);
+    ts_y_errs_report(&c.errs, ctx);
     char want[256];
     snprintf(want, sizeof want, "%s:2:49: error: a GeoJSON linear ring must end where it starts",
-             gj);
+             c.gj);
     cr_assert_str_eq(ts_ctx_message(ctx), want);
     ts_ctx_free(ctx);
-    ts_y_doc_free(doc);
-    ts_y_errs_free(&errs);
-    ts_region_reader_free(&rr);
-    unlink(gj);
-    unlink(sc);
+    gj_done(&c);
 }
 
 Test(region, the_city_list_holds_capitals_with_their_people)

@@ -9,7 +9,7 @@ Truths:
   - Region land: the official areas of the region's countries (CIA World
     Factbook, "Area"), against the land of the footprint grid's cells in the
     region (Natural Earth 1:50m, cell-centre rule): within 6%, the grid
-    (0.1 and 0.5 deg cells) and the 1:50m coastline's error.
+    (0.1 and 1 deg cells) and the 1:50m coastline's error.
   - Reach: a city within 1,150 km (great circle, R = 6371.0088 km) of a
     launch site is inside the Shahab-3's published 1,300 km range
     (data/PROVENANCE.md: 1,263 km computed) whatever the Earth's rotation:

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
+#include "ts_internal.h" /* the enum names (ts_flight_shape_names...) */
 
 #include <math.h>
 #include <stddef.h>
@@ -163,7 +164,6 @@ static int list_sensors(const char *path, int json)
     ts_sensor *s = NULL;
     if (ts_sensors_load(ctx, path, &n, &s) < 0)
         return load_failed(ctx);
-    static const char *const roles[] = {"early-warning", "fire-control"};
     if (json) {
         printf("[");
         for (int i = 0; i < n; i++) {
@@ -171,7 +171,7 @@ static int list_sensors(const char *path, int json)
             json_open(i, e->id, e->name);
             json_field("owner", e->owner);
             printf(", \"kind\": \"%s\", \"role\": \"%s\", \"band\": ",
-                   e->kind == TS_SENSOR_RADAR ? "radar" : "infrared", roles[e->role]);
+                   ts_sensor_kind_names[e->kind], ts_sensor_role_names[e->role]);
             cli_json_string(e->band);
             json_field("site", e->site_id);
             printf(", \"lat_deg\": %.6f, \"lon_deg\": %.6f, \"height_m\": %.1f",
@@ -207,7 +207,7 @@ static int list_sensors(const char *path, int json)
                          e->ir_detect_s + e->ir_latency_s);
             sectors_text(e, sec, sizeof sec);
             printf("%-13s %-5s %-8s %-13s %-4s %-12s %-20s %s%s\n", e->id, e->owner,
-                   e->kind == TS_SENSOR_RADAR ? "radar" : "infrared", roles[e->role], e->band,
+                   ts_sensor_kind_names[e->kind], ts_sensor_role_names[e->role], e->band,
                    e->site_id[0] ? e->site_id : "-", range, sec,
                    e->notional ? "  (notional values)" : "");
         }

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
+#include "ts_internal.h" /* the enum names (ts_flight_shape_names...) */
 
 #include <math.h>
 #include <stdarg.h>
@@ -70,7 +71,6 @@ static void help(FILE *f)
             "reach).\n");
 }
 
-static const char *shape_names[] = {"min-energy", "lofted", "depressed"};
 
 /* JSON string (ids and names: no control characters expected; quotes and
  * backslashes escaped). */
@@ -235,30 +235,52 @@ static void print_timeline(const ts_traj *traj, const ts_defense *d, const ts_en
         printf("  %9.1f  %s\n", tl.ev[i].t, tl.ev[i].what);
     free(tl.ev);
 
-    printf("\n  %-14s %-24s %-12s %-17s %-17s %5s %5s %7s %9s\n", "battery", "interceptor",
-           "site", "launch (s)", "intercept (s)", "shots", "used", "P(kill)", "margin(s)");
+    printf("\n  %-14s %-10s %-24s %-17s %-17s %5s %5s %7s %9s\n", "battery", "framing",
+           "interceptor", "launch (s)", "intercept (s)", "shots", "used", "P(kill)",
+           "margin(s)");
     for (int b = 0; b < x->n_batteries; b++) {
         const ts_battery *bt = &d->batteries[b];
-        const ts_battery_result *r = &x->batteries[b];
-        char lw[40] = "-", iw[40] = "-", mg[24] = "-", sb[64];
-        if (r->has_launch_window)
-            snprintf(lw, sizeof lw, "%.1f-%.1f", r->launch_s[0], r->launch_s[1]);
-        if (r->has_intercept_window)
-            snprintf(iw, sizeof iw, "%.1f-%.1f", r->intercept_s[0], r->intercept_s[1]);
-        if (r->has_margin)
-            snprintf(mg, sizeof mg, "%.1f", r->margin_s);
-        printf("  %-14s %-24s %-12s %-17s %-17s %5d %5d %7.3f %9s\n", bt->id,
-               bt->interceptor.id, site_of_battery(bt, sb, sizeof sb), lw, iw, r->shots,
-               r->interceptors_used, r->p_kill, mg);
-        if (r->commit_s < 0.0)
+        const ts_battery_result *br = &x->batteries[b];
+        char sb[64];
+        const char *site = site_of_battery(bt, sb, sizeof sb);
+        for (int f = 0; f < TS_N_FRAMINGS; f++) {
+            const ts_battery_framing *r = &br->framing[f];
+            char lw[40] = "-", iw[40] = "-", mg[24] = "-";
+            if (r->has_launch_window)
+                snprintf(lw, sizeof lw, "%.1f-%.1f", r->launch_s[0], r->launch_s[1]);
+            if (r->has_intercept_window)
+                snprintf(iw, sizeof iw, "%.1f-%.1f", r->intercept_s[0], r->intercept_s[1]);
+            if (r->has_margin)
+                snprintf(mg, sizeof mg, "%.1f", r->margin_s);
+            printf("  %-14s %-10s %-24s %-17s %-17s %5d %5d %7.3f %9s\n", f ? "" : bt->id,
+                   ts_framing_name((ts_framing)f), bt->interceptor.id, lw, iw, r->shots,
+                   r->interceptors_used, r->p_kill, mg);
+        }
+        if (br->commit_s < 0.0) {
             printf("  %-14s never committed: no fire-control track\n", "");
-        else if (!r->has_intercept_window)
-            printf("  %-14s committed at %.1f s, but no point of the path is in reach "
-                   "in time\n", "", r->commit_s);
+            continue;
+        }
+        for (int f = 0; f < TS_N_FRAMINGS; f++) {
+            const ts_battery_framing *r = &br->framing[f];
+            char words[512];
+            if (r->shots > 0) {
+                ts_intercept_describe(&r->intercept[0], d, site, words, sizeof words);
+                printf("  %-14s %s, first intercept at %.1f s: %s\n", "",
+                       ts_framing_name((ts_framing)f), r->shot_intercept_s[0], words);
+            } else if (f == TS_FRAMING_SUPPORTED && r->refused != TS_REFUSE_NONE) {
+                printf("  %-14s supported: refused: %s\n", "", ts_refusal_text(r->refused));
+            } else if (!r->has_intercept_window) {
+                printf("  %-14s %s: committed at %.1f s, but no point of the path is "
+                       "allowed in time\n", "", ts_framing_name((ts_framing)f), br->commit_s);
+            }
+        }
     }
-    printf("\n  defended: %s", x->defended ? "yes" : "no");
-    if (x->defended)
-        printf(", kill probability %.3f", x->p_kill);
+    printf("\n  within reach (kinematic): %s", x->engaged_by[TS_FRAMING_KINEMATIC] ? "yes" : "no");
+    printf("\n  engageable with sensor support: %s",
+           x->engaged_by[TS_FRAMING_SUPPORTED] ? "yes" : "no");
+    if (x->engaged_by[TS_FRAMING_SUPPORTED])
+        printf(", kill probability %.3f (notional SSPK %.2f)",
+               x->p_kill_by[TS_FRAMING_SUPPORTED], d->doctrine.sspk);
     printf("\n");
 }
 
@@ -466,14 +488,14 @@ static int run(const opts *o, const ts_scenario *sc, const ts_missile *m, const 
         printf(",\n  \"to\": {\"name\": ");
         json_str(to->name);
         printf(", \"lat_deg\": %.4f, \"lon_deg\": %.4f}", to->lat * RAD2DEG, to->lon * RAD2DEG);
-        printf(",\n  \"shape\": \"%s\",\n  \"rcs_m2\": %.4g,\n", shape_names[shape], rcs);
+        printf(",\n  \"shape\": \"%s\",\n  \"rcs_m2\": %.4g,\n", ts_flight_shape_names[shape], rcs);
         printf("  \"burnout_s\": %.1f,\n  \"apogee_km\": %.1f,\n  \"range_km\": %.1f,\n",
                sum.burnout_t_s, sum.apogee_h_m / 1e3, sum.ground_range_m / 1e3);
         if (several)
             printf("  \"flight_time_s\": %.1f,\n  \"variants\": [", sum.flight_time_s);
     } else {
         printf("flight     %s (%s)%s, %s\n", m->name[0] ? m->name : m->id, m->id,
-               m->notional ? ", notional" : "", shape_names[shape]);
+               m->notional ? ", notional" : "", ts_flight_shape_names[shape]);
         printf("           from %s (%s) to %s (%s)\n", from->name, a, to->name, b);
         printf("           %.0f km, apogee %.0f km, burnout %.1f s, flight %.1f s; "
                "RCS %.3g m^2\n", sum.ground_range_m / 1e3, sum.apogee_h_m / 1e3,
@@ -552,7 +574,7 @@ int cmd_engage(int argc, char **argv)
     int shape = -1;
     if (o.shape) {
         for (int i = 0; i < 3; i++)
-            if (!strcmp(o.shape, shape_names[i]))
+            if (!strcmp(o.shape, ts_flight_shape_names[i]))
                 shape = i;
         if (shape < 0)
             return cli_usage_error(CMD, "--shape '%s': expected min-energy, lofted or "

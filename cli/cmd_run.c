@@ -189,7 +189,7 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGTERM, &old_term, NULL);
     int rc = CLI_OK;
     if (st < 0) {
-        if (interrupted) {
+        if (st == TS_EINTERRUPTED || interrupted) { /* a signal: end by it */
             fprintf(stderr, "thirdsite run: interrupted; nothing written\n");
             ts_scenario_free(sc);
             ts_ctx_free(ctx);

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
+#include "ts_internal.h" /* the enum names (ts_flight_shape_names...) */
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,7 +40,6 @@ static void help(FILE *f)
             "out of range, an aim point out of reach).\n");
 }
 
-static const char *shape_names[] = {"min-energy", "lofted", "depressed"};
 
 /* Unknown missile: exit 2 with the known ids. */
 static int unknown_missile(const ts_missile_list *list, const char *name)
@@ -59,7 +59,7 @@ static void print_summary(const ts_missile *m, ts_flight_shape shape, double lat
     cli_fmt_pos(c, sizeof c, s->burnout_lat_rad, s->burnout_lon_rad);
     cli_fmt_pos(d, sizeof d, s->impact_lat_rad, s->impact_lon_rad);
     printf("missile      %s (%s)%s\n", m->name, m->id, m->notional ? ", notional" : "");
-    printf("shape        %s\n", shape_names[shape]);
+    printf("shape        %s\n", ts_flight_shape_names[shape]);
     printf("launch       %s\n", a);
     printf("aim          %s\n", b);
     printf("burnout      t %.1f s, height %.1f km, speed %.0f m/s (relative to the Earth "
@@ -81,7 +81,7 @@ static void print_json(const ts_missile *m, ts_flight_shape shape, double lat, d
     printf("{\n");
     printf("  \"missile\": \"%s\",\n", m->id);
     printf("  \"notional\": %s,\n", m->notional ? "true" : "false");
-    printf("  \"shape\": \"%s\",\n", shape_names[shape]);
+    printf("  \"shape\": \"%s\",\n", ts_flight_shape_names[shape]);
     printf("  \"launch_lat_deg\": %.6f,\n  \"launch_lon_deg\": %.6f,\n", lat * RAD2DEG,
            lon * RAD2DEG);
     printf("  \"aim_lat_deg\": %.6f,\n  \"aim_lon_deg\": %.6f,\n", alat * RAD2DEG,
@@ -209,7 +209,7 @@ int cmd_trajectory(int argc, char **argv)
     if (shape_s) {
         int k = -1;
         for (int i = 0; i < 3; i++)
-            if (!strcmp(shape_s, shape_names[i]))
+            if (!strcmp(shape_s, ts_flight_shape_names[i]))
                 k = i;
         if (k < 0)
             return cli_usage_error(CMD, "--shape '%s': expected min-energy, lofted or depressed",

@@ -36,6 +36,8 @@ enum ts_status {
     TS_ENOCONVERGE = -20, /* an iteration failed to converge */
     TS_ENOMEM = -40,      /* out of memory */
     TS_EIO = -41,         /* a file could not be read or written */
+    TS_EINTERRUPTED = -42, /* cancelled by the caller (ts_run_opts.cancel):
+                              nothing was written */
     TS_WNOCONVERGE = 1,   /* converged only loosely: answer usable, see message */
     TS_WNOIMPACT = 2      /* propagation stopped at t_max before impact */
 };
@@ -159,6 +161,15 @@ double ts_traj_t_begin(const ts_traj *traj);
 double ts_traj_t_end(const ts_traj *traj);
 /* Samples the dense output: TS_EINVAL if t_s is outside [begin, end]. */
 int ts_traj_state(const ts_traj *traj, double t_s, ts_state *s_eci);
+/* Samples position, velocity and acceleration (a_eci may be NULL); at an
+ * event's time side < 0 takes the limit from before it, side >= 0 from
+ * after.  TS_EINVAL outside [begin, end] or with fewer than two nodes. */
+int ts_traj_sample(const ts_traj *traj, double t_s, int side, ts_state *s_eci,
+                   ts_vec3 *a_eci);
+/* Time of the last descent through geodetic height h_m after apogee, s
+ * (bisection to 1 ms); < 0 when the flight is not above h_m there. */
+double ts_traj_descent_time(const ts_earth *earth, const ts_traj *traj,
+                            double h_m);
 int ts_traj_n_events(const ts_traj *traj);
 const ts_event *ts_traj_event(const ts_traj *traj, int i);
 /* First event of a kind, or NULL. */
@@ -388,6 +399,15 @@ double ts_sensor_range(const ts_sensor *sensor, double rcs_m2);
 int ts_sensor_sees(const ts_earth *earth, const ts_sensor *sensor,
                    const ts_vec3 *r_ecef, double rcs_m2);
 
+/* The ground a radar covers against a target at geodetic height h_m of
+ * radar cross section rcs_m2: for n_az azimuths evenly from north, the
+ * farthest point at which the target is seen (to 1 km; the site where none
+ * is), into the caller's lat_rad[n_az], lon_rad[n_az].  TS_EINVAL when
+ * n_az < 1. */
+int ts_sensor_coverage_ring(const ts_earth *earth, const ts_sensor *sensor,
+                            double h_m, double rcs_m2, int n_az,
+                            double *lat_rad, double *lon_rad);
+
 /* The radar equation for one dwell, to derive a reference range from a
  * radar's physical parameters: R^4 = P_av t G A_e sigma / ((4 pi)^2 k T_s L
  * SNR), A_e = efficiency * A, G = 4 pi A_e / lambda^2 (the radar equation in
@@ -419,30 +439,74 @@ typedef struct {
     double burn_s;
     double h_min_m, h_max_m;   /* intercept altitude limits */
     double range_max_m;        /* greatest ground range of an intercept */
+    double flyout_max_s;       /* longest fly-out the kill vehicle lasts
+                                  (0: no limit) */
+    /* hit-to-kill geometry (the supported framing; 0: no limit) */
+    double closing_min_mps;    /* least closing speed at intercept */
+    double aspect_max_rad;     /* largest aspect angle: 0 head-on, pi tail chase */
     int notional;
     char sources[TS_TEXT_LEN];
 } ts_interceptor;
 
-/* Fly-out table of one interceptor type: the least time (s) from launch to
- * reach a point at (ground range, geodetic height), precomputed once. */
+/* Fly-out table of one interceptor type from a site of a given latitude:
+ * the least time (s) from launch to reach a point at (ground range,
+ * geodetic height), and the interceptor's velocity there, over a rotating
+ * earth (the site's motion is part of the launch velocity): tables over the
+ * rotation rate w_n of the plane of flight (docs/models-defense.md,
+ * "Fly-out").  Precomputed once; read-only after. */
 typedef struct ts_flyout ts_flyout;
 int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
-                     const ts_interceptor *interceptor, ts_flyout **out);
+                     const ts_interceptor *interceptor, double site_lat_rad,
+                     ts_flyout **out);
 void ts_flyout_free(ts_flyout *flyout);
-/* Least time to reach (range_m, h_m); a negative value if out of reach. */
+/* Least time to reach (range_m, h_m) on a non-rotating earth (w_n = 0);
+ * a negative value if out of reach. */
 double ts_flyout_time(const ts_flyout *flyout, double range_m, double h_m);
-/* The same least time by direct simulation (root finding over the family of
- * fly-outs, no table): slow, the reference the table is tested against.
- * Kinematic reach only (ignores h_min, h_max, range_max).  TS_OK, or
- * TS_EIMPOSSIBLE when no fly-out of the family reaches the point. */
+/* The same in a plane of flight turning at wn_rads: 1 and the time (s) and
+ * arrival velocity (inertial, radial and down-range, m/s); 0 out of reach. */
+int ts_flyout_lookup(const ts_flyout *flyout, double wn_rads, double range_m, double h_m,
+                     double *t_s, double *v_radial_mps, double *v_down_mps);
+
+typedef struct {
+    double t_s;        /* least fly-out time, s */
+    double range_m;    /* ground range flown, in the launch-time frame, m */
+    double wn_rads;    /* rotation rate of the plane of flight, rad/s */
+    ts_vec3 v_ecef;    /* interceptor's inertial velocity at arrival, in
+                          the ECEF axes of the arrival time, m/s */
+} ts_flyout_arrival;
+/* Least fly-out time from site_ecef to target_ecef (where the target is at
+ * the intercept; h_m its geodetic height) on the rotating earth: 1 and
+ * *out when in reach (interceptor limits aside), 0 otherwise.  t_guess_s:
+ * a first guess (<= 0: none). */
+int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
+                    const ts_vec3 *target_ecef, double h_m, double t_guess_s,
+                    ts_flyout_arrival *out);
+/* The same least times by direct simulation (root finding over the family
+ * of fly-outs, no table): slow, the references the tables are tested
+ * against.  Kinematic reach only (ignores h_min, h_max, range_max).  TS_OK,
+ * or TS_EIMPOSSIBLE when no fly-out of the family reaches the point. */
 int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
                           const ts_interceptor *interceptor, double range_m,
                           double h_m, double *t_s);
+int ts_flyout_reach_direct(ts_ctx *ctx, const ts_earth *earth,
+                           const ts_interceptor *interceptor, const ts_vec3 *site_ecef,
+                           const ts_vec3 *target_ecef, double h_m, double *t_s);
 
 /* ------------------------------------------------------------------------ */
 /* A defense: sensors, interceptor batteries, doctrine (defense.c).          */
 /* ------------------------------------------------------------------------ */
 typedef enum { TS_DOCTRINE_SALVO = 0, TS_DOCTRINE_SHOOT_LOOK_SHOOT } ts_doctrine_mode;
+
+/* The two framings of every engagement (docs/models-defense.md,
+ * "Framings"): what the interceptor could reach in time (the question Lewis
+ * and Postol asked: "within reach", never "defended"), and what a defense
+ * could do with the tracks it has (the question MDA and O'Reilly answered). */
+typedef enum {
+    TS_FRAMING_KINEMATIC = 0, /* reach in time, altitude, range, fly-out limits */
+    TS_FRAMING_SUPPORTED = 1, /* + in track by an updating sensor, hit-to-kill geometry */
+    TS_N_FRAMINGS = 2
+} ts_framing;
+const char *ts_framing_name(ts_framing framing); /* "kinematic", "supported" */
 
 typedef struct {
     ts_doctrine_mode mode;
@@ -450,6 +514,10 @@ typedef struct {
     double sspk;               /* single-shot probability of kill, 0..1 */
     double decision_s;         /* fire-control track to commit */
     double kill_assessment_s;  /* intercept to the next launch decision (SLS) */
+    /* supported framing (batteries may override, < 0 there: these) */
+    double track_before_intercept_s; /* in track this long before intercept */
+    double update_gap_max_s;   /* longest time since the last look at intercept */
+    ts_framing headline;       /* the framing of headline answers */
 } ts_doctrine;
 
 typedef struct {
@@ -463,6 +531,13 @@ typedef struct {
     int fire_control[TS_MAX_LINKS]; /* tracks may commit this battery */
     int n_hears;               /* sensors whose reports reach this battery */
     int hears[TS_MAX_LINKS];   /* (cues for its fire-control radars) */
+    int n_launch_remote;       /* launch on remote: radars of any role */
+    int launch_remote[TS_MAX_LINKS]; /* whose tracks may commit it too */
+    int n_updates;             /* engage on remote: radars besides its fire */
+    int updates[TS_MAX_LINKS]; /* control that may update its interceptors
+                                  in flight (supported framing) */
+    double track_before_intercept_s; /* < 0: the doctrine's */
+    double update_gap_max_s;         /* < 0: the doctrine's */
 } ts_battery;
 
 typedef struct {
@@ -485,8 +560,44 @@ typedef struct {
     double track_s;            /* firm track; < 0: never */
 } ts_sensor_result;
 
+/* Why the supported framing refused an intercept the kinematic one allows
+ * (judged at the kinematic first intercept). */
+typedef enum {
+    TS_REFUSE_NONE = 0,
+    TS_REFUSE_NOT_SEEN,        /* no updating sensor sees the threat there */
+    TS_REFUSE_TRACK_SHORT,     /* seen, but not in track long enough before */
+    TS_REFUSE_CLOSING,         /* closing speed below the kill vehicle's least */
+    TS_REFUSE_ASPECT,          /* aspect beyond the largest (a tail chase) */
+    TS_REFUSE_OTHER            /* allowed there, but no shot fits the window */
+} ts_refusal;
+const char *ts_refusal_text(ts_refusal why); /* a phrase for reports */
+
+/* Where and how one intercept happens. */
 typedef struct {
-    double commit_s;           /* < 0: never committed */
+    double t_s;                /* s after launch */
+    double lat_rad, lon_rad, h_m; /* geodetic */
+    double ground_range_m;     /* from the battery, geodesic */
+    double flyout_s;           /* interceptor launch to intercept */
+    double closing_speed_mps;  /* |v_interceptor - v_threat| (inertial) */
+    double aspect_rad;         /* angle between v_interceptor and -v_threat:
+                                  0 head-on, pi tail chase */
+    int n_supported;           /* updating sensors in track there */
+    int supported_by[TS_MAX_LINKS];  /* their indices */
+    int n_radars;              /* every radar of the defense (the first */
+    int radar[TS_MAX_LINKS];   /* TS_MAX_LINKS): its index, whether it */
+    int radar_sees[TS_MAX_LINKS];    /* sees the point, slant range and */
+    double radar_range_m[TS_MAX_LINKS]; /* elevation of the point from it */
+    double radar_el_rad[TS_MAX_LINKS];
+} ts_intercept;
+
+/* The intercept's place and geometry in words ("586 km up near 49N 62W,
+ * 5,214 km from Redzikowo, closing 0.66 km/s from behind; no radar of the
+ * defense sees it"); from: the battery's place name. */
+void ts_intercept_describe(const ts_intercept *x, const ts_defense *defense,
+                           const char *from, char *buf, size_t size);
+
+/* One battery's answer under one framing. */
+typedef struct {
     int has_launch_window;
     double launch_s[2];        /* earliest, latest launch that can intercept */
     int has_intercept_window;
@@ -494,12 +605,32 @@ typedef struct {
     int shots;                 /* shot opportunities taken (each a salvo) */
     int interceptors_used;
     double shot_launch_s[TS_MAX_SHOTS], shot_intercept_s[TS_MAX_SHOTS];
-    double p_kill;             /* this battery's kill probability */
+    ts_intercept intercept[TS_MAX_SHOTS]; /* geometry of each shot */
+    double p_kill;             /* this battery's kill probability (notional
+                                  SSPK) */
     double margin_s;           /* latest launch minus commit + readiness;
                                   < 0 when too late */
     int has_margin;            /* 0: margin_s undefined (never committed,
-                                  or no point of the path in reach) */
+                                  or no point of the path allowed) */
+    ts_refusal refused;        /* supported only: why, where the kinematic
+                                  framing has a shot and this has none */
+} ts_battery_framing;
+
+typedef struct {
+    double commit_s;           /* < 0: never committed */
     int commit_sensor;         /* the sensor whose track committed; -1 */
+    ts_battery_framing framing[TS_N_FRAMINGS];
+    /* The headline framing's answer (doctrine.headline), copied: */
+    int has_launch_window;
+    double launch_s[2];
+    int has_intercept_window;
+    double intercept_s[2];
+    int shots;
+    int interceptors_used;
+    double shot_launch_s[TS_MAX_SHOTS], shot_intercept_s[TS_MAX_SHOTS];
+    double p_kill;
+    double margin_s;
+    int has_margin;
 } ts_battery_result;
 
 typedef struct {
@@ -509,8 +640,11 @@ typedef struct {
     double commit_s;             /* earliest commit of any battery; < 0 never */
     int n_batteries;
     ts_battery_result *batteries; /* owned, one per defense battery */
-    double p_kill;               /* all batteries together */
-    int defended;                /* some battery has a shot */
+    double p_kill_by[TS_N_FRAMINGS]; /* all batteries together, per framing */
+    int engaged_by[TS_N_FRAMINGS];   /* some battery has a shot, per framing */
+    ts_framing headline;         /* the doctrine's headline framing */
+    double p_kill;               /* the headline framing's */
+    int defended;                /* the headline framing's engaged */
 } ts_engagement;
 
 /* Prepared defense: fly-out tables computed once, reusable by many
@@ -519,6 +653,7 @@ typedef struct ts_engage_plan ts_engage_plan;
 int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
                           const ts_defense *defense, ts_engage_plan **out);
 void ts_engage_plan_free(ts_engage_plan *plan);
+ts_framing ts_engage_plan_headline(const ts_engage_plan *plan);
 
 /* Engages one threat flight (its trajectory from launch, t = 0, with
  * burnout and impact events) of radar cross section rcs_m2. */
@@ -585,9 +720,12 @@ typedef struct {
 
 typedef struct {
     char name[TS_NAME_LEN];    /* unique among the matrices */
-    int threat;                /* the missile, as a threat */
+    int threat;                /* the first (or only) threat */
     int n_from, n_to;
-    ts_place *from, *to;       /* owned */
+    ts_place *from, *to;       /* owned; rows (bases) and columns (targets) */
+    int *row_threat;           /* owned, [n_from]: the threat each row flies
+                                  (a matrix of several `threats` has one row
+                                  per base and missile) */
     int line, col;             /* the entry in the scenario file (warnings) */
 } ts_matrix_spec;
 
@@ -648,13 +786,24 @@ typedef enum {
     TS_CELL_DEFENDED = 1
 } ts_cell_status;
 
+/* One framing's verdict on an aim point. */
 typedef struct {
-    signed char status;  /* ts_cell_status */
+    signed char status;  /* ts_cell_status (DEFENDED: a shot is possible:
+                            "within reach" in the kinematic framing) */
     unsigned char shots; /* shot opportunities against the worst launch site */
-    float p_kill;        /* kill probability, worst launch site */
+    float p_kill;        /* kill probability (notional SSPK), worst site */
     float margin_s;      /* launch-window slack, worst launch site, s: the
                             best battery's margin_s; NAN when no battery
                             has a launch window (and when unreachable) */
+} ts_footprint_verdict;
+
+typedef struct {
+    /* the headline framing's verdict (doctrine.headline), as by[] holds it */
+    signed char status;
+    unsigned char shots;
+    float p_kill;
+    float margin_s;
+    ts_footprint_verdict by[TS_N_FRAMINGS]; /* each framing, its own worst site */
 } ts_footprint_cell;
 
 typedef struct {
@@ -662,7 +811,8 @@ typedef struct {
     double lat_min_rad, lon_min_rad, step_rad; /* cell centres at min + (i+0.5) step */
     ts_footprint_cell *cells;  /* owned; cells[i_lat * n_lon + i_lon] */
     double region_area_m2;     /* all cells (ellipsoidal cell areas) */
-    double defended_area_m2;
+    double defended_area_m2;   /* the headline framing's */
+    double defended_area_by_m2[TS_N_FRAMINGS];
     int shots_histogram[TS_MAX_SHOTS + 1]; /* reachable cells by shots
                                   (0..TS_MAX_SHOTS; 0: undefended) */
     int n_failed;              /* cells where a flight or an engagement
@@ -703,8 +853,8 @@ typedef struct {
  * folder (docs/report-format.md): everything goes to a temporary folder
  * beside out_dir, renamed into place only when complete, so a failed or
  * cancelled run leaves nothing and an earlier folder is replaced only by a
- * complete one.  Status: TS_OK; TS_EIO (files, or "interrupted"); others
- * from the modules. */
+ * complete one.  Status: TS_OK; TS_EINTERRUPTED once *opts->cancel became
+ * non-zero; TS_EIO (files); TS_ENOMEM; others from the modules. */
 int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts);
 
 /* ------------------------------------------------------------------------ */

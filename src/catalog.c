@@ -37,6 +37,7 @@
 const char *const ts_sensor_kind_names[] = {"radar", "infrared", NULL};
 const char *const ts_sensor_role_names[] = {"early-warning", "fire-control", NULL};
 const char *const ts_doctrine_mode_names[] = {"salvo", "shoot-look-shoot", NULL};
+const char *const ts_framing_names[] = {"kinematic", "supported", NULL};
 const char *const ts_site_kind_names[] = {"interceptor", "radar", "launch", "icbm-base",
                                           "city", "other", NULL};
 
@@ -101,6 +102,12 @@ static const ts_field interceptor_f[] = {
         "km"),
     QTY("range_max", ts_interceptor, range_max_m, TS_Q_LENGTH, 0.0, 20000.0 * KM,
         TS_F_LO_OPEN, "km"),
+    /* Optional limits (absent: none). */
+    QTY("flyout_max", ts_interceptor, flyout_max_s, TS_Q_TIME, 0.0, 86400.0, TS_F_LO_OPEN, "s"),
+    QTY("closing_speed_min", ts_interceptor, closing_min_mps, TS_Q_SPEED, 0.0, 30000.0, 0,
+        "km/s"),
+    QTY("aspect_max", ts_interceptor, aspect_max_rad, TS_Q_ANGLE, 0.0, TS_PI, TS_F_LO_OPEN,
+        "deg"),
     FLAG("notional", ts_interceptor, notional),
     STR("sources", TS_F_TEXT, ts_interceptor, sources),
 };
@@ -130,6 +137,10 @@ static const ts_field doctrine_f[] = {
     QTY("sspk", ts_doctrine, sspk, TS_Q_RATIO, 0.0, 1.0, TS_F_LO_OPEN, ""),
     QTY("decision", ts_doctrine, decision_s, TS_Q_TIME, 0.0, 3600.0, 0, "s"),
     QTY("kill_assessment", ts_doctrine, kill_assessment_s, TS_Q_TIME, 0.0, 3600.0, 0, "s"),
+    QTY("track_before_intercept", ts_doctrine, track_before_intercept_s, TS_Q_TIME, 0.0,
+        3600.0, 0, "s"),
+    QTY("update_gap_max", ts_doctrine, update_gap_max_s, TS_Q_TIME, 0.0, 3600.0, 0, "s"),
+    ENUM("headline", ts_doctrine, headline, ts_framing_names),
 };
 const ts_field_table ts_doctrine_fields = {doctrine_f,
                                            (int)(sizeof doctrine_f / sizeof doctrine_f[0])};

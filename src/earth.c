@@ -265,17 +265,37 @@ void ts_enu_basis(double lat_rad, double lon_rad, ts_vec3 *east, ts_vec3 *north,
  * Inverse geodesic problem on the earth's ellipsoid (Karney 2013 through
  * PROJ).  Given two points (rad).  Returned: *s12_m, m, and the forward
  * azimuths at both ends (rad, clockwise from north); any output may be NULL.
- * Notes: struct geod_geodesic lives on the stack (geod_init costs a few
- * hundred flops), so the function is reentrant and thread safe.
+ * Notes: the ellipsoid's struct geod_geodesic comes from
+ * ts_earth_geodesic (initialised once per ellipsoid and thread).
  */
+/*
+ * The geodesic solver of an ellipsoid (PROJ's geod_init, Karney 2013).
+ * Given: earth.  Returned: the solver for earth->a_m, earth->f, owned by
+ * the calling thread and valid until it asks for another ellipsoid.
+ * Notes: geod_init costs a few hundred flops, more than some geodesics; it
+ * runs once per ellipsoid and thread (a thread-local cache keyed by a and
+ * f: reentrant, thread safe, and the same numbers as a fresh solver).
+ */
+const struct geod_geodesic *ts_earth_geodesic(const ts_earth *earth)
+{
+    static _Thread_local struct geod_geodesic g;
+    static _Thread_local double g_a = 0.0, g_f = 0.0;
+    static _Thread_local int g_set = 0;
+    if (!g_set || g_a != earth->a_m || g_f != earth->f) {
+        geod_init(&g, earth->a_m, earth->f);
+        g_a = earth->a_m;
+        g_f = earth->f;
+        g_set = 1;
+    }
+    return &g;
+}
+
 void ts_geodesic_inverse(const ts_earth *earth, double lat1_rad, double lon1_rad,
                          double lat2_rad, double lon2_rad, double *s12_m,
                          double *azi1_rad, double *azi2_rad)
 {
-    struct geod_geodesic g;
     double s12 = 0.0, azi1 = 0.0, azi2 = 0.0;
-    geod_init(&g, earth->a_m, earth->f);
-    geod_inverse(&g, lat1_rad / TS_DEG, lon1_rad / TS_DEG, lat2_rad / TS_DEG,
+    geod_inverse(ts_earth_geodesic(earth), lat1_rad / TS_DEG, lon1_rad / TS_DEG, lat2_rad / TS_DEG,
                  lon2_rad / TS_DEG, &s12, &azi1, &azi2);
     if (s12_m)
         *s12_m = s12;
@@ -295,10 +315,8 @@ void ts_geodesic_direct(const ts_earth *earth, double lat1_rad, double lon1_rad,
                         double azi1_rad, double s12_m, double *lat2_rad,
                         double *lon2_rad, double *azi2_rad)
 {
-    struct geod_geodesic g;
     double lat2 = 0.0, lon2 = 0.0, azi2 = 0.0;
-    geod_init(&g, earth->a_m, earth->f);
-    geod_direct(&g, lat1_rad / TS_DEG, lon1_rad / TS_DEG, azi1_rad / TS_DEG,
+    geod_direct(ts_earth_geodesic(earth), lat1_rad / TS_DEG, lon1_rad / TS_DEG, azi1_rad / TS_DEG,
                 s12_m, &lat2, &lon2, &azi2);
     if (lat2_rad)
         *lat2_rad = lat2 * TS_DEG;
@@ -331,4 +349,14 @@ void ts_gravity(const ts_earth *earth, const ts_vec3 *r, ts_vec3 *g)
     g->x = -mu_r3 * x * c;
     g->y = -mu_r3 * y * c;
     g->z = -mu_r3 * z * cz;
+}
+
+/* Given: lon_deg, degrees.  Returned: the same longitude in [-180, 180),
+ * degrees (never -0). */
+double ts_wrap_lon_deg(double lon_deg)
+{
+    double x = fmod(lon_deg + 180.0, 360.0);
+    if (x < 0.0)
+        x += 360.0;
+    return x - 180.0 + 0.0;
 }

@@ -72,6 +72,7 @@
  */
 #include "defense_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,7 @@ struct ts_engage_plan {
     ts_flyout **flyouts;      /* owned, unique interceptor types */
     int *bat_flyout;          /* owned, per battery: index into flyouts */
     ts_vec3 *site_u;          /* owned, per battery: geocentric unit vector */
+    ts_vec3 *site_r;          /* owned, per battery: site, ECEF, m */
     double re;                /* sphere of the fly-out tables, m */
 };
 
@@ -98,14 +100,28 @@ typedef struct {
     double t, h;
     ts_vec3 r;   /* ECEF, m */
     ts_vec3 u;   /* r / |r| */
+    ts_vec3 v;   /* inertial velocity in the ECEF axes of time t, m/s */
 } smp;
 
-/* A point of a battery's reach scan. */
+/* The reach of one battery at one time: the kinematic test and the
+ * geometry of the least-time fly-out. */
+typedef struct {
+    double T;        /* least fly-out time, s; < 0 out of reach */
+    double closing;  /* closing speed, m/s */
+    double aspect;   /* aspect angle, rad */
+    int kin;         /* allowed in the kinematic framing */
+} rch;
+
+/* A point of a battery's reach scan under one framing. */
 typedef struct {
     double t;
-    double g;    /* t - T(t), s, when in reach */
-    int in;      /* in reach */
+    double g;    /* t - T(t), s, when allowed */
+    int in;      /* allowed under the framing */
 } rpt;
+
+/* Intervals of time in which an updating sensor holds the threat in track
+ * long enough for an intercept (file header, "Supported framing"). */
+#define TS_ENG_MAX_SUPPORT 64
 
 /* ---- plan ----------------------------------------------------------------- */
 
@@ -114,7 +130,7 @@ static int same_interceptor(const ts_interceptor *a, const ts_interceptor *b)
     if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
         a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
         a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
-        a->range_max_m != b->range_max_m)
+        a->range_max_m != b->range_max_m || a->flyout_max_s != b->flyout_max_s)
         return 0;
     for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
         const ts_stage *s = &a->stage[i], *t = &b->stage[i];
@@ -156,6 +172,18 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
                 return ts_error(ctx, TS_EINVAL,
                                 "battery '%s': hears sensor %d out of range",
                                 bt->id, bt->hears[i]);
+        if (bt->n_updates < 0 || bt->n_updates > TS_MAX_LINKS ||
+            bt->n_launch_remote < 0 || bt->n_launch_remote > TS_MAX_LINKS)
+            return ts_error(ctx, TS_EINVAL, "battery '%s': bad number of links", bt->id);
+        for (int i = 0; i < bt->n_updates; i++)
+            if (bt->updates[i] < 0 || bt->updates[i] >= defense->n_sensors)
+                return ts_error(ctx, TS_EINVAL, "battery '%s': updates sensor %d out of range",
+                                bt->id, bt->updates[i]);
+        for (int i = 0; i < bt->n_launch_remote; i++)
+            if (bt->launch_remote[i] < 0 || bt->launch_remote[i] >= defense->n_sensors)
+                return ts_error(ctx, TS_EINVAL,
+                                "battery '%s': launch_on_remote sensor %d out of range",
+                                bt->id, bt->launch_remote[i]);
         if (bt->inventory < 0 || !(bt->readiness_s >= 0.0))
             return ts_error(ctx, TS_EINVAL,
                             "battery '%s': inventory and readiness must not be negative",
@@ -176,7 +204,8 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
     p->flyouts = calloc((size_t)(nb > 0 ? nb : 1), sizeof *p->flyouts);
     p->bat_flyout = calloc((size_t)(nb > 0 ? nb : 1), sizeof *p->bat_flyout);
     p->site_u = calloc((size_t)(nb > 0 ? nb : 1), sizeof *p->site_u);
-    if (!p->geom || !p->flyouts || !p->bat_flyout || !p->site_u) {
+    p->site_r = calloc((size_t)(nb > 0 ? nb : 1), sizeof *p->site_r);
+    if (!p->geom || !p->flyouts || !p->bat_flyout || !p->site_u || !p->site_r) {
         ts_engage_plan_free(p);
         return ts_error(ctx, TS_ENOMEM, "engage plan: out of memory");
     }
@@ -187,16 +216,19 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
         const ts_battery *bt = &p->def.batteries[b];
         ts_vec3 r;
         ts_geodetic_to_ecef(earth, bt->lat_rad, bt->lon_rad, bt->h_m, &r);
+        p->site_r[b] = r;
         p->site_u[b] = ts_v3_unit(r);
         int k = -1;
         for (int c = 0; c < b; c++)
-            if (same_interceptor(&p->def.batteries[c].interceptor, &bt->interceptor)) {
+            if (same_interceptor(&p->def.batteries[c].interceptor, &bt->interceptor) &&
+                p->def.batteries[c].lat_rad == bt->lat_rad) {
                 k = p->bat_flyout[c];
                 break;
             }
         if (k < 0) {
             k = p->n_flyouts;
-            st = ts_flyout_create(ctx, earth, &bt->interceptor, &p->flyouts[k]);
+            st = ts_flyout_create(ctx, earth, &bt->interceptor, bt->lat_rad,
+                                  &p->flyouts[k]);
             if (st < 0) {
                 ts_engage_plan_free(p);
                 return st;
@@ -209,6 +241,13 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
     return TS_OK;
 }
 
+/* The headline framing of the plan's doctrine. */
+ts_framing ts_engage_plan_headline(const ts_engage_plan *plan)
+{
+    return plan->def.doctrine.headline == TS_FRAMING_KINEMATIC ? TS_FRAMING_KINEMATIC
+                                                                : TS_FRAMING_SUPPORTED;
+}
+
 void ts_engage_plan_free(ts_engage_plan *plan)
 {
     if (!plan)
@@ -218,6 +257,7 @@ void ts_engage_plan_free(ts_engage_plan *plan)
     free(plan->flyouts);
     free(plan->bat_flyout);
     free(plan->site_u);
+    free(plan->site_r);
     free(plan->geom);
     ts_defense_free(&plan->def);
     free(plan);
@@ -239,6 +279,7 @@ static int sample_at(const ts_engage_plan *p, const ts_traj *tr, double t, smp *
     s->r = ts_v3(c * x.r.x + sn * x.r.y, -sn * x.r.x + c * x.r.y, x.r.z);
     s->h = ts_geodetic_height(&p->earth, &s->r);
     s->u = ts_v3_unit(s->r);
+    s->v = ts_v3(c * x.v.x + sn * x.v.y, -sn * x.v.x + c * x.v.y, x.v.z);
     return TS_OK;
 }
 
@@ -253,12 +294,21 @@ typedef struct {
     smp *s;                  /* n */
     unsigned char *vis;      /* n_sensors * n: radar sees sample */
     double *range_lim;       /* n_sensors */
+    rch *base;               /* n: one battery's reach at the samples */
     rpt *pts;                /* 2 n + 8: one battery's reach points */
     int npts;
-    /* per battery, set by reach_scan */
+    /* per battery, set by battery_begin */
     int b;
     const ts_flyout *fo;
-    double l_last;           /* greatest t - T(t) in reach; -HUGE_VAL none */
+    const ts_interceptor *ic;
+    double tau, gap;         /* track before intercept, update gap, s */
+    int framing;             /* of the scan under way */
+    double guess;            /* last fly-out time found (fixed-point seed) */
+    int n_sup;               /* support intervals [sup_a, sup_b] of sensor */
+    double sup_a[TS_ENG_MAX_SUPPORT], sup_b[TS_ENG_MAX_SUPPORT];
+    int sup_k[TS_ENG_MAX_SUPPORT];
+    /* per battery, set by reach_scan */
+    double l_last;           /* greatest t - T(t) allowed; -HUGE_VAL none */
 } wks;
 
 static int radar_sees(const wks *w, int k, const smp *s)
@@ -313,44 +363,114 @@ static double first_visible(const wks *w, int k, double c)
     return hi;
 }
 
-/* Reach at one sample: fills *r (in, g). */
-static void reach_of(const wks *w, const smp *s, rpt *r)
+/* Ground range (m) of a point from battery b on the sphere of the tables. */
+static double ground_range(const wks *w, const smp *s)
 {
     const ts_vec3 *us = &w->p->site_u[w->b];
     ts_vec3 cr = ts_v3_cross(*us, s->u);
-    double rho = w->p->re * atan2(ts_v3_norm(cr), ts_v3_dot(*us, s->u));
-    double tf = ts_flyout_time(w->fo, rho, s->h);
-    r->t = s->t;
-    r->in = tf >= 0.0;
-    r->g = r->in ? s->t - tf : 0.0;
+    return w->p->re * atan2(ts_v3_norm(cr), ts_v3_dot(*us, s->u));
 }
 
-static void reach_at(const wks *w, double t, rpt *r)
+/* The kinematic reach of the battery at a sample and the geometry of the
+ * least-time fly-out there (closing speed, aspect). */
+static void reach_eval(wks *w, const smp *s, rch *r)
+{
+    const ts_interceptor *ic = w->ic;
+    r->T = -1.0;
+    r->kin = 0;
+    r->closing = r->aspect = 0.0;
+    if (ic->range_max_m > 0.0 && ground_range(w, s) > ic->range_max_m)
+        return;
+    ts_flyout_arrival arr;
+    if (!ts_flyout_reach(w->fo, &w->p->site_r[w->b], &s->r, s->h, w->guess, &arr))
+        return;
+    w->guess = arr.t_s;
+    if (ic->flyout_max_s > 0.0 && arr.t_s > ic->flyout_max_s)
+        return;
+    r->T = arr.t_s;
+    r->kin = 1;
+    ts_vec3 dv = ts_v3_sub(arr.v_ecef, s->v);
+    r->closing = ts_v3_norm(dv);
+    double ni = ts_v3_norm(arr.v_ecef), nt = ts_v3_norm(s->v);
+    double c = ni > 0.0 && nt > 0.0 ? -ts_v3_dot(arr.v_ecef, s->v) / (ni * nt) : 1.0;
+    r->aspect = acos(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c);
+}
+
+/* Whether some updating sensor holds the threat in track at t (with the
+ * time before intercept and the update gap); fills the sensors when ks. */
+static int supported_at(const wks *w, double t, int *ks, int *nk)
+{
+    int found = 0;
+    if (nk)
+        *nk = 0;
+    for (int i = 0; i < w->n_sup; i++) {
+        if (!(t >= w->sup_a[i] && t <= w->sup_b[i]))
+            continue;
+        found = 1;
+        if (!ks)
+            break;
+        int dup = 0;
+        for (int j = 0; j < *nk; j++)
+            dup |= ks[j] == w->sup_k[i];
+        if (!dup && *nk < TS_MAX_LINKS)
+            ks[(*nk)++] = w->sup_k[i];
+    }
+    return found;
+}
+
+/* Hit-to-kill geometry limits of the interceptor (0: none). */
+static int geometry_ok(const wks *w, const rch *r)
+{
+    const ts_interceptor *ic = w->ic;
+    return (!(ic->closing_min_mps > 0.0) || r->closing >= ic->closing_min_mps) &&
+           (!(ic->aspect_max_rad > 0.0) || r->aspect <= ic->aspect_max_rad);
+}
+
+/* Whether a reach is allowed under the framing of the scan at time t. */
+static int allowed(const wks *w, double t, const rch *r)
+{
+    if (!r->kin)
+        return 0;
+    if (w->framing == TS_FRAMING_KINEMATIC)
+        return 1;
+    return geometry_ok(w, r) && supported_at(w, t, NULL, NULL);
+}
+
+static void to_point(const wks *w, double t, const rch *r, rpt *p)
+{
+    p->t = t;
+    p->in = allowed(w, t, r);
+    p->g = p->in ? t - r->T : 0.0;
+}
+
+static void reach_at(wks *w, double t, rpt *r)
 {
     smp s;
+    rch c;
     if (sample_at(w->p, w->tr, t, &s) != TS_OK) {
         r->t = t;
         r->in = 0;
         r->g = 0.0;
         return;
     }
-    reach_of(w, &s, r);
+    reach_eval(w, &s, &c);
+    to_point(w, t, &c, r);
 }
 
-/* Builds the reach points of battery b: the samples, the edges of reach
- * refined by bisection, and the refined maximum of t - T(t). */
-static void reach_scan(wks *w, int b)
+/* Builds the reach points of the battery under w->framing: the samples
+ * (their kinematic reach computed once per battery, in w->base), the edges
+ * of the allowed set refined by bisection, and the refined maximum of
+ * t - T(t). */
+static void reach_scan(wks *w)
 {
-    w->b = b;
-    w->fo = w->p->flyouts[w->p->bat_flyout[b]];
     int m = 0;
     rpt prev = {0.0, 0.0, 0};
     for (int i = 0; i < w->n; i++) {
         rpt cur;
-        reach_of(w, &w->s[i], &cur);
+        to_point(w, w->s[i].t, &w->base[i], &cur);
         if (i > 0 && cur.in != prev.in) {
-            /* An edge of reach between prev and cur: bisect, keep the point
-             * on the reachable side. */
+            /* An edge between prev and cur: bisect, keep the point on the
+             * allowed side. */
             double lo = prev.t, hi = cur.t;
             rpt in_pt = cur.in ? cur : prev;
             while (hi - lo > TS_ENG_TOL) {
@@ -364,7 +484,6 @@ static void reach_scan(wks *w, int b)
                 if (r.in)
                     in_pt = r;
             }
-            /* in_pt: the reachable point nearest the edge found */
             if (in_pt.t != prev.t && in_pt.t != cur.t)
                 w->pts[m++] = in_pt;
         }
@@ -398,7 +517,6 @@ static void reach_scan(wks *w, int b)
         }
         rpt top = (a.in && (!c.in || a.g > c.g)) ? a : c;
         if (top.in && top.g > w->pts[best].g) {
-            /* insert in time order */
             int at = top.t < w->pts[best].t ? best : best + 1;
             memmove(&w->pts[at + 1], &w->pts[at], (size_t)(m - at) * sizeof *w->pts);
             w->pts[at] = top;
@@ -417,7 +535,7 @@ static int ok(const rpt *r, double thr)
 
 /* Bisects [lo, hi] to TS_ENG_TOL for the time where ok() changes: it holds
  * at hi when rising, at lo otherwise.  Returns the end where it holds. */
-static double ok_boundary(const wks *w, double thr, double lo, double hi, int rising)
+static double ok_boundary(wks *w, double thr, double lo, double hi, int rising)
 {
     while (hi - lo > TS_ENG_TOL) {
         double mid = 0.5 * (lo + hi);
@@ -432,7 +550,7 @@ static double ok_boundary(const wks *w, double thr, double lo, double hi, int ri
 }
 
 /* Earliest intercept time t with t - T(t) >= thr; -1 if none. */
-static double earliest(const wks *w, double thr)
+static double earliest(wks *w, double thr)
 {
     int k;
     for (k = 0; k < w->npts; k++)
@@ -446,7 +564,7 @@ static double earliest(const wks *w, double thr)
 }
 
 /* Latest intercept time t with t - T(t) >= thr; -1 if none. */
-static double latest(const wks *w, double thr)
+static double latest(wks *w, double thr)
 {
     int k;
     for (k = w->npts - 1; k >= 0; k--)
@@ -457,6 +575,70 @@ static double latest(const wks *w, double thr)
     if (k == w->npts - 1)
         return w->pts[k].t;
     return ok_boundary(w, thr, w->pts[k].t, w->pts[k + 1].t, 0);
+}
+
+/* ---- support intervals ----------------------------------------------------------- */
+
+/* Last time <= the sample i's time range at which radar k still sees the
+ * threat, between visible sample i and invisible sample i + 1 (bisection),
+ * or the first visible time after invisible sample i - 1 (rising = 1). */
+static double vis_edge(const wks *w, int k, double lo, double hi, int rising)
+{
+    while (hi - lo > TS_ENG_TOL) {
+        double mid = 0.5 * (lo + hi);
+        smp sm;
+        int v = sample_at(w->p, w->tr, mid, &sm) == TS_OK && radar_sees(w, k, &sm);
+        if (v == rising)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return rising ? hi : lo;
+}
+
+/* Adds the support intervals of radar k, whose detection and firm track in
+ * this battery's context are det, trk (s): each run of looks with gaps no
+ * longer than w->gap, from its track time (the detection's, or the run's
+ * first look plus the track time) plus w->tau, to its last look plus
+ * w->gap. */
+static void add_support(wks *w, int k, double det, double trk)
+{
+    const ts_sensor *se = &w->p->def.sensors[k];
+    const unsigned char *v = w->vis + (size_t)k * w->n;
+    double track_s = se->track_s > 0.0 ? se->track_s : 0.0;
+    double from = det; /* no look before detection counts */
+    if (se->boost_blind && w->t_burnout > from)
+        from = w->t_burnout;
+    int i = 0;
+    while (i < w->n && w->n_sup < TS_ENG_MAX_SUPPORT) {
+        while (i < w->n && (!v[i] || w->s[i].t < from))
+            i++;
+        if (i >= w->n)
+            break;
+        double start = i > 0 && w->s[i - 1].t >= from
+                           ? vis_edge(w, k, w->s[i - 1].t, w->s[i].t, 1)
+                           : (w->s[i].t > from && i > 0 ? from : w->s[i].t);
+        /* extend the run over gaps <= w->gap */
+        int last = i;
+        for (int j = i + 1; j < w->n; j++) {
+            if (!v[j])
+                continue;
+            if (w->s[j].t - w->s[last].t > w->gap + (w->s[1].t - w->s[0].t))
+                break;
+            last = j;
+        }
+        double end = last + 1 < w->n ? vis_edge(w, k, w->s[last].t, w->s[last + 1].t, 0)
+                                     : w->s[last].t;
+        double track = start <= det + TS_ENG_TOL ? trk : start + track_s;
+        double a = track + w->tau, b = end + w->gap;
+        if (b >= a) {
+            w->sup_a[w->n_sup] = a;
+            w->sup_b[w->n_sup] = b;
+            w->sup_k[w->n_sup] = k;
+            w->n_sup++;
+        }
+        i = last + 1;
+    }
 }
 
 /* ---- the engagement ----------------------------------------------------------- */
@@ -472,11 +654,311 @@ void ts_engagement_free(ts_engagement *engagement)
     engagement->n_sensors = engagement->n_batteries = 0;
 }
 
+const char *ts_framing_name(ts_framing framing)
+{
+    return framing == TS_FRAMING_KINEMATIC ? "kinematic" : "supported";
+}
+
+const char *ts_refusal_text(ts_refusal why)
+{
+    switch (why) {
+    case TS_REFUSE_NONE:
+        return "";
+    case TS_REFUSE_NOT_SEEN:
+        return "no radar that may update the interceptor sees the threat there";
+    case TS_REFUSE_TRACK_SHORT:
+        return "not in track long enough before the intercept";
+    case TS_REFUSE_CLOSING:
+        return "closing speed below the kill vehicle's least";
+    case TS_REFUSE_ASPECT:
+        return "aspect beyond the kill vehicle's largest (a tail chase)";
+    case TS_REFUSE_OTHER:
+        break;
+    }
+    return "no supported intercept fits the launch window";
+}
+
 /* Report time of sensor k (its cue to others), from detection and track
  * times; -1 when none. */
 static double report_time(double track)
 {
     return track >= 0.0 ? track : -1.0;
+}
+
+static int in_list(const int *list, int n, int k)
+{
+    for (int i = 0; i < n; i++)
+        if (list[i] == k)
+            return 1;
+    return 0;
+}
+
+/* The geometry of an intercept at t by battery b (w->b). */
+static void intercept_geometry(wks *w, double t, ts_intercept *x)
+{
+    memset(x, 0, sizeof *x);
+    x->t_s = t;
+    smp s;
+    if (sample_at(w->p, w->tr, t, &s) != TS_OK)
+        return;
+    const ts_earth *e = &w->p->earth;
+    const ts_battery *bt = &w->p->def.batteries[w->b];
+    ts_ecef_to_geodetic(e, &s.r, &x->lat_rad, &x->lon_rad, &x->h_m);
+    double azi1, azi2;
+    ts_geodesic_inverse(e, bt->lat_rad, bt->lon_rad, x->lat_rad, x->lon_rad,
+                        &x->ground_range_m, &azi1, &azi2);
+    rch r;
+    reach_eval(w, &s, &r);
+    x->flyout_s = r.T;
+    x->closing_speed_mps = r.closing;
+    x->aspect_rad = r.aspect;
+    supported_at(w, t, x->supported_by, &x->n_supported);
+    for (int k = 0; k < w->p->def.n_sensors && x->n_radars < TS_MAX_LINKS; k++) {
+        if (w->p->def.sensors[k].kind != TS_SENSOR_RADAR)
+            continue;
+        const ts_radar_geom *g = &w->p->geom[k];
+        ts_vec3 d = ts_v3_sub(s.r, g->r0);
+        double sr = ts_v3_norm(d);
+        int i = x->n_radars++;
+        x->radar[i] = k;
+        x->radar_sees[i] = radar_sees(w, k, &s);
+        x->radar_range_m[i] = sr;
+        x->radar_el_rad[i] = sr > 0.0 ? asin(ts_v3_dot(d, g->up) / sr) : 0.5 * TS_PI;
+    }
+}
+
+/* Windows and shots of battery b under w->framing from the earliest launch
+ * l0, with `left` interceptors. */
+static void battery_framing(wks *w, const ts_doctrine *doc, double l0, int left,
+                            ts_battery_framing *bf)
+{
+    reach_scan(w);
+    if (w->l_last > -HUGE_VAL) {
+        bf->has_margin = 1;
+        bf->margin_s = w->l_last - l0;
+    }
+    if (!(w->l_last >= l0))
+        return;
+    double ta = earliest(w, l0), tb = latest(w, l0);
+    if (ta < 0.0 || tb < 0.0)
+        return;
+    bf->has_launch_window = 1;
+    bf->launch_s[0] = l0;
+    bf->launch_s[1] = w->l_last;
+    bf->has_intercept_window = 1;
+    bf->intercept_s[0] = ta;
+    bf->intercept_s[1] = tb;
+    int salvo = doc->salvo > 0 ? doc->salvo : 1;
+    double thr = l0;
+    while (bf->shots < TS_MAX_SHOTS && left > 0) {
+        double ti = earliest(w, thr);
+        if (ti < 0.0)
+            break;
+        rpt r;
+        reach_at(w, ti, &r);
+        int k = salvo < left ? salvo : left;
+        bf->shot_intercept_s[bf->shots] = ti;
+        bf->shot_launch_s[bf->shots] = r.in ? r.g : thr;
+        intercept_geometry(w, ti, &bf->intercept[bf->shots]);
+        bf->shots++;
+        bf->interceptors_used += k;
+        left -= k;
+        if (doc->mode != TS_DOCTRINE_SHOOT_LOOK_SHOOT)
+            break;
+        thr = ti + (doc->kill_assessment_s > 0.0 ? doc->kill_assessment_s : 0.0);
+        if (thr > w->l_last)
+            break;
+    }
+    double q = doc->sspk < 0.0 ? 0.0 : doc->sspk > 1.0 ? 1.0 : doc->sspk;
+    bf->p_kill = 1.0 - pow(1.0 - q, bf->interceptors_used);
+}
+
+/* Why the supported framing has no shot where the kinematic one has. */
+static ts_refusal refusal(wks *w, const ts_battery_framing *kin, const int *upd, int n_upd)
+{
+    double t = kin->shot_intercept_s[0];
+    smp s;
+    if (sample_at(w->p, w->tr, t, &s) != TS_OK)
+        return TS_REFUSE_OTHER;
+    int seen = 0;
+    for (int i = 0; i < n_upd; i++)
+        seen |= radar_sees(w, upd[i], &s);
+    if (!seen)
+        return TS_REFUSE_NOT_SEEN;
+    if (!supported_at(w, t, NULL, NULL))
+        return TS_REFUSE_TRACK_SHORT;
+    rch r;
+    reach_eval(w, &s, &r);
+    const ts_interceptor *ic = w->ic;
+    if (ic->closing_min_mps > 0.0 && r.closing < ic->closing_min_mps)
+        return TS_REFUSE_CLOSING;
+    if (ic->aspect_max_rad > 0.0 && r.aspect > ic->aspect_max_rad)
+        return TS_REFUSE_ASPECT;
+    return TS_REFUSE_OTHER;
+}
+
+/* Copies the headline framing into the battery result's own fields. */
+static void headline_copy(ts_battery_result *br, const ts_battery_framing *f)
+{
+    br->has_launch_window = f->has_launch_window;
+    memcpy(br->launch_s, f->launch_s, sizeof br->launch_s);
+    br->has_intercept_window = f->has_intercept_window;
+    memcpy(br->intercept_s, f->intercept_s, sizeof br->intercept_s);
+    br->shots = f->shots;
+    br->interceptors_used = f->interceptors_used;
+    memcpy(br->shot_launch_s, f->shot_launch_s, sizeof br->shot_launch_s);
+    memcpy(br->shot_intercept_s, f->shot_intercept_s, sizeof br->shot_intercept_s);
+    br->p_kill = f->p_kill;
+    br->margin_s = f->margin_s;
+    br->has_margin = f->has_margin;
+}
+
+/* The updating sensors of a battery: its fire-control radars and those it
+ * lists as updates (radars only); returns their number. */
+static int updating_sensors(const ts_defense *d, const ts_battery *bt, int *out)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const int *list = pass ? bt->updates : bt->fire_control;
+        int nl = pass ? bt->n_updates : bt->n_fire_control;
+        for (int i = 0; i < nl && n < TS_MAX_LINKS; i++)
+            if (d->sensors[list[i]].kind == TS_SENSOR_RADAR && !in_list(out, n, list[i]))
+                out[n++] = list[i];
+    }
+    return n;
+}
+
+/* Resolves the cue chain of battery b: detection and track times of every
+ * sensor in its context (ctx_det, ctx_trk; ctx_rep scratch), and folds cued
+ * detections into the per-sensor results. */
+static void cue_chain(wks *w, const ts_battery *bt, ts_engagement *out, double *ctx_det,
+                      double *ctx_trk, double *ctx_rep)
+{
+    const ts_defense *d = &w->p->def;
+    int ns = d->n_sensors;
+    for (int k = 0; k < ns; k++) {
+        ctx_det[k] = out->sensors[k].detect_s;
+        ctx_trk[k] = out->sensors[k].track_s;
+        if (d->sensors[k].kind == TS_SENSOR_RADAR && d->sensors[k].needs_cue)
+            ctx_det[k] = ctx_trk[k] = -1.0;
+        ctx_rep[k] = report_time(ctx_trk[k]);
+    }
+    for (int pass = 0; pass <= ns; pass++) {
+        int changed = 0;
+        for (int k = 0; k < ns; k++) {
+            const ts_sensor *se = &d->sensors[k];
+            if (se->kind != TS_SENSOR_RADAR || !se->needs_cue)
+                continue;
+            double cue = -1.0;
+            for (int h = 0; h < bt->n_hears; h++) {
+                int s = bt->hears[h];
+                if (s != k && ctx_rep[s] >= 0.0 && (cue < 0.0 || ctx_rep[s] < cue))
+                    cue = ctx_rep[s];
+            }
+            if (cue < 0.0)
+                continue;
+            if (ctx_det[k] >= 0.0 && ctx_det[k] <= cue)
+                continue; /* already detected no later than this cue */
+            double det = first_visible(w, k, cue);
+            if (det >= 0.0 && (ctx_det[k] < 0.0 || det < ctx_det[k])) {
+                ctx_det[k] = det;
+                ctx_trk[k] = det + (se->track_s > 0.0 ? se->track_s : 0.0);
+                ctx_rep[k] = report_time(ctx_trk[k]);
+                changed = 1;
+            }
+        }
+        if (!changed)
+            break;
+    }
+    /* A cued radar's detection, reported per sensor: earliest over the
+     * batteries that name it. */
+    for (int k = 0; k < ns; k++) {
+        const ts_sensor *se = &d->sensors[k];
+        if (se->kind != TS_SENSOR_RADAR || !se->needs_cue || ctx_det[k] < 0.0)
+            continue;
+        int named = in_list(bt->fire_control, bt->n_fire_control, k) ||
+                    in_list(bt->hears, bt->n_hears, k) ||
+                    in_list(bt->updates, bt->n_updates, k) ||
+                    in_list(bt->launch_remote, bt->n_launch_remote, k);
+        ts_sensor_result *r = &out->sensors[k];
+        if (named && (r->detect_s < 0.0 || ctx_det[k] < r->detect_s)) {
+            r->detect_s = ctx_det[k];
+            r->track_s = ctx_trk[k];
+        }
+    }
+}
+
+/* Commit of a battery: the earliest firm track of a fire-control radar in
+ * its fire_control list, or of any radar in its launch-on-remote list,
+ * plus the decision time. */
+static void commit_of(const ts_defense *d, const ts_battery *bt, const double *ctx_trk,
+                      ts_battery_result *br)
+{
+    const ts_doctrine *doc = &d->doctrine;
+    for (int pass = 0; pass < 2; pass++) {
+        const int *list = pass ? bt->launch_remote : bt->fire_control;
+        int nl = pass ? bt->n_launch_remote : bt->n_fire_control;
+        for (int i = 0; i < nl; i++) {
+            int k = list[i];
+            const ts_sensor *se = &d->sensors[k];
+            if (se->kind != TS_SENSOR_RADAR || ctx_trk[k] < 0.0 ||
+                (!pass && se->role != TS_ROLE_FIRE_CONTROL))
+                continue;
+            double c = ctx_trk[k] + (doc->decision_s > 0.0 ? doc->decision_s : 0.0);
+            if (br->commit_s < 0.0 || c < br->commit_s ||
+                (c == br->commit_s && k < br->commit_sensor)) {
+                br->commit_s = c;
+                br->commit_sensor = k;
+            }
+        }
+    }
+}
+
+/* One battery: cue chain, commit, the reach at every sample, both framings. */
+static void engage_battery(wks *w, int b, int left, ts_engagement *out, double *ctx_det,
+                           double *ctx_trk, double *ctx_rep)
+{
+    const ts_defense *d = &w->p->def;
+    const ts_battery *bt = &d->batteries[b];
+    ts_battery_result *br = &out->batteries[b];
+    br->commit_s = -1.0;
+    br->commit_sensor = -1;
+    cue_chain(w, bt, out, ctx_det, ctx_trk, ctx_rep);
+    commit_of(d, bt, ctx_trk, br);
+    if (br->commit_s >= 0.0 && (out->commit_s < 0.0 || br->commit_s < out->commit_s))
+        out->commit_s = br->commit_s;
+    if (br->commit_s < 0.0)
+        return;
+    w->b = b;
+    w->fo = w->p->flyouts[w->p->bat_flyout[b]];
+    w->ic = &bt->interceptor;
+    w->tau = bt->track_before_intercept_s >= 0.0 ? bt->track_before_intercept_s
+                                                  : d->doctrine.track_before_intercept_s;
+    w->gap = bt->update_gap_max_s >= 0.0 ? bt->update_gap_max_s : d->doctrine.update_gap_max_s;
+    if (!(w->tau >= 0.0))
+        w->tau = 0.0;
+    if (!(w->gap >= 0.0))
+        w->gap = 0.0;
+    int upd[TS_MAX_LINKS], n_upd = updating_sensors(d, bt, upd);
+    w->n_sup = 0;
+    for (int i = 0; i < n_upd; i++)
+        if (ctx_trk[upd[i]] >= 0.0)
+            add_support(w, upd[i], ctx_det[upd[i]], ctx_trk[upd[i]]);
+    w->guess = 0.0;
+    for (int i = 0; i < w->n; i++)
+        reach_eval(w, &w->s[i], &w->base[i]);
+    double l0 = br->commit_s + bt->readiness_s;
+    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+        w->framing = f;
+        battery_framing(w, &d->doctrine, l0, left, &br->framing[f]);
+    }
+    ts_battery_framing *ks = &br->framing[TS_FRAMING_KINEMATIC];
+    ts_battery_framing *ss = &br->framing[TS_FRAMING_SUPPORTED];
+    if (ks->shots > 0 && ss->shots == 0)
+        ss->refused = refusal(w, ks, upd, n_upd);
+    headline_copy(br, &br->framing[d->doctrine.headline == TS_FRAMING_KINEMATIC
+                                       ? TS_FRAMING_KINEMATIC
+                                       : TS_FRAMING_SUPPORTED]);
 }
 
 /*
@@ -497,7 +979,6 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
         return ts_error(ctx, TS_EINVAL, "engage: empty threat trajectory");
     const ts_defense *d = &plan->def;
     int ns = d->n_sensors, nb = d->n_batteries;
-    const ts_doctrine *doc = &d->doctrine;
 
     double dt = (t1 - t0) / TS_ENG_MIN_SAMPLES;
     if (dt > TS_ENG_DT_MAX)
@@ -505,14 +986,15 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     int n = (int)ceil((t1 - t0) / dt) + 1;
     dt = (t1 - t0) / (n - 1);
 
-    /* One block: samples, visibility bits, range limits, reach points,
-     * per-battery sensor times. */
+    /* One block: samples, reach at the samples, reach points, range
+     * limits, per-battery sensor times, visibility bits. */
     size_t sz_s = (size_t)n * sizeof(smp);
+    size_t sz_r = (size_t)n * sizeof(rch);
     size_t sz_p = (size_t)(2 * n + 8) * sizeof(rpt);
     size_t sz_l = (size_t)(ns + 1) * sizeof(double);
     size_t sz_c = (size_t)(ns + 1) * 3 * sizeof(double);
     size_t sz_v = (size_t)(ns + 1) * (size_t)n;
-    char *blk = malloc(sz_s + sz_p + sz_l + sz_c + sz_v);
+    char *blk = malloc(sz_s + sz_r + sz_p + sz_l + sz_c + sz_v);
     out->sensors = calloc((size_t)(ns > 0 ? ns : 1), sizeof *out->sensors);
     out->batteries = calloc((size_t)(nb > 0 ? nb : 1), sizeof *out->batteries);
     if (!blk || !out->sensors || !out->batteries) {
@@ -530,12 +1012,13 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     w.t1 = t1;
     w.n = n;
     w.s = (smp *)blk;
-    w.pts = (rpt *)(blk + sz_s);
-    w.range_lim = (double *)(blk + sz_s + sz_p);
-    double *ctx_det = (double *)(blk + sz_s + sz_p + sz_l);  /* per battery pass */
+    w.base = (rch *)(blk + sz_s);
+    w.pts = (rpt *)(blk + sz_s + sz_r);
+    w.range_lim = (double *)(blk + sz_s + sz_r + sz_p);
+    double *ctx_det = (double *)(blk + sz_s + sz_r + sz_p + sz_l); /* per battery pass */
     double *ctx_trk = ctx_det + (ns + 1);
     double *ctx_rep = ctx_trk + (ns + 1);
-    w.vis = (unsigned char *)(blk + sz_s + sz_p + sz_l + sz_c);
+    w.vis = (unsigned char *)(blk + sz_s + sz_r + sz_p + sz_l + sz_c);
 
     for (int i = 0; i < n; i++) {
         double t = i == n - 1 ? t1 : t0 + i * dt;
@@ -578,134 +1061,26 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
         }
     }
 
-    /* Batteries. */
-    double pk_none = 1.0;
+    /* Batteries, independent: P = 1 - prod(1 - P_b) per framing. */
+    double none[TS_N_FRAMINGS] = {1.0, 1.0};
     out->commit_s = -1.0;
     for (int b = 0; b < nb; b++) {
-        const ts_battery *bt = &d->batteries[b];
-        ts_battery_result *br = &out->batteries[b];
-        br->commit_s = -1.0;
-        br->commit_sensor = -1;
-        br->launch_s[0] = br->launch_s[1] = 0.0;
-        br->intercept_s[0] = br->intercept_s[1] = 0.0;
-
-        /* Cue chain in this battery's context. */
-        for (int k = 0; k < ns; k++) {
-            ctx_det[k] = out->sensors[k].detect_s;
-            ctx_trk[k] = out->sensors[k].track_s;
-            if (d->sensors[k].kind == TS_SENSOR_RADAR && d->sensors[k].needs_cue)
-                ctx_det[k] = ctx_trk[k] = -1.0;
-            ctx_rep[k] = report_time(ctx_trk[k]);
+        int left = inv_left ? inv_left[b] : d->batteries[b].inventory;
+        engage_battery(&w, b, left, out, ctx_det, ctx_trk, ctx_rep);
+        for (int f = 0; f < TS_N_FRAMINGS; f++) {
+            const ts_battery_framing *bf = &out->batteries[b].framing[f];
+            none[f] *= 1.0 - bf->p_kill;
+            if (bf->shots > 0)
+                out->engaged_by[f] = 1;
         }
-        for (int pass = 0; pass <= ns; pass++) {
-            int changed = 0;
-            for (int k = 0; k < ns; k++) {
-                const ts_sensor *se = &d->sensors[k];
-                if (se->kind != TS_SENSOR_RADAR || !se->needs_cue)
-                    continue;
-                double cue = -1.0;
-                for (int h = 0; h < bt->n_hears; h++) {
-                    int s = bt->hears[h];
-                    if (s != k && ctx_rep[s] >= 0.0 && (cue < 0.0 || ctx_rep[s] < cue))
-                        cue = ctx_rep[s];
-                }
-                if (cue < 0.0)
-                    continue;
-                if (ctx_det[k] >= 0.0 && ctx_det[k] <= cue)
-                    continue; /* already detected no later than this cue */
-                double det = first_visible(&w, k, cue);
-                if (det >= 0.0 && (ctx_det[k] < 0.0 || det < ctx_det[k])) {
-                    ctx_det[k] = det;
-                    ctx_trk[k] = det + (se->track_s > 0.0 ? se->track_s : 0.0);
-                    ctx_rep[k] = report_time(ctx_trk[k]);
-                    changed = 1;
-                }
-            }
-            if (!changed)
-                break;
-        }
-        /* A cued radar's detection, reported per sensor: earliest over the
-         * batteries that name it. */
-        for (int k = 0; k < ns; k++) {
-            const ts_sensor *se = &d->sensors[k];
-            if (se->kind != TS_SENSOR_RADAR || !se->needs_cue || ctx_det[k] < 0.0)
-                continue;
-            int named = 0;
-            for (int i = 0; i < bt->n_fire_control; i++)
-                named |= bt->fire_control[i] == k;
-            for (int i = 0; i < bt->n_hears; i++)
-                named |= bt->hears[i] == k;
-            ts_sensor_result *r = &out->sensors[k];
-            if (named && (r->detect_s < 0.0 || ctx_det[k] < r->detect_s)) {
-                r->detect_s = ctx_det[k];
-                r->track_s = ctx_trk[k];
-            }
-        }
-        /* Commit. */
-        for (int i = 0; i < bt->n_fire_control; i++) {
-            int k = bt->fire_control[i];
-            const ts_sensor *se = &d->sensors[k];
-            if (se->kind != TS_SENSOR_RADAR || se->role != TS_ROLE_FIRE_CONTROL ||
-                ctx_trk[k] < 0.0)
-                continue;
-            double c = ctx_trk[k] + (doc->decision_s > 0.0 ? doc->decision_s : 0.0);
-            if (br->commit_s < 0.0 || c < br->commit_s ||
-                (c == br->commit_s && k < br->commit_sensor)) {
-                br->commit_s = c;
-                br->commit_sensor = k;
-            }
-        }
-        if (br->commit_s >= 0.0 && (out->commit_s < 0.0 || br->commit_s < out->commit_s))
-            out->commit_s = br->commit_s;
-
-        /* Reach, windows, shots. */
-        if (br->commit_s < 0.0)
-            continue;
-        reach_scan(&w, b);
-        double l0 = br->commit_s + bt->readiness_s;
-        if (w.l_last > -HUGE_VAL) {
-            br->has_margin = 1;
-            br->margin_s = w.l_last - l0;
-        }
-        if (!(w.l_last >= l0))
-            continue;
-        double ta = earliest(&w, l0), tb = latest(&w, l0);
-        if (ta < 0.0 || tb < 0.0)
-            continue;
-        br->has_launch_window = 1;
-        br->launch_s[0] = l0;
-        br->launch_s[1] = w.l_last;
-        br->has_intercept_window = 1;
-        br->intercept_s[0] = ta;
-        br->intercept_s[1] = tb;
-        int left = inv_left ? inv_left[b] : bt->inventory;
-        int salvo = doc->salvo > 0 ? doc->salvo : 1;
-        double thr = l0;
-        while (br->shots < TS_MAX_SHOTS && left > 0) {
-            double ti = earliest(&w, thr);
-            if (ti < 0.0)
-                break;
-            rpt r;
-            reach_at(&w, ti, &r);
-            int k = salvo < left ? salvo : left;
-            br->shot_intercept_s[br->shots] = ti;
-            br->shot_launch_s[br->shots] = r.in ? r.g : thr;
-            br->shots++;
-            br->interceptors_used += k;
-            left -= k;
-            if (doc->mode != TS_DOCTRINE_SHOOT_LOOK_SHOOT)
-                break;
-            thr = ti + (doc->kill_assessment_s > 0.0 ? doc->kill_assessment_s : 0.0);
-            if (thr > w.l_last)
-                break;
-        }
-        double q = doc->sspk < 0.0 ? 0.0 : doc->sspk > 1.0 ? 1.0 : doc->sspk;
-        br->p_kill = 1.0 - pow(1.0 - q, br->interceptors_used);
-        pk_none *= 1.0 - br->p_kill;
-        if (br->shots > 0)
-            out->defended = 1;
     }
-    out->p_kill = 1.0 - pk_none;
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        out->p_kill_by[f] = 1.0 - none[f];
+    int hl = d->doctrine.headline == TS_FRAMING_KINEMATIC ? TS_FRAMING_KINEMATIC
+                                                          : TS_FRAMING_SUPPORTED;
+    out->headline = (ts_framing)hl;
+    out->p_kill = out->p_kill_by[hl];
+    out->defended = out->engaged_by[hl];
     out->flight_time_s = (imp ? imp->t_s : t1);
     free(blk);
     return TS_OK;
@@ -830,4 +1205,64 @@ fail:
     free(left);
     ts_raid_free(out);
     return st;
+}
+
+/* ---- words ------------------------------------------------------------------- */
+
+/* "49N 62W" style, whole degrees. */
+static void latlon_words(double lat, double lon, char *buf, size_t size)
+{
+    double la = lat / TS_DEG, lo = lon / TS_DEG;
+    snprintf(buf, size, "%.0f%c %.0f%c", fabs(la), la >= 0.0 ? 'N' : 'S', fabs(lo),
+             lo >= 0.0 ? 'E' : 'W');
+}
+
+/* A number of km with a thousands comma: "5,214". */
+static void km_words(double m, char *buf, size_t size)
+{
+    long k = lround(m / 1e3);
+    if (k >= 1000)
+        snprintf(buf, size, "%ld,%03ld", k / 1000, k % 1000);
+    else
+        snprintf(buf, size, "%ld", k);
+}
+
+/*
+ * The intercept's place and geometry in words, e.g. "586 km up near 49N
+ * 62W, 5,214 km from Redzikowo, closing 0.66 km/s from behind; no radar of
+ * the defense sees it".
+ * Given:    x, defense (its sensors' ids name the radars), from (the
+ *           battery's place name).
+ * Returned: buf (NUL-terminated, truncated to size).
+ */
+void ts_intercept_describe(const ts_intercept *x, const ts_defense *defense,
+                           const char *from, char *buf, size_t size)
+{
+    char ll[32], gr[32];
+    latlon_words(x->lat_rad, x->lon_rad, ll, sizeof ll);
+    km_words(x->ground_range_m, gr, sizeof gr);
+    double a = x->aspect_rad / TS_DEG;
+    const char *how = a < 45.0 ? "head-on" : a <= 135.0 ? "crossing" : "from behind";
+    int n = snprintf(buf, size, "%.0f km up near %s, %s km from %s, closing %.2f km/s %s",
+                     x->h_m / 1e3, ll, gr, from, x->closing_speed_mps / 1e3, how);
+    if (n < 0 || (size_t)n >= size)
+        return;
+    int seen = 0;
+    for (int i = 0; i < x->n_radars; i++)
+        seen += x->radar_sees[i];
+    if (!seen) {
+        snprintf(buf + n, size - (size_t)n, "; no radar of the defense sees it");
+        return;
+    }
+    for (int i = 0; i < x->n_radars && (size_t)n < size; i++) {
+        if (!x->radar_sees[i])
+            continue;
+        char sr[32];
+        km_words(x->radar_range_m[i], sr, sizeof sr);
+        int m = snprintf(buf + n, size - (size_t)n, "; %s sees it at %s km, %.0f deg up",
+                         defense->sensors[x->radar[i]].id, sr, x->radar_el_rad[i] / TS_DEG);
+        if (m < 0)
+            return;
+        n += m;
+    }
 }

@@ -46,33 +46,24 @@
  *    threads or the schedule.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/output.h"
+#include "footprint_internal.h"
 
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Fast path parameters.  Largest azimuth and range steps of the boost
- * table (the grid of ts_fly nodes about each launch site) and the boost
- * samples kept per node; their interpolation error against ts_fly is
- * measured in tests/unit/test_footprint.c (figures there). */
-static double table_az_step_rad = 12.0 * TS_DEG;
-static double table_range_step_m = 1000e3;
+/* Fast path parameters (the boost table's steps are ts_boost_params; their
+ * interpolation error against ts_fly is measured in
+ * tests/unit/test_footprint.c, figures there). */
 #define TABLE_SAMPLES 48           /* boost samples, evenly in time to burnout */
 #define AIM_TOL_M 250.0            /* impact to aim point, m (ts_fly: < 1 km) */
 #define AIM_MAX_ITER 8
 #define TABLE_MIN_RANGE_M 300e3    /* nearer cells take the slow path */
 #define REACH_TOL_M 40e3           /* reach limits found to this, m */
 
-/* Sets the table steps (tests; <= 0 keeps a value).  Not thread-safe:
- * call before any footprint. */
-void ts_boost_table_steps(double az_step_rad, double range_step_m)
-{
-    if (az_step_rad > 0.0)
-        table_az_step_rad = az_step_rad;
-    if (range_step_m > 0.0)
-        table_range_step_m = range_step_m;
-}
+/* Largest azimuth and range steps of the boost table (the grid of ts_fly
+ * nodes about each launch site) when none are given. */
+static const ts_boost_params BOOST_DEFAULTS = {12.0 * TS_DEG, 1000e3};
 
 /* ------------------------------------------------------------------------ */
 /* Cells                                                                     */
@@ -103,15 +94,16 @@ double ts_cell_area(const ts_earth *earth, double lat_lo_rad, double lat_hi_rad,
     return dlon_rad * (zone(earth, lat_hi_rad) - zone(earth, lat_lo_rad));
 }
 
-/* The cell of one engagement: status, shots summed over batteries (capped
- * at TS_MAX_SHOTS), the engagement's kill probability, and the largest
- * launch-window margin of any battery (NAN when none has a window). */
-void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
+/* The verdict of one engagement under framing f: status, shots summed
+ * over batteries (capped at TS_MAX_SHOTS), the engagement's kill
+ * probability, and the largest launch-window margin of any battery (NAN
+ * when none has a window). */
+static void verdict_from(const ts_engagement *eng, int f, ts_footprint_verdict *v)
 {
     int shots = 0;
     double margin = NAN;
     for (int b = 0; b < eng->n_batteries; b++) {
-        const ts_battery_result *br = &eng->batteries[b];
+        const ts_battery_framing *br = &eng->batteries[b].framing[f];
         shots += br->shots > 0 ? br->shots : 0;
         if (br->has_launch_window && isfinite(br->margin_s) &&
             (isnan(margin) || br->margin_s > margin))
@@ -119,18 +111,46 @@ void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
     }
     if (shots > TS_MAX_SHOTS)
         shots = TS_MAX_SHOTS;
+    v->status = eng->engaged_by[f] ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED;
+    v->shots = (unsigned char)shots;
+    v->p_kill = (float)(eng->p_kill_by[f] >= 0.0 ? eng->p_kill_by[f] : 0.0);
+    v->margin_s = (float)margin;
+}
+
+/* The headline fields of a cell from its verdicts. */
+static void cell_headline(ts_footprint_cell *cell, ts_framing headline)
+{
+    const ts_footprint_verdict *v = &cell->by[headline];
+    cell->status = v->status;
+    cell->shots = v->shots;
+    cell->p_kill = v->p_kill;
+    cell->margin_s = v->margin_s;
+}
+
+/* The cell of one engagement: each framing's verdict, and the headline's. */
+void ts_footprint_cell_from(const ts_engagement *eng, ts_footprint_cell *cell)
+{
     memset(cell, 0, sizeof *cell); /* padding too: cells compare byte for byte */
-    cell->status = eng->defended ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED;
-    cell->shots = (unsigned char)shots;
-    cell->p_kill = (float)(eng->p_kill >= 0.0 ? eng->p_kill : 0.0);
-    cell->margin_s = (float)margin;
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        verdict_from(eng, f, &cell->by[f]);
+    cell_headline(cell, eng->headline);
+}
+
+/* Keeps in *worst, framing by framing, the worse of itself and cand. */
+void ts_footprint_cell_keep_worst(ts_footprint_cell *worst, const ts_footprint_cell *cand,
+                                  ts_framing headline)
+{
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        if (ts_footprint_verdict_worse(&cand->by[f], &worst->by[f]))
+            worst->by[f] = cand->by[f];
+    cell_headline(worst, headline);
 }
 
 /* Orders the engagements from one aim point for the defense's worst case:
  * undefended before defended, then fewer shots, a lower kill probability, a
  * smaller margin (no margin counts as the smallest).  Returns 1 when a is
  * strictly worse than b. */
-int ts_footprint_cell_worse(const ts_footprint_cell *a, const ts_footprint_cell *b)
+int ts_footprint_verdict_worse(const ts_footprint_verdict *a, const ts_footprint_verdict *b)
 {
     if (a->status != b->status)
         return a->status < b->status;
@@ -253,60 +273,6 @@ static ts_vec3 rotate(ts_vec3 v, ts_vec3 u, double th)
                  v.z * c + uxv.z * s + u.z * ud);
 }
 
-/* Position, velocity and acceleration of a trajectory at t, from its nodes
- * (the quintic Hermite of traj.c, differentiated twice).  side < 0: the
- * limit from the left at a time shared by two nodes (before a staging or
- * burnout), side > 0: from the right. */
-static int traj_eval(const ts_traj *traj, double t, int side, ts_vec3 *r, ts_vec3 *v, ts_vec3 *a)
-{
-    if (traj->n < 2 || t < traj->node[0].t || t > traj->node[traj->n - 1].t)
-        return TS_EINVAL;
-    int lo = 0, hi = traj->n - 1;
-    while (lo < hi) { /* side < 0: last i with node[i].t < t; else <= t */
-        const int mid = lo + (hi - lo + 1) / 2;
-        if (side < 0 ? traj->node[mid].t < t : traj->node[mid].t <= t)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    int i = lo;
-    if (i >= traj->n - 1)
-        i = traj->n - 2;
-    while (i > 0 && traj->node[i + 1].t <= traj->node[i].t)
-        i--;
-    const ts_traj_node *n0 = &traj->node[i], *n1 = &traj->node[i + 1];
-    const double h = n1->t - n0->t;
-    if (!(h > 0.0)) {
-        *r = n0->r;
-        *v = n0->v;
-        *a = n0->a;
-        return TS_OK;
-    }
-    const double s = (t - n0->t) / h, hh = h * h;
-    const double p0[3] = {n0->r.x, n0->r.y, n0->r.z}, p1[3] = {n1->r.x, n1->r.y, n1->r.z};
-    const double v0[3] = {n0->v.x, n0->v.y, n0->v.z}, v1[3] = {n1->v.x, n1->v.y, n1->v.z};
-    const double a0[3] = {n0->a.x, n0->a.y, n0->a.z}, a1[3] = {n1->a.x, n1->a.y, n1->a.z};
-    double rr[3], vv[3], aa[3];
-    for (int k = 0; k < 3; k++) {
-        const double d = (p1[k] - p0[k]) - h * v0[k] - 0.5 * hh * a0[k];
-        const double dv = h * (v1[k] - v0[k]) - hh * a0[k];
-        const double da = hh * (a1[k] - a0[k]);
-        const double c3 = 10.0 * d - 4.0 * dv + 0.5 * da;
-        const double c4 = -15.0 * d + 7.0 * dv - da;
-        const double c5 = 6.0 * d - 3.0 * dv + 0.5 * da;
-        const double q = s * s * s * (c3 + s * (c4 + s * c5));
-        const double dq = s * s * (3.0 * c3 + s * (4.0 * c4 + s * 5.0 * c5));
-        const double ddq = s * (6.0 * c3 + s * (12.0 * c4 + s * 20.0 * c5));
-        rr[k] = p0[k] + s * h * (v0[k] + 0.5 * s * h * a0[k]) + q;
-        vv[k] = v0[k] + s * h * a0[k] + dq / h;
-        aa[k] = a0[k] + ddq / hh;
-    }
-    *r = ts_v3(rr[0], rr[1], rr[2]);
-    *v = ts_v3(vv[0], vv[1], vv[2]);
-    *a = ts_v3(aa[0], aa[1], aa[2]);
-    return TS_OK;
-}
-
 /* Boost segment limits of a flown trajectory: launch, each staging, burnout.
  * Returns the number of segments, 0 when the events are missing. */
 static int boost_segments(const ts_traj *traj, double *t_seg)
@@ -366,10 +332,12 @@ static void fly_node(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat
     const double t_bo = nd->t_seg[nd->n_seg];
     for (int k = 0; k < TABLE_SAMPLES; k++) {
         const double t = k == TABLE_SAMPLES - 1 ? t_bo : t_bo * k / (TABLE_SAMPLES - 1.0);
-        ts_vec3 r, v, a;
+        ts_state sv;
+        ts_vec3 a;
         /* the last sample: the thrusting side of burnout */
-        if (traj_eval(traj, t, k == TABLE_SAMPLES - 1 ? -1 : 1, &r, &v, &a))
+        if (ts_traj_sample(traj, t, k == TABLE_SAMPLES - 1 ? -1 : 1, &sv, &a))
             return;
+        const ts_vec3 r = sv.r, v = sv.v;
         double *x = nd->x + (size_t)k * 9;
         /* turn the heading az to north: a rotation by +az about the vertical */
         const ts_vec3 rr = rotate(r, st->up, az), vr = rotate(v, st->up, az),
@@ -418,8 +386,8 @@ typedef struct {
 
 /* Builds one site's table over the azimuths and ranges the grid needs. */
 static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
-                      const grid *g, int site, int threads, double reach_nr, const prog *pg,
-                      site_table *st)
+                      const grid *g, const ts_boost_params *bp, int site, int threads,
+                      double reach_nr, const prog *pg, site_table *st)
 {
     st->lat = threat->from[site].lat_rad;
     st->lon = threat->from[site].lon_rad;
@@ -448,7 +416,7 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
     st->n_az = st->n_rg = 0;
     if (azmax < azmin || azmax - azmin > 300.0 * TS_DEG)
         return TS_OK; /* nothing to tabulate, or a grid around the site */
-    st->n_az = (int)ceil((azmax - azmin) / table_az_step_rad - 1e-9) + 1;
+    st->n_az = (int)ceil((azmax - azmin) / bp->az_step_rad - 1e-9) + 1;
     if (st->n_az < 2)
         st->n_az = 2;
     st->daz = (azmax - azmin) / (st->n_az - 1);
@@ -493,7 +461,7 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
     double span = 0.0;
     for (int i = 0; i < st->n_az; i++)
         span = fmax(span, st->rg_top[i] - rgmin);
-    st->n_rg = (int)ceil(span / table_range_step_m - 1e-9) + 1;
+    st->n_rg = (int)ceil(span / bp->range_step_m - 1e-9) + 1;
     if (st->n_rg < 2)
         st->n_rg = 2;
     for (int i = 0; i < st->n_az; i++)
@@ -545,9 +513,11 @@ static int build_site(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threa
 
 /* The tables of every launch site; progress over [pg->lo, pg->hi]. */
 static int cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
-                        const ts_footprint_spec *spec, int threads, const prog *pg,
-                        ts_boost_cache **out)
+                        const ts_footprint_spec *spec, const ts_boost_params *bp, int threads,
+                        const prog *pg, ts_boost_cache **out)
 {
+    if (!bp)
+        bp = &BOOST_DEFAULTS;
     *out = NULL;
     grid g;
     int st = grid_from_spec(ctx, spec, &g);
@@ -575,7 +545,7 @@ static int cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *thr
             ps.lo = pg->lo + (pg->hi - pg->lo) * s / c->n_sites;
             ps.hi = pg->lo + (pg->hi - pg->lo) * (s + 1) / c->n_sites;
         }
-        st = build_site(ctx, earth, threat, &g, s, threads < 1 ? 1 : threads, reach_nr, &ps,
+        st = build_site(ctx, earth, threat, &g, bp, s, threads < 1 ? 1 : threads, reach_nr, &ps,
                         &c->sites[s]);
         if (st) {
             ts_boost_cache_free(c);
@@ -588,9 +558,10 @@ static int cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *thr
 
 /* Builds the table of every launch site of the threat for the grid of spec. */
 int ts_boost_cache_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
-                          const ts_footprint_spec *spec, int threads, ts_boost_cache **out)
+                          const ts_footprint_spec *spec, const ts_boost_params *params,
+                          int threads, ts_boost_cache **out)
 {
-    return cache_create(ctx, earth, threat, spec, threads, NULL, out);
+    return cache_create(ctx, earth, threat, spec, params, threads, NULL, out);
 }
 
 void ts_boost_cache_free(ts_boost_cache *cache)
@@ -904,7 +875,7 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
  * optional progress callback (master thread only) and cancel flag.
  * Returned: outs[k] for each plan (cells allocated; free with
  * ts_footprint_free).  Status: TS_OK; TS_EINVAL for a bad grid; TS_ENOMEM;
- * TS_EIO "interrupted" when *cancel became non-zero (outs then hold
+ * TS_EINTERRUPTED when *cancel became non-zero (outs then hold
  * nothing).
  */
 int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
@@ -941,7 +912,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
     if (fast) {
         /* the table: about half the work, the first half of the progress */
         const prog pg = {progress, progress_arg, 0.0, 0.5, cancel};
-        st = cache_create(ctx, earth, threat, spec, threads, &pg, &cache);
+        st = cache_create(ctx, earth, threat, spec, NULL, threads, &pg, &cache);
         if (st) {
             for (int m = 0; m < n_plans; m++)
                 ts_footprint_free(&outs[m]);
@@ -990,6 +961,10 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                                  threat->from[s].lon_rad, lat, lon, threat->shape, traj, NULL);
                 if (fst == TS_EIMPOSSIBLE)
                     continue; /* out of range from this site */
+                if (fst == TS_ENOMEM) {
+#pragma omp atomic write
+                    fail_mem = 1;
+                }
                 if (fst < 0) {
                     failed = 1;
                     continue;
@@ -999,6 +974,10 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     const int est = ts_engage(tctx, plans[k], traj, threat->rcs_m2, &eng);
                     if (est >= 0)
                         ts_footprint_cell_from(&eng, &cand[k]);
+                    if (est == TS_ENOMEM) {
+#pragma omp atomic write
+                        fail_mem = 1;
+                    }
                     ts_engagement_free(&eng);
                     memset(&eng, 0, sizeof eng);
                     if (est < 0)
@@ -1008,9 +987,13 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     failed = 1;
                     continue;
                 }
-                for (k = 0; k < n_plans; k++)
-                    if (!reached || ts_footprint_cell_worse(&cand[k], &worst[k]))
+                for (k = 0; k < n_plans; k++) {
+                    if (!reached)
                         worst[k] = cand[k];
+                    else
+                        ts_footprint_cell_keep_worst(&worst[k], &cand[k],
+                                                     ts_engage_plan_headline(plans[k]));
+                }
                 reached = 1;
             }
             for (int k = 0; k < n_plans; k++) {
@@ -1019,10 +1002,11 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     *out = worst[k];
                 } else {
                     memset(out, 0, sizeof *out);
-                    out->status = TS_CELL_UNREACHABLE;
-                    out->shots = 0;
-                    out->p_kill = 0.0f;
-                    out->margin_s = NAN;
+                    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+                        out->by[f].status = TS_CELL_UNREACHABLE;
+                        out->by[f].margin_s = NAN;
+                    }
+                    cell_headline(out, TS_FRAMING_SUPPORTED);
                 }
             }
             if (failed) {
@@ -1048,7 +1032,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             ts_footprint_free(&outs[k]);
         if (fail_mem)
             return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
-        return ts_error(ctx, TS_EIO, "interrupted");
+        return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     if (progress)
         progress(progress_arg, 1.0);
@@ -1064,6 +1048,9 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                 fp->region_area_m2 += area;
                 if (c->status == TS_CELL_DEFENDED)
                     fp->defended_area_m2 += area;
+                for (int f = 0; f < TS_N_FRAMINGS; f++)
+                    if (c->by[f].status == TS_CELL_DEFENDED)
+                        fp->defended_area_by_m2[f] += area;
                 if (c->status != TS_CELL_UNREACHABLE)
                     fp->shots_histogram[c->shots <= TS_MAX_SHOTS ? c->shots : TS_MAX_SHOTS]++;
             }

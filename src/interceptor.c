@@ -111,6 +111,17 @@
 #define TS_FO_SPLIT_T 5.0  /* s */
 #define TS_FO_SPLIT_TOL 0.05 /* s */
 #define TS_FO_DIRECT_STEP (0.2 * TS_DEG)
+/* Tables over the in-plane rotation rate w_n, evenly from -omega to omega
+ * (read by cubic Lagrange interpolation in w_n), and the extra ground range
+ * they cover beyond range_max: the target's inertial point moves east by
+ * at most omega re T_CAP (1,115 km) over a fly-out. */
+#define TS_FO_N_W 5
+#define TS_FO_W_POINTS 3
+#define TS_FO_ROT_MARGIN_M 1200e3
+/* Fixed-point iterations on the fly-out time (each changes the time by a
+ * factor of about |w_n re| / (interceptor speed) < 0.1 of the last). */
+#define TS_FO_FIXED_POINT_IT 6
+#define TS_FO_FIXED_POINT_TOL 1e-3 /* s */
 
 /* Notional drag coefficient of a slender booster against Mach number: the
  * usual transonic rise and supersonic decay of slender rockets (shape of the
@@ -120,14 +131,33 @@
 static const double cd_mach[] = {0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0};
 static const double cd_val[] = {0.20, 0.22, 0.40, 0.45, 0.40, 0.33, 0.27, 0.24, 0.21, 0.20};
 
+/* One table of the family: least times and the velocity of the member
+ * that gives them, at each (height, range) node, for one in-plane rotation
+ * rate w_n (see "Rotation" in the file header). */
+typedef struct {
+    double wn;             /* rad/s */
+    float *t;              /* owned: t[i * n_r + j], s; < 0 not reached */
+    float *vr, *vh;        /* owned: radial and down-range inertial velocity
+                              at the node, m/s */
+} fo_table;
+
 struct ts_flyout {
     double h_lo, dh;       /* height nodes h_lo + i dh, i < n_h, m */
     double dr;             /* range nodes j dr, j < n_r, m */
     int n_h, n_r;
     double h_min, h_max, range_max; /* intercept limits, m */
-    double *t;             /* owned: t[i * n_r + j], s; < 0 not reached */
+    double re;             /* sphere radius flown over, m */
+    double omega;          /* the Earth's rotation rate, rad/s */
+    double wn_max;         /* omega cos(geocentric latitude of the site) */
+    int n_w;               /* tables, at w_n = -wn_max .. wn_max evenly */
+    fo_table w[TS_FO_N_W];
+    double *row_rmax;      /* per height row: farthest range reached in any
+                              table, m, and the longest time there, s */
+    double *row_tmax;
     double *coarse;        /* while building: the table from the base
                               members alone, to judge refinements */
+    double *build_t;       /* while building: the table being filled, s */
+    double *build_vr, *build_vh;
     int n_members;         /* fly-outs flown to build it */
 };
 
@@ -145,6 +175,10 @@ typedef struct {
     double m_end;          /* mass after the last burnout, kg */
     /* integration steps, s */
     double dt_powered, dt_coast;
+    /* rotation of the ground and air in the plane of flight, rad/s: the
+     * launch site moves down-range at wn re (file header, "Rotation") */
+    double wn;
+    double v_bo_nominal;   /* burnout-speed booster: its quoted speed, m/s */
 } fo_model;
 
 /* A point of a fly-out: time, plane position (origin at the Earth's
@@ -191,6 +225,7 @@ static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *
         m->v_bo = ic->burnout_speed_mps;
         m->t_b = ic->burn_s;
         m->acc = m->t_b > 0.0 ? m->v_bo / m->t_b : 0.0;
+        m->v_bo_nominal = m->v_bo;
         return TS_OK;
     }
     if (ic->n_stages > TS_MAX_STAGES)
@@ -229,6 +264,19 @@ static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *
     return TS_OK;
 }
 
+/* Sets the rotation of the plane of flight: w_n (rad/s) and the launch
+ * site's speed across the plane dv_perp (m/s), which a burnout-speed
+ * booster cancels out of its quoted speed (file header, "Rotation"). */
+static void model_rotate(fo_model *m, double wn, double dv_perp)
+{
+    m->wn = wn;
+    if (m->staged)
+        return;
+    double v2 = m->v_bo_nominal * m->v_bo_nominal - dv_perp * dv_perp;
+    m->v_bo = v2 > 0.0 ? sqrt(v2) : 0.0;
+    m->acc = m->t_b > 0.0 ? m->v_bo / m->t_b : 0.0;
+}
+
 /* Acceleration of a staged booster (phase: stage index or n = coasting;
  * vertical: thrust along the local vertical) at time t, plane state s. */
 static void staged_acc(const fo_model *m, int phase, int vertical, double t,
@@ -240,7 +288,9 @@ static void staged_acc(const fo_model *m, int phase, int vertical, double t,
     *ax = g * x;
     *ay = g * y;
     double h = r - m->re;
-    double v = sqrt(vx * vx + vy * vy);
+    /* velocity relative to the air, which turns with the ground */
+    double wx = vx - m->wn * y, wy = vy + m->wn * x;
+    double v = sqrt(wx * wx + wy * wy);
     double mass = phase < m->n ? m->m_ign[phase] - m->mdot[phase] * (t - m->t_ign[phase])
                                : m->m_end;
     ts_atmosphere_point atm = {0.0, 0.0, 0.0, 1.0};
@@ -253,8 +303,8 @@ static void staged_acc(const fo_model *m, int phase, int vertical, double t,
                 ux = x / r;
                 uy = y / r;
             } else {
-                ux = vx / v;
-                uy = vy / v;
+                ux = wx / v;
+                uy = wy / v;
             }
             *ax += thrust / mass * ux;
             *ay += thrust / mass * uy;
@@ -263,8 +313,8 @@ static void staged_acc(const fo_model *m, int phase, int vertical, double t,
     if (air && v > 0.0 && atm.rho_kgm3 > 0.0) {
         double mach = atm.sound_mps > 0.0 ? v / atm.sound_mps : 0.0;
         double drag = 0.5 * atm.rho_kgm3 * v * v * cd_of_mach(mach) * m->a_ref[phase];
-        *ax -= drag / mass * vx / v;
-        *ay -= drag / mass * vy / v;
+        *ax -= drag / mass * wx / v;
+        *ay -= drag / mass * wy / v;
     }
 }
 
@@ -342,11 +392,11 @@ static void rk4(const fo_model *m, const fo_pt *a, double dt, fo_pt *b)
 static void burn_point(const fo_model *m, double e, double t, fo_pt *p)
 {
     double ce = cos(e), se = sin(e);
-    double s = 0.5 * m->acc * t * t, v = m->acc * t;
+    double s = 0.5 * m->acc * t * t, v = m->acc * t, u = m->wn * m->re;
     p->t = t;
-    p->x = s * ce;
+    p->x = u * t + s * ce;
     p->y = m->re + s * se;
-    p->vx = v * ce;
+    p->vx = u + v * ce;
     p->vy = v * se;
     p->phase = 0;
     p->vertical = 0;
@@ -387,7 +437,7 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
         double t_cut = m->acc > 0.0 ? v / m->acc : 0.0;
         burn_point(m, e, 0.0, &a);
         if (t_cut <= 0.0) { /* impulsive: burnout at launch */
-            a.vx = v * cos(e);
+            a.vx = m->wn * m->re + v * cos(e);
             a.vy = v * sin(e);
             derive(m, &a);
             a.phase = 1;
@@ -414,6 +464,7 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
     }
     memset(&a, 0, sizeof a);
     a.y = m->re;
+    a.vx = m->wn * m->re; /* at rest on the turning ground */
     a.phase = 0;
     a.vertical = 1;
     derive(m, &a);
@@ -430,14 +481,17 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
         if (a.t < TS_FO_VERTICAL_S && next >= TS_FO_VERTICAL_S) {
             b.vertical = vertical_shot;
             if (!vertical_shot) {
-                /* The kick: the velocity turns by p from the local vertical
-                 * toward down-range, keeping its speed. */
+                /* The kick: the velocity relative to the ground turns by p
+                 * from the local vertical toward down-range, keeping its
+                 * speed. */
                 double r = sqrt(b.x * b.x + b.y * b.y);
                 double ux = b.x / r, uy = b.y / r; /* up */
                 double hx = uy, hy = -ux;          /* down-range horizontal */
-                double v = sqrt(b.vx * b.vx + b.vy * b.vy);
-                b.vx = v * (sin(p) * hx + cos(p) * ux);
-                b.vy = v * (sin(p) * hy + cos(p) * uy);
+                double gx = m->wn * b.y, gy = -m->wn * b.x; /* ground velocity */
+                double wx = b.vx - gx, wy = b.vy - gy;
+                double v = sqrt(wx * wx + wy * wy);
+                b.vx = gx + v * (sin(p) * hx + cos(p) * ux);
+                b.vy = gy + v * (sin(p) * hy + cos(p) * uy);
                 derive(m, &b);
             }
         }
@@ -453,16 +507,23 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
 
 /* ---- table ---------------------------------------------------------------- */
 
-/* Column crossings of one member: height and time, < 0 where not reached. */
+/* Column crossings of one member: height, time and the velocity there
+ * (radial, down-range; inertial, m/s); t < 0 where not reached. */
 typedef struct {
-    double *h, *t;
+    double *h, *t, *vr, *vh;
 } crossings;
 
 typedef struct {
     const ts_flyout *f;
     crossings c;
-    double *col0;         /* vertical shot: times to the height nodes */
+    crossings col0;       /* vertical shot: t, vr, vh at the height nodes */
 } table_arg;
+
+/* Down-range inertial velocity of a point, m/s. */
+static double down_range_speed(const fo_pt *p)
+{
+    return (p->y * p->vx - p->x * p->vy) / sqrt(p->x * p->x + p->y * p->y);
+}
 
 static int table_visit_vertical(void *arg, const fo_pt *a, const fo_pt *b, double e)
 {
@@ -473,14 +534,17 @@ static int table_visit_vertical(void *arg, const fo_pt *a, const fo_pt *b, doubl
         int i0 = (int)ceil((a->h - f->h_lo) / f->dh);
         if (i0 < 0)
             i0 = 0;
+        double wa = down_range_speed(a), wb = down_range_speed(b);
         for (int i = i0; i < f->n_h; i++) {
             double hn = f->h_lo + i * f->dh;
             if (hn > b->h)
                 break;
-            if (hn < a->h || ta->col0[i] >= 0.0)
+            if (hn < a->h || ta->col0.t[i] >= 0.0)
                 continue;
             double u = (hn - a->h) / (b->h - a->h);
-            ta->col0[i] = a->t + u * (b->t - a->t);
+            ta->col0.t[i] = a->t + u * (b->t - a->t);
+            ta->col0.vr[i] = a->h_dot + u * (b->h_dot - a->h_dot);
+            ta->col0.vh[i] = wa + u * (wb - wa);
         }
     }
     return b->vy * b->y + b->vx * b->x < 0.0 && b->t > TS_FO_VERTICAL_S; /* apogee */
@@ -495,6 +559,7 @@ static int table_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
         int j0 = (int)floor(a->rho / f->dr) + 1;
         if (j0 < 1)
             j0 = 1;
+        double wa = down_range_speed(a), wb = down_range_speed(b);
         for (int j = j0; j < f->n_r; j++) {
             double rn = j * f->dr;
             if (rn > b->rho)
@@ -508,6 +573,8 @@ static int table_visit(void *arg, const fo_pt *a, const fo_pt *b, double e)
                 continue;
             ta->c.h[j] = h;
             ta->c.t[j] = a->t + u * dt;
+            ta->c.vr[j] = a->h_dot + u * (b->h_dot - a->h_dot);
+            ta->c.vh[j] = wa + u * (wb - wa);
         }
     }
     /* Past the table; a member is otherwise flown to the ground, so that
@@ -520,7 +587,7 @@ static void fly_member(const fo_model *m, ts_flyout *f, double p, crossings c)
 {
     for (int j = 0; j < f->n_r; j++)
         c.h[j] = c.t[j] = -1.0;
-    table_arg ta = {f, c, NULL};
+    table_arg ta = {f, c, {NULL, NULL, NULL, NULL}};
     fly(m, p, 0, table_visit, &ta);
     f->n_members++;
 }
@@ -618,9 +685,11 @@ static int pair_predicts(const ts_flyout *f, crossings a, crossings b, crossings
 }
 
 /* Nodes reached between the pair a, b: least time over the family, into
- * tab (the table, or the coarse table). */
-static void fill_pair(const ts_flyout *f, double *tab, crossings a, crossings b)
+ * the table being built with the velocity of that member (coarse = 0), or
+ * into the coarse table (coarse = 1: times only). */
+static void fill_pair(ts_flyout *f, int coarse, crossings a, crossings b)
 {
+    double *tab = coarse ? f->coarse : f->build_t;
     for (int j = 1; j < f->n_r; j++) {
         double t1 = a.t[j], t2 = b.t[j];
         if (t1 < 0.0 || t2 < 0.0)
@@ -634,11 +703,16 @@ static void fill_pair(const ts_flyout *f, double *tab, crossings a, crossings b)
             double hn = f->h_lo + i * f->dh;
             if (hn > hi)
                 break;
-            double t = hi > lo ? t1 + (t2 - t1) * (hn - h1) / (h2 - h1)
-                               : (t1 < t2 ? t1 : t2);
-            double *node = &tab[(size_t)i * f->n_r + j];
-            if (*node < 0.0 || t < *node)
-                *node = t;
+            double u = hi > lo ? (hn - h1) / (h2 - h1) : (t1 < t2 ? 0.0 : 1.0);
+            double t = t1 + (t2 - t1) * u;
+            size_t k = (size_t)i * f->n_r + j;
+            if (tab[k] >= 0.0 && t >= tab[k])
+                continue;
+            tab[k] = t;
+            if (!coarse) {
+                f->build_vr[k] = a.vr[j] + (b.vr[j] - a.vr[j]) * u;
+                f->build_vh[k] = a.vh[j] + (b.vh[j] - a.vh[j]) * u;
+            }
         }
     }
 }
@@ -650,34 +724,83 @@ static void build_pair(const fo_model *m, ts_flyout *f, double pa, crossings a,
                        double pb, crossings b, int depth, crossings *pool)
 {
     if (depth >= TS_FO_MAX_DEPTH || !split_candidate(f, a, b)) {
-        fill_pair(f, f->t, a, b);
+        fill_pair(f, 0, a, b);
         return;
     }
     double pm = 0.5 * (pa + pb);
     crossings c = pool[depth];
     fly_member(m, f, pm, c);
     if (pair_predicts(f, a, b, c)) {
-        fill_pair(f, f->t, a, c);
-        fill_pair(f, f->t, c, b);
+        fill_pair(f, 0, a, c);
+        fill_pair(f, 0, c, b);
         return;
     }
     build_pair(m, f, pa, a, pm, c, depth + 1, pool);
     build_pair(m, f, pm, c, pb, b, depth + 1, pool);
 }
 
+/* Builds the table of one in-plane rotation rate (m->wn) into f->build_*;
+ * cb: 2 + TS_FO_MAX_DEPTH crossing buffers, base: nk of them. */
+static void build_table(const fo_model *m, ts_flyout *f, crossings *cb, crossings *base,
+                        int nk, double first, double last)
+{
+    size_t nn = (size_t)f->n_h * (size_t)f->n_r;
+    for (size_t i = 0; i < nn; i++)
+        f->build_t[i] = -1.0;
+    /* Column 0: the vertical shot. */
+    crossings col0 = cb[0];
+    for (int i = 0; i < f->n_h; i++)
+        col0.t[i] = -1.0;
+    table_arg tv = {f, cb[1], col0};
+    fly(m, 0.0, 1, table_visit_vertical, &tv);
+    f->n_members++;
+    for (int i = 0; i < f->n_h; i++) {
+        size_t k = (size_t)i * f->n_r;
+        f->build_t[k] = col0.t[i];
+        f->build_vr[k] = col0.t[i] >= 0.0 ? col0.vr[i] : 0.0;
+        f->build_vh[k] = col0.t[i] >= 0.0 ? col0.vh[i] : 0.0;
+    }
+    /* The family: the base members and their pairs first (a coarse table),
+     * then each base pair refined where it can still lower a node. */
+    memcpy(f->coarse, f->build_t, nn * sizeof *f->coarse);
+    for (int k = 0; k < nk; k++) {
+        fly_member(m, f, k == nk - 1 ? last : first + k * TS_FO_BASE_STEP, base[k]);
+        if (k > 0)
+            fill_pair(f, 1, base[k - 1], base[k]);
+    }
+    for (int k = 1; k < nk; k++) {
+        double pa = first + (k - 1) * TS_FO_BASE_STEP;
+        double pc = k == nk - 1 ? last : first + k * TS_FO_BASE_STEP;
+        build_pair(m, f, pa, base[k - 1], pc, base[k], 0, cb + 2);
+    }
+}
+
+/* Carves n buffers of crossings (4 arrays of len doubles each) from mem. */
+static void carve(double *mem, int n, int len, crossings *c)
+{
+    for (int i = 0; i < n; i++) {
+        double *p = mem + (size_t)(4 * i) * len;
+        c[i].h = p;
+        c[i].t = p + len;
+        c[i].vr = p + 2 * (size_t)len;
+        c[i].vh = p + 3 * (size_t)len;
+    }
+}
+
 /*
  * Computes the fly-out table of an interceptor type.
- * Given:    ctx, earth (radius and GM of the sphere flown over), interceptor
- *           (booster, h_min_m, h_max_m, range_max_m; limits not positive get
- *           the defaults 0, 2,000 km, 6,000 km).
+ * Given:    ctx, earth (radius and GM of the sphere flown over, rotation
+ *           rate), interceptor (booster, h_min_m, h_max_m, range_max_m;
+ *           limits not positive get the defaults 0, 2,000 km, 6,000 km).
  * Returned: *out, owned by the caller (ts_flyout_free).
  * Status:   TS_OK; TS_EINVAL for an unusable booster or limits; TS_ENOMEM.
- * Notes: a few hundred fly-outs, tens to hundreds of milliseconds.  The grid
- * depends only on the limits, so two interceptors with the same limits have
- * the same nodes.  See the file header.
+ * Notes: TS_FO_N_W tables (one on a non-rotating earth) of a few hundred
+ * fly-outs each: tens to hundreds of milliseconds.  The grid depends only
+ * on the limits.  See the file header.
  */
 int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
-                     const ts_interceptor *interceptor, ts_flyout **out)
+                     const ts_interceptor *interceptor, double site_lat_rad,
+                     ts_flyout **out)
 {
     if (!earth || !interceptor || !out)
         return ts_error(ctx, TS_EINVAL, "flyout: NULL argument");
@@ -700,78 +823,90 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     f->h_min = h_min;
     f->h_max = h_max;
     f->range_max = r_max;
-    f->n_r = (int)ceil(r_max / TS_FO_DR) + 1;
+    f->re = m.re;
+    f->omega = earth->omega_rads;
+    /* geocentric latitude of the site: tan = (1 - e^2) tan(geodetic) */
+    double lat_c = atan2((1.0 - earth->e2) * sin(site_lat_rad), cos(site_lat_rad));
+    f->wn_max = fabs(f->omega * cos(lat_c));
+    f->n_w = f->wn_max > 1e-12 ? TS_FO_N_W : 1;
+    double r_tab = r_max + (f->n_w > 1 ? TS_FO_ROT_MARGIN_M : 0.0);
+    f->n_r = (int)ceil(r_tab / TS_FO_DR) + 1;
     if (f->n_r > TS_FO_MAX_NR)
         f->n_r = TS_FO_MAX_NR;
     f->n_h = (int)ceil((h_max - h_min) / TS_FO_DH) + 1;
     if (f->n_h > TS_FO_MAX_NH)
         f->n_h = TS_FO_MAX_NH;
-    f->dr = r_max / (f->n_r - 1);
+    f->dr = r_tab / (f->n_r - 1);
     f->h_lo = h_min;
     f->dh = (h_max - h_min) / (f->n_h - 1);
 
-    size_t nn = (size_t)f->n_h * (size_t)f->n_r;
-    int nbuf = 2 + TS_FO_MAX_DEPTH;   /* previous, current, refinement pool */
-    f->t = malloc(nn * sizeof *f->t);
-    double *buf = malloc((size_t)nbuf * 2 * (size_t)f->n_r * sizeof *buf);
-    double *col0 = malloc((size_t)f->n_h * sizeof *col0);
-    if (!f->t || !buf || !col0) {
-        free(buf);
-        free(col0);
-        ts_flyout_free(f);
-        return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
-    }
-    for (size_t i = 0; i < nn; i++)
-        f->t[i] = -1.0;
-    crossings cb[2 + TS_FO_MAX_DEPTH];
-    for (int i = 0; i < nbuf; i++) {
-        cb[i].h = buf + (size_t)(2 * i) * f->n_r;
-        cb[i].t = buf + (size_t)(2 * i + 1) * f->n_r;
-    }
-
-    /* Column 0: the vertical shot. */
-    for (int i = 0; i < f->n_h; i++)
-        col0[i] = -1.0;
-    table_arg tv = {f, cb[0], col0};
-    fly(&m, 0.0, 1, table_visit_vertical, &tv);
-    f->n_members++;
-    for (int i = 0; i < f->n_h; i++)
-        f->t[(size_t)i * f->n_r] = col0[i];
-    free(col0);
-
-    /* The family: the base members and their pairs first (a coarse table),
-     * then each base pair refined where it can still lower a node. */
     double first = m.staged ? TS_FO_KICK_FIRST : TS_FO_E_FIRST - TS_FO_SPEED_SPAN;
     double last = m.staged ? TS_FO_KICK_LAST : TS_FO_E_LAST;
     int nk = (int)ceil((last - first) / TS_FO_BASE_STEP) + 1;
-    double *base = malloc((size_t)nk * 2 * (size_t)f->n_r * sizeof *base);
+    int nbuf = 2 + TS_FO_MAX_DEPTH; /* column 0 and its scratch, refinement pool */
+    int len = f->n_r > f->n_h ? f->n_r : f->n_h;
+    size_t nn = (size_t)f->n_h * (size_t)f->n_r;
+    double *mem = malloc((size_t)(nbuf + nk) * 4 * (size_t)len * sizeof *mem);
     f->coarse = malloc(nn * sizeof *f->coarse);
-    if (!base || !f->coarse) {
-        free(base);
-        free(buf);
+    f->build_t = malloc(3 * nn * sizeof *f->build_t);
+    int ok = mem && f->coarse && f->build_t;
+    for (int k = 0; ok && k < f->n_w; k++) {
+        f->w[k].t = malloc(3 * nn * sizeof *f->w[k].t);
+        ok = f->w[k].t != NULL;
+    }
+    if (!ok) {
+        free(mem);
         ts_flyout_free(f);
         return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
     }
-    memcpy(f->coarse, f->t, nn * sizeof *f->t);
-    for (int k = 0; k < nk; k++) {
-        crossings c = {base + (size_t)(2 * k) * f->n_r, base + (size_t)(2 * k + 1) * f->n_r};
-        fly_member(&m, f, k == nk - 1 ? last : first + k * TS_FO_BASE_STEP, c);
-        if (k > 0) {
-            crossings pc = {c.h - 2 * (size_t)f->n_r, c.t - 2 * (size_t)f->n_r};
-            fill_pair(f, f->coarse, pc, c);
+    f->build_vr = f->build_t + nn;
+    f->build_vh = f->build_t + 2 * nn;
+    crossings cb[2 + TS_FO_MAX_DEPTH], *base = malloc((size_t)nk * sizeof *base);
+    if (!base) {
+        free(mem);
+        ts_flyout_free(f);
+        return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
+    }
+    carve(mem, nbuf, len, cb);
+    carve(mem + (size_t)nbuf * 4 * len, nk, len, base);
+    for (int k = 0; k < f->n_w; k++) {
+        fo_table *w = &f->w[k];
+        w->wn = f->n_w > 1 ? f->wn_max * (-1.0 + 2.0 * k / (f->n_w - 1)) : 0.0;
+        w->vr = w->t + nn;
+        w->vh = w->t + 2 * nn;
+        double dv2 = f->wn_max * f->wn_max - w->wn * w->wn;
+        model_rotate(&m, w->wn, m.re * sqrt(dv2 > 0.0 ? dv2 : 0.0));
+        build_table(&m, f, cb, base, nk, first, last);
+        for (size_t i = 0; i < nn; i++) {
+            w->t[i] = (float)f->build_t[i];
+            w->vr[i] = (float)f->build_vr[i];
+            w->vh[i] = (float)f->build_vh[i];
         }
     }
-    for (int k = 1; k < nk; k++) {
-        crossings a = {base + (size_t)(2 * k - 2) * f->n_r, base + (size_t)(2 * k - 1) * f->n_r};
-        crossings c = {base + (size_t)(2 * k) * f->n_r, base + (size_t)(2 * k + 1) * f->n_r};
-        double pa = first + (k - 1) * TS_FO_BASE_STEP;
-        double pc = k == nk - 1 ? last : first + k * TS_FO_BASE_STEP;
-        build_pair(&m, f, pa, a, pc, c, 0, cb + 2);
-    }
     free(base);
-    free(buf);
+    free(mem);
     free(f->coarse);
-    f->coarse = NULL;
+    free(f->build_t);
+    f->coarse = f->build_t = f->build_vr = f->build_vh = NULL;
+    f->row_rmax = malloc(2 * (size_t)f->n_h * sizeof *f->row_rmax);
+    if (!f->row_rmax) {
+        ts_flyout_free(f);
+        return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
+    }
+    f->row_tmax = f->row_rmax + f->n_h;
+    for (int i = 0; i < f->n_h; i++) {
+        double rm = -1.0, tm = 0.0;
+        for (int k = 0; k < f->n_w; k++)
+            for (int j = 0; j < f->n_r; j++) {
+                double t = f->w[k].t[(size_t)i * f->n_r + j];
+                if (t >= 0.0) {
+                    rm = rm > j * f->dr ? rm : j * f->dr;
+                    tm = tm > t ? tm : t;
+                }
+            }
+        f->row_rmax[i] = rm;
+        f->row_tmax[i] = tm;
+    }
     *out = f;
     return TS_OK;
 }
@@ -780,38 +915,105 @@ void ts_flyout_free(ts_flyout *flyout)
 {
     if (!flyout)
         return;
-    free(flyout->t);
+    for (int k = 0; k < flyout->n_w; k++)
+        free(flyout->w[k].t);
+    free(flyout->row_rmax);
     free(flyout->coarse);
+    free(flyout->build_t);
     free(flyout);
 }
 
-/*
- * Least time from launch to a point, s, by bilinear interpolation in the
- * table.
- * Given:    flyout, range_m (ground range on the sphere, m), h_m (height, m).
- * Returned: the time, s; -1 outside the limits h_min..h_max, 0..range_max,
- *           or in a cell with an unreached corner.
- * Notes: no allocation, read-only: any number of threads may call it.
- */
-double ts_flyout_time(const ts_flyout *flyout, double range_m, double h_m)
+/* Bilinear reading of table w at (range, height): time and velocity;
+ * 0 when a corner is unreached. */
+static int table_read(const ts_flyout *f, const fo_table *w, double range_m, double h_m,
+                      double *t, double *vr, double *vh)
 {
-    const ts_flyout *f = flyout;
-    if (!f || !(h_m >= f->h_min) || !(h_m <= f->h_max) || !(range_m >= 0.0) ||
-        !(range_m <= f->range_max))
-        return -1.0;
-    double u = (h_m - f->h_lo) / f->dh, w = range_m / f->dr;
-    int i = (int)u, j = (int)w;
+    double u = (h_m - f->h_lo) / f->dh, x = range_m / f->dr;
+    int i = (int)u, j = (int)x;
     if (i >= f->n_h - 1)
         i = f->n_h - 2;
     if (j >= f->n_r - 1)
         j = f->n_r - 2;
     u -= i;
-    w -= j;
-    const double *p = f->t + (size_t)i * f->n_r + j;
-    double t00 = p[0], t01 = p[1], t10 = p[f->n_r], t11 = p[f->n_r + 1];
+    x -= j;
+    size_t k = (size_t)i * f->n_r + j, n = (size_t)f->n_r;
+    const float *p = w->t + k;
+    double t00 = p[0], t01 = p[1], t10 = p[n], t11 = p[n + 1];
     if (t00 < 0.0 || t01 < 0.0 || t10 < 0.0 || t11 < 0.0)
+        return 0;
+    double c00 = (1.0 - u) * (1.0 - x), c01 = (1.0 - u) * x, c10 = u * (1.0 - x), c11 = u * x;
+    *t = c00 * t00 + c01 * t01 + c10 * t10 + c11 * t11;
+    const float *r = w->vr + k, *q = w->vh + k;
+    *vr = c00 * r[0] + c01 * r[1] + c10 * r[n] + c11 * r[n + 1];
+    *vh = c00 * q[0] + c01 * q[1] + c10 * q[n] + c11 * q[n + 1];
+    return 1;
+}
+
+/*
+ * Least time and arrival velocity at (range, height) in the plane of
+ * flight turning at wn_rads (file header, "Rotation"): cubic Lagrange
+ * interpolation over the four tables nearest wn (linear with two; the one
+ * table on a non-rotating earth), each read bilinearly.
+ * Returned: 1 and *t_s, *v_radial, *v_down (m/s, inertial) when in reach;
+ *           0 outside the limits h_min..h_max, 0..range_max plus the
+ *           rotation margin, or where a table has an unreached corner.
+ * Notes: no allocation, read-only: any number of threads may call it.
+ */
+int ts_flyout_lookup(const ts_flyout *flyout, double wn_rads, double range_m, double h_m,
+                     double *t_s, double *v_radial_mps, double *v_down_mps)
+{
+    const ts_flyout *f = flyout;
+    if (!f || !(h_m >= f->h_min) || !(h_m <= f->h_max) || !(range_m >= 0.0) ||
+        !(range_m <= (f->n_r - 1) * f->dr))
+        return 0;
+    if (f->n_w == 1)
+        return table_read(f, &f->w[0], range_m, h_m, t_s, v_radial_mps, v_down_mps);
+    double step = 2.0 * f->wn_max / (f->n_w - 1);
+    double wn = wn_rads < -f->wn_max ? -f->wn_max : wn_rads > f->wn_max ? f->wn_max : wn_rads;
+    double x = (wn + f->wn_max) / step; /* fractional table index */
+    /* Lagrange interpolation through the TS_FO_W_POINTS nearest tables */
+    int k0 = (int)floor(x + 0.5) - TS_FO_W_POINTS / 2;
+    if (TS_FO_W_POINTS % 2 == 0)
+        k0 = (int)floor(x) - (TS_FO_W_POINTS / 2 - 1);
+    if (k0 < 0)
+        k0 = 0;
+    if (k0 > f->n_w - TS_FO_W_POINTS)
+        k0 = f->n_w - TS_FO_W_POINTS;
+    double t = 0.0, vr = 0.0, vh = 0.0;
+    for (int a = 0; a < TS_FO_W_POINTS; a++) {
+        double wgt = 1.0;
+        for (int b = 0; b < TS_FO_W_POINTS; b++)
+            if (b != a)
+                wgt *= (x - (k0 + b)) / (double)(a - b);
+        double ta, ra, ha;
+        if (wgt == 0.0)
+            continue;
+        if (!table_read(f, &f->w[k0 + a], range_m, h_m, &ta, &ra, &ha))
+            return 0;
+        t += wgt * ta;
+        vr += wgt * ra;
+        vh += wgt * ha;
+    }
+    *t_s = t;
+    *v_radial_mps = vr;
+    *v_down_mps = vh;
+    return 1;
+}
+
+/*
+ * Least time from launch to a point on a non-rotating earth (the table of
+ * w_n = 0), s.
+ * Given:    flyout, range_m (ground range on the sphere, m), h_m (height, m).
+ * Returned: the time, s; -1 outside the limits h_min..h_max, 0..range_max,
+ *           or in a cell with an unreached corner.
+ */
+double ts_flyout_time(const ts_flyout *flyout, double range_m, double h_m)
+{
+    double t, vr, vh;
+    if (!flyout || !(range_m <= flyout->range_max) ||
+        !ts_flyout_lookup(flyout, 0.0, range_m, h_m, &t, &vr, &vh))
         return -1.0;
-    return (1.0 - u) * ((1.0 - w) * t00 + w * t01) + u * ((1.0 - w) * t10 + w * t11);
+    return t;
 }
 
 /* ---- direct reference ---------------------------------------------------- */
@@ -942,26 +1144,12 @@ static double root_time(const fo_model *m, double pa, double pb, double rho, dou
     return fabs(ha - h) < fabs(hb - h) ? ta : tb;
 }
 
-/*
- * Least time to reach (range_m, h_m) by direct simulation (see the file
- * header), no table.
- * Given:    ctx, earth, interceptor, range_m (>= 0), h_m (>= 0).
- * Returned: *t_s, s.
- * Status:   TS_OK; TS_EIMPOSSIBLE when no member of the family reaches the
- *           point; TS_EINVAL for bad arguments; TS_ENOMEM.
- * Notes: about a thousand fly-outs per call (a fraction of a second): for
- * tests.
- */
-int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
-                          const ts_interceptor *interceptor, double range_m,
-                          double h_m, double *t_s)
+/* Least time of the model m (its rotation set) to (range_m, h_m) by direct
+ * simulation; TS_OK, TS_EIMPOSSIBLE or TS_ENOMEM. */
+static int direct_time(ts_ctx *ctx, const fo_model *mm, const ts_interceptor *interceptor,
+                       double range_m, double h_m, double *t_s)
 {
-    if (!earth || !interceptor || !t_s || !(range_m >= 0.0) || !(h_m >= 0.0))
-        return ts_error(ctx, TS_EINVAL, "flyout direct: bad argument");
-    fo_model m;
-    int st = model_init(ctx, earth, interceptor, &m);
-    if (st < 0)
-        return st;
+    fo_model m = *mm;
     m.dt_powered = TS_FO_DT_DIRECT_POWERED;
     m.dt_coast = TS_FO_DT_DIRECT_COAST;
     double best = -1.0;
@@ -1020,4 +1208,185 @@ int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
                         interceptor->id, range_m / 1e3, h_m / 1e3);
     *t_s = best;
     return TS_OK;
+}
+
+/*
+ * Least time to reach (range_m, h_m) by direct simulation (see the file
+ * header), no table, on a non-rotating earth.
+ * Given:    ctx, earth, interceptor, range_m (>= 0), h_m (>= 0).
+ * Returned: *t_s, s.
+ * Status:   TS_OK; TS_EIMPOSSIBLE when no member of the family reaches the
+ *           point; TS_EINVAL for bad arguments; TS_ENOMEM.
+ * Notes: about a thousand fly-outs per call (a fraction of a second): for
+ * tests.
+ */
+int ts_flyout_time_direct(ts_ctx *ctx, const ts_earth *earth,
+                          const ts_interceptor *interceptor, double range_m,
+                          double h_m, double *t_s)
+{
+    if (!earth || !interceptor || !t_s || !(range_m >= 0.0) || !(h_m >= 0.0))
+        return ts_error(ctx, TS_EINVAL, "flyout direct: bad argument");
+    fo_model m;
+    int st = model_init(ctx, earth, interceptor, &m);
+    if (st < 0)
+        return st;
+    return direct_time(ctx, &m, interceptor, range_m, h_m, t_s);
+}
+
+/* ---- rotation: the launch-time frame and the fixed point ----------------- */
+
+/* The plane of flight from the site to the target's inertial point at the
+ * launch, for a fly-out time T (file header, "Rotation"): the target in
+ * the frame of the ECEF axes at launch is the ECEF point turned east by
+ * omega T.  Fills the ground range (m, on the sphere re), w_n (rad/s), the
+ * site's speed across the plane (m/s) and the unit vectors up and
+ * down-range at the target in the launch frame. */
+typedef struct {
+    double range, wn, dv_perp;
+    ts_vec3 up, down;
+} fo_geom;
+
+static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_vec3 *target,
+                       double T, fo_geom *g)
+{
+    double th = omega * T, c = cos(th), sn = sin(th);
+    ts_vec3 q = ts_v3(c * target->x - sn * target->y, sn * target->x + c * target->y,
+                      target->z);
+    ts_vec3 us = ts_v3_unit(*site), uq = ts_v3_unit(q);
+    ts_vec3 n = ts_v3_cross(us, uq);
+    double sn_ang = ts_v3_norm(n);
+    g->range = re * atan2(sn_ang, ts_v3_dot(us, uq));
+    g->up = uq;
+    /* the site's speed across the plane: |omega z x site_unit| re sin(angle to n) */
+    double cz2 = 1.0 - us.z * us.z; /* cos^2 geocentric latitude */
+    if (sn_ang < 1e-12) {           /* overhead: the vertical shot */
+        g->wn = 0.0;
+        g->dv_perp = omega * re * sqrt(cz2 > 0.0 ? cz2 : 0.0);
+        g->down = ts_v3(0.0, 0.0, 0.0);
+        return;
+    }
+    n = ts_v3_scale(n, 1.0 / sn_ang);
+    g->wn = omega * n.z;
+    double p2 = cz2 - n.z * n.z;
+    g->dv_perp = omega * re * sqrt(p2 > 0.0 ? p2 : 0.0);
+    g->down = ts_v3_cross(n, uq);
+}
+
+/* Arrival velocity in ECEF axes at arrival (inertial velocity, m/s). */
+static ts_vec3 arrival_velocity(double omega, double T, const fo_geom *g, double vr, double vh)
+{
+    ts_vec3 v = ts_v3_add(ts_v3_scale(g->up, vr), ts_v3_scale(g->down, vh));
+    double th = -omega * T, c = cos(th), sn = sin(th);
+    return ts_v3(c * v.x - sn * v.y, sn * v.x + c * v.y, v.z);
+}
+
+/*
+ * Least fly-out time from a site to a point of the rotating earth, and the
+ * interceptor's velocity there, from the tables.
+ * Given:    flyout (built for the site's latitude), site_ecef and
+ *           target_ecef (m, ECEF: the target where it is at the intercept),
+ *           h_m (the target's geodetic height, m), t_guess_s (a first
+ *           guess of the time, s; <= 0: none).
+ * Returned: 1 and *out when in reach, else 0.
+ * Notes: fixed-point iteration T = table(target turned by omega T); no
+ * allocation, read-only.
+ */
+int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
+                    const ts_vec3 *target_ecef, double h_m, double t_guess_s,
+                    ts_flyout_arrival *out)
+{
+    const ts_flyout *f = flyout;
+    if (!(h_m >= f->h_min) || !(h_m <= f->h_max))
+        return 0;
+    /* Out of reach at any time: the target's range moves by at most
+     * omega re per second of fly-out, and no table reaches farther than
+     * row_rmax in the longest time row_tmax of the nearest height rows. */
+    int ih = (int)((h_m - f->h_lo) / f->dh);
+    if (ih >= f->n_h - 1)
+        ih = f->n_h - 2;
+    double rmax = f->row_rmax[ih] > f->row_rmax[ih + 1] ? f->row_rmax[ih] : f->row_rmax[ih + 1];
+    double tmax = f->row_tmax[ih] > f->row_tmax[ih + 1] ? f->row_tmax[ih] : f->row_tmax[ih + 1];
+    if (rmax < 0.0)
+        return 0;
+    {
+        ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_unit(*target_ecef);
+        double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), ts_v3_dot(us, uq));
+        if (r0 - f->omega * f->re * tmax > rmax + f->dr)
+            return 0;
+    }
+    /* A start that reads the tables: the guess, else the first of a few
+     * times (0 s first) whose turned target is in reach; the iteration
+     * contracts by about 0.1 a step from any of them. */
+    static const double starts[] = {0.0, 300.0, 700.0, 1100.0, 1500.0, 1900.0, 2300.0};
+    int ns = (int)(sizeof starts / sizeof starts[0]);
+    fo_geom g;
+    double T = -1.0, vr = 0.0, vh = 0.0;
+    for (int i = -1; i < ns && T < 0.0; i++) {
+        double t0 = i < 0 ? t_guess_s : starts[i];
+        if (i < 0 && !(t0 > 0.0))
+            continue;
+        plane_geom(f->omega, f->re, site_ecef, target_ecef, t0, &g);
+        if (!ts_flyout_lookup(f, g.wn, g.range, h_m, &T, &vr, &vh))
+            T = -1.0;
+        if (f->omega == 0.0 && i >= 0)
+            break;
+    }
+    if (T < 0.0)
+        return 0;
+    for (int it = 0; it < TS_FO_FIXED_POINT_IT && f->omega != 0.0; it++) {
+        plane_geom(f->omega, f->re, site_ecef, target_ecef, T, &g);
+        double Tn;
+        if (!ts_flyout_lookup(f, g.wn, g.range, h_m, &Tn, &vr, &vh))
+            return 0;
+        int done = fabs(Tn - T) < TS_FO_FIXED_POINT_TOL;
+        T = Tn;
+        if (done)
+            break;
+    }
+    plane_geom(f->omega, f->re, site_ecef, target_ecef, T, &g);
+    out->t_s = T;
+    out->range_m = g.range;
+    out->wn_rads = g.wn;
+    out->v_ecef = arrival_velocity(f->omega, T, &g, vr, vh);
+    return 1;
+}
+
+/*
+ * The same least time by direct simulation at the exact plane of flight
+ * (rate w_n and cross speed of the site), no table: the reference the
+ * tables are tested against.
+ * Given:    ctx, earth, interceptor, site_ecef, target_ecef, h_m as
+ *           ts_flyout_reach.
+ * Returned: *t_s.
+ * Status:   TS_OK; TS_EIMPOSSIBLE out of reach; TS_ENOCONVERGE when the
+ *           fixed point does not settle; TS_EINVAL, TS_ENOMEM.
+ * Notes: seconds per call: for tests.
+ */
+int ts_flyout_reach_direct(ts_ctx *ctx, const ts_earth *earth,
+                           const ts_interceptor *interceptor, const ts_vec3 *site_ecef,
+                           const ts_vec3 *target_ecef, double h_m, double *t_s)
+{
+    if (!earth || !interceptor || !site_ecef || !target_ecef || !t_s || !(h_m >= 0.0))
+        return ts_error(ctx, TS_EINVAL, "flyout reach direct: bad argument");
+    fo_model m;
+    int st = model_init(ctx, earth, interceptor, &m);
+    if (st < 0)
+        return st;
+    double T = 0.0;
+    for (int it = 0; it < 2 * TS_FO_FIXED_POINT_IT; it++) {
+        fo_geom g;
+        plane_geom(earth->omega_rads, m.re, site_ecef, target_ecef, T, &g);
+        model_rotate(&m, g.wn, g.dv_perp);
+        double Tn;
+        st = direct_time(ctx, &m, interceptor, g.range, h_m, &Tn);
+        if (st < 0)
+            return st;
+        int done = fabs(Tn - T) < TS_FO_FIXED_POINT_TOL;
+        T = Tn;
+        if (done || earth->omega_rads == 0.0) {
+            *t_s = T;
+            return TS_OK;
+        }
+    }
+    return ts_error(ctx, TS_ENOCONVERGE, "flyout reach direct: no fixed point");
 }

@@ -33,6 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Names of the flight shapes in scenario files and output, by
+ * ts_flight_shape (docs/scenario-format.md). */
+const char *const ts_flight_shape_names[] = {"min-energy", "lofted", "depressed", NULL};
+
 /* Largest relative disagreement accepted between a given vacuum thrust and
  * the one implied by Isp, propellant and burn time (1%). */
 #define TS_ISP_THRUST_TOL 0.01

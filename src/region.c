@@ -1203,7 +1203,7 @@ void ts_region_cities_free(ts_region_cities *rc)
 }
 
 int ts_region_footprint(ts_ctx *ctx, const ts_footprint_spec *sp, const char *data_dir,
-                        int nv, const ts_footprint *fp, unsigned char *land,
+                        int nv, const ts_footprint *fp, unsigned char *mask,
                         ts_region_cities *out)
 {
     memset(out, 0, sizeof *out);
@@ -1221,15 +1221,8 @@ int ts_region_footprint(ts_ctx *ctx, const ts_footprint_spec *sp, const char *da
         if ((st = ts_countries_load(ctx, path, &cs)) != TS_OK)
             return st;
     }
-    unsigned char *mask = malloc(n + 1);
-    if (!mask) {
-        ts_countries_free(&cs);
-        return ts_error(ctx, TS_ENOMEM, "out of memory");
-    }
+    (void)n;
     st = ts_region_mask(ctx, r, &cs, f0->n_lat, f0->n_lon, lat0, lon0, step, mask);
-    for (size_t i = 0; i < n && !st; i++)
-        land[i] = (unsigned char)(land[i] && mask[i]);
-    free(mask);
     /* the cities in the region (a missing list leaves none) */
     ts_city_list cl = {0, NULL};
     char path[4096];

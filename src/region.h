@@ -130,20 +130,21 @@ void ts_region_cities_free(ts_region_cities *rc);
 
 /*
  * What a footprint's region adds to its summary: the region's membership
- * ANDed into land (the land mask of the grid, 1 = land), so that every land
- * sum over the grid becomes a sum over the region's land; and the cities of
+ * of the grid's cells, mask[n_lat * n_lon] (1 = in the region), which the
+ * land sums then take (landmask.c, ts_footprint_land), so that they are
+ * sums over the region's land; and the cities of
  * data_dir/cities.csv in the region's grid that belong to it (by their
  * country code for a region of countries, by position otherwise), with the
  * verdicts of the cells that hold them.
  * Given:    sp (the footprint's spec), data_dir (cities.csv; the country
  *           polygons come from ts_data_dir()/naturalearth), nv
  *           footprints fp[nv] over sp's grid.
- * Returned: land (modified), *out (release with ts_region_cities_free);
+ * Returned: mask, *out (release with ts_region_cities_free);
  *           without a city list, out->n = 0.
  * Status:   TS_OK; TS_EIO (the country file), TS_ENOMEM, TS_EINVAL.
  */
 int ts_region_footprint(ts_ctx *ctx, const ts_footprint_spec *sp, const char *data_dir,
-                        int nv, const ts_footprint *fp, unsigned char *land,
+                        int nv, const ts_footprint *fp, unsigned char *mask,
                         ts_region_cities *out);
 
 #endif /* TS_REGION_H */

@@ -2,18 +2,20 @@
  * The main job: every analysis of a scenario, for every variant, into one
  * run folder (docs/report-format.md).
  *
- * Flow: prepare each variant's defense (fly-out tables); fly each listed
- * engagement and each base -> target flight of the matrix once (the
- * defense does not change the missile's path) and engage it with every
- * variant; compute each footprint for all variants at once (footprint.c);
- * sensor coverage; then the writers (src/output/, run_maps.c) fill a
- * temporary folder beside the target, which is renamed into place only when
- * complete.  Flights and engagements run in parallel (OpenMP), each result
+ * Orchestration only (docs/architecture.md): prepare each variant's
+ * defense (fly-out tables); fly each listed engagement and each base ->
+ * target flight of the matrix once (the defense does not change the
+ * missile's path) and engage it with every variant; compute each footprint
+ * for all variants at once (footprint.c) and its land areas (landmask.c);
+ * sensor coverage (sensor.c) - all into a ts_run_result (run_result.h);
+ * then the writers (src/output/, ts_out_writers) fill a temporary folder
+ * beside the target, which is renamed into place only when complete.  Flights and engagements run in parallel (OpenMP), each result
  * at its own index, so the files do not depend on the thread count.
  * Timings go to run.log only.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define _GNU_SOURCE /* renameat2 (atomic exchange of two folders), nftw */
+#include "footprint_internal.h"
 #include "output/output.h"
 
 #include <errno.h>
@@ -44,282 +46,9 @@ static double now_s(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Small helpers shared with the writers                                     */
-/* ------------------------------------------------------------------------ */
-
-void ts_slug(const char *in, char *out, size_t size)
-{
-    size_t n = 0;
-    int dash = 1; /* no leading dash */
-    for (const char *p = in; *p && n + 1 < size; p++) {
-        char c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            out[n++] = c;
-            dash = 0;
-        } else if (!dash) {
-            out[n++] = '-';
-            dash = 1;
-        }
-    }
-    while (n > 0 && out[n - 1] == '-')
-        n--;
-    if (n == 0 && size > 1)
-        out[n++] = 'x';
-    out[n] = '\0';
-}
-
-const char *ts_out_fmt(char *buf, size_t size, double x, int decimals)
-{
-    if (!isfinite(x)) {
-        if (size)
-            buf[0] = '\0';
-        return buf;
-    }
-    snprintf(buf, size, "%.*f", decimals, x);
-    /* "-0.00" -> "0.00" */
-    if (buf[0] == '-') {
-        int zero = 1;
-        for (const char *p = buf + 1; *p && zero; p++)
-            zero = *p == '0' || *p == '.';
-        if (zero)
-            memmove(buf, buf + 1, strlen(buf));
-    }
-    return buf;
-}
-
-void ts_out_csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-const char *ts_out_doctrine_name(ts_doctrine_mode mode)
-{
-    return mode == TS_DOCTRINE_SHOOT_LOOK_SHOOT ? "shoot-look-shoot" : "salvo";
-}
-
-const char *ts_out_shape_name(ts_flight_shape shape)
-{
-    switch (shape) {
-    case TS_SHAPE_LOFTED:
-        return "lofted";
-    case TS_SHAPE_DEPRESSED:
-        return "depressed";
-    default:
-        return "min-energy";
-    }
-}
-
-void ts_out_place_label(const ts_run_result *res, const char *name, char *out, size_t size)
-{
-    for (int i = 0; res && i < res->n_sites; i++)
-        if (!strcmp(res->sites[i].id, name) && res->sites[i].name[0]) {
-            snprintf(out, size, "%s", res->sites[i].name);
-            return;
-        }
-    /* as written; an id "new-york" becomes "New York" */
-    size_t n = 0;
-    int word = 1, id = 1;
-    for (const char *p = name; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-            id = 0;
-    for (const char *p = name; *p && n + 1 < size; p++) {
-        char c = *p;
-        if (id && (c == '-' || c == '_')) {
-            c = ' ';
-            word = 1;
-        } else if (id && word && c >= 'a' && c <= 'z') {
-            c = (char)(c - 'a' + 'A');
-            word = 0;
-        } else {
-            word = 0;
-        }
-        out[n++] = c;
-    }
-    out[n] = '\0';
-}
-
-void ts_out_short(const char *text, char *out, size_t size)
-{
-    snprintf(out, size, "%s", text);
-    char *p = strstr(out, " (");
-    char *q = strstr(out, ", ");
-    if (q && (!p || q < p))
-        p = q;
-    if (p && p > out)
-        *p = '\0';
-}
-
-void ts_out_place_short(const ts_run_result *res, const char *name, char *out, size_t size)
-{
-    char l[TS_NAME_LEN * 2];
-    ts_out_place_label(res, name, l, sizeof l);
-    ts_out_short(l, out, size);
-}
-
-/* "36" "N" from 36.0 deg: the degrees without trailing zeros. */
-static void deg_text(char *buf, size_t size, double x)
-{
-    snprintf(buf, size, "%.2f", fabs(x));
-    char *e = buf + strlen(buf) - 1;
-    while (e > buf && *e == '0')
-        *e-- = '\0';
-    if (*e == '.')
-        *e = '\0';
-}
-
-void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size)
-{
-    /* the named regions of the scenario format (docs/scenario-format.md),
-     * by name or by their box */
-    static const struct {
-        const char *name, *label;
-        double lat0, lat1, lon0, lon1;
-    } named[] = {
-        {"europe", "Europe", 34, 72, -25, 45},
-        {"north-america", "North America", 24, 72, -170, -50},
-        {"us-north-east", "the north-eastern United States", 36, 48, -90, -66},
-        {"middle-east", "the Middle East", 12, 42, 25, 65},
-    };
-    const char *r = rf->spec->region;
-    const ts_footprint_spec *sp = rf->spec;
-    /* a region of countries or polygons written in the scenario: its name
-     * in words, when it fits */
-    if (sp->region_def && strcmp(r, "europe") && sp->region_desc[0] &&
-        strlen(sp->region_desc) < size) {
-        snprintf(out, size, "%s", sp->region_desc);
-        return;
-    }
-    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
-        if (!strcmp(r, named[k].name) ||
-            (fabs(sp->lat_min_rad / TS_DEG - named[k].lat0) < 1e-6 &&
-             fabs(sp->lat_max_rad / TS_DEG - named[k].lat1) < 1e-6 &&
-             fabs(sp->lon_min_rad / TS_DEG - named[k].lon0) < 1e-6 &&
-             fabs(sp->lon_max_rad / TS_DEG - named[k].lon1) < 1e-6)) {
-            snprintf(out, size, "%s", named[k].label);
-            return;
-        }
-    const ts_footprint *f = &rf->fp[0];
-    const double la0 = f->lat_min_rad / TS_DEG, la1 = la0 + f->n_lat * f->step_rad / TS_DEG;
-    const double lo0 = ts_wrap_lon_deg(f->lon_min_rad / TS_DEG);
-    const double lo1 = ts_wrap_lon_deg(lo0 + f->n_lon * f->step_rad / TS_DEG);
-    char a[16], b[16], c[16], d[16];
-    deg_text(a, sizeof a, la0);
-    deg_text(b, sizeof b, la1);
-    deg_text(c, sizeof c, lo0);
-    deg_text(d, sizeof d, lo1);
-    snprintf(out, size, "%s\xc2\xb0%s\xe2\x80\x93%s\xc2\xb0%s, %s\xc2\xb0%s\xe2\x80\x93%s\xc2\xb0%s", a,
-             la0 < 0 ? "S" : "N", b, la1 < 0 ? "S" : "N", c, lo0 < 0 ? "W" : "E", d,
-             lo1 < 0 ? "W" : "E");
-}
-
-FILE *ts_out_open(ts_ctx *ctx, const char *dir, const char *rel)
-{
-    char path[4096];
-    int len = snprintf(path, sizeof path, "%s/%s", dir, rel);
-    if (len < 0 || (size_t)len >= sizeof path) {
-        ts_error(ctx, TS_EIO, "%s/%s: path too long", dir, rel);
-        return NULL;
-    }
-    /* parent folders */
-    for (char *p = path + strlen(dir) + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(path, 0777) && errno != EEXIST) {
-                ts_error(ctx, TS_EIO, "%s: %s", path, strerror(errno));
-                return NULL;
-            }
-            *p = '/';
-        }
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        ts_error(ctx, TS_EIO, "%s: %s", path, strerror(errno));
-    return f;
-}
-
-int ts_out_close(ts_ctx *ctx, FILE *f, const char *rel)
-{
-    const int bad = ferror(f);
-    const int rc = fclose(f);
-    if (bad || rc)
-        return ts_error(ctx, TS_EIO, "%s: write failed", rel);
-    return TS_OK;
-}
-
-int ts_out_folder(ts_ctx *ctx, const char *dir, const char *sub)
-{
-    char rel[256], keep[4400];
-    snprintf(rel, sizeof rel, "%s/.keep", sub);
-    FILE *f = ts_out_open(ctx, dir, rel);
-    if (!f)
-        return TS_EIO;
-    fclose(f);
-    snprintf(keep, sizeof keep, "%s/%s", dir, rel);
-    remove(keep);
-    return TS_OK;
-}
-
-void ts_out_first_note(ts_out_first_err *fe, int k, int st, const ts_ctx *tctx)
-{
-#pragma omp critical(ts_out_first_err)
-    if (fe->first < 0 || k < fe->first) {
-        fe->first = k;
-        fe->code = st;
-        snprintf(fe->msg, sizeof fe->msg, "%s", tctx ? ts_ctx_message(tctx) : "out of memory");
-    }
-}
-
-int ts_out_first_status(ts_ctx *ctx, const ts_out_first_err *fe)
-{
-    if (fe->first >= 0)
-        return ts_error(ctx, fe->code, "%s", fe->msg);
-    return TS_OK;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Flights                                                                   */
 /* ------------------------------------------------------------------------ */
-
-/* Geodetic height of a trajectory at t (ECI state to ECEF). */
-static double height_at(const ts_earth *earth, const ts_traj *traj, double t)
-{
-    ts_state s, e;
-    if (ts_traj_state(traj, t, &s))
-        return NAN;
-    ts_eci_to_ecef(earth, t, &s, &e);
-    return ts_geodetic_height(earth, &e.r);
-}
-
-/* Time of the last descent through h_m before impact, by bisection on
- * the dense output; < 0 when the flight never rises above h_m. */
-static double descent_time(const ts_earth *earth, const ts_traj *traj, double h_m)
-{
-    const ts_event *ap = ts_traj_find_event(traj, TS_EVENT_APOGEE);
-    const double t1 = ts_traj_t_end(traj);
-    double t0 = ap ? ap->t_s : ts_traj_t_begin(traj);
-    if (!(height_at(earth, traj, t0) > h_m))
-        return -1.0;
-    double lo = t0, hi = t1; /* h(lo) > h_m >= h(hi) */
-    for (int i = 0; i < 60 && hi - lo > 1e-3; i++) {
-        const double mid = 0.5 * (lo + hi);
-        if (height_at(earth, traj, mid) > h_m)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
 
 static void flight_init(ts_run_flight *f, const ts_place *from, const ts_place *to)
 {
@@ -351,20 +80,21 @@ static int flight_fly(ts_ctx *ctx, const ts_earth *earth, const ts_threat *th, t
         return st == TS_EIMPOSSIBLE ? TS_OK : st;
     }
     f->ok = 1;
-    f->reentry_s = descent_time(earth, f->traj, REENTRY_H_M);
+    f->reentry_s = ts_traj_descent_time(earth, f->traj, REENTRY_H_M);
     return TS_OK;
 }
 
 /* The matrix cell of one engagement. */
-static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
+static void matrix_verdict(const ts_engagement *eng, int f, ts_run_matrix_verdict *c)
 {
     memset(c, 0, sizeof *c);
     c->battery = -1;
-    c->defended = eng->defended;
-    c->p_kill = eng->p_kill;
+    c->p_kill = eng->p_kill_by[f];
     for (int b = 0; b < eng->n_batteries; b++) {
-        const ts_battery_result *br = &eng->batteries[b];
+        const ts_battery_framing *br = &eng->batteries[b].framing[f];
         c->shots += br->shots;
+        if (br->refused != TS_REFUSE_NONE && c->refused == TS_REFUSE_NONE)
+            c->refused = br->refused;
         if (!br->has_intercept_window)
             continue;
         c->engaged = 1;
@@ -375,53 +105,54 @@ static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
             c->launch_s[1] = br->launch_s[1];
             c->intercept_s[0] = br->intercept_s[0];
             c->intercept_s[1] = br->intercept_s[1];
+            c->has_intercept = br->shots > 0;
+            if (c->has_intercept)
+                c->intercept = br->intercept[0];
         }
     }
+    if (c->engaged)
+        c->refused = TS_REFUSE_NONE;
+}
+
+/* The matrix cell of one engagement: both framings, the headline copied. */
+static void matrix_cell(const ts_engagement *eng, ts_run_matrix_cell *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int f = 0; f < TS_N_FRAMINGS; f++)
+        matrix_verdict(eng, f, &c->by[f]);
+    const ts_run_matrix_verdict *h = &c->by[eng->headline];
+    c->engaged = h->engaged;
+    c->defended = eng->defended;
+    c->battery = h->battery;
+    memcpy(c->launch_s, h->launch_s, sizeof c->launch_s);
+    memcpy(c->intercept_s, h->intercept_s, sizeof c->intercept_s);
+    c->margin_s = h->margin_s;
+    c->p_kill = h->p_kill;
+    c->shots = h->shots;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Sensor coverage                                                           */
 /* ------------------------------------------------------------------------ */
 
-/* Whether sensor s sees a target at height h, range d along azimuth az. */
-static int sees_at(const ts_earth *earth, const ts_sensor *s, double az, double d, double h,
-                   double rcs)
-{
-    double lat, lon, a2;
-    ts_geodesic_direct(earth, s->lat_rad, s->lon_rad, az, d, &lat, &lon, &a2);
-    ts_vec3 r;
-    ts_geodetic_to_ecef(earth, lat, lon, h, &r);
-    return ts_sensor_sees(earth, s, &r, rcs);
-}
+/* Azimuths of a coverage ring (2 deg apart). */
+#define COVERAGE_N_AZ 180
 
-/* The ring of farthest ground ranges at which a target at h is seen, per
- * azimuth (2 deg steps): a coarse scan from the far end inward, then
- * bisection to 1 km.  Vertices at the site where nothing is seen. */
-static int coverage_ring(const ts_earth *earth, const ts_sensor *s, double h, double rcs,
-                         ts_ring *ring)
+/* The coverage ring of sensor s at cv's height and RCS into cv (lon, lat
+ * in degrees).  TS_OK or TS_ENOMEM. */
+static int coverage_ring(const ts_earth *earth, const ts_sensor *s, ts_run_coverage *cv)
 {
-    const double d_max = 8000e3, dd = 20e3;
-    for (int k = 0; k < 180; k++) {
-        const double az = k * 2.0 * TS_DEG;
-        double far = 0.0;
-        for (double d = d_max; d > 0.0; d -= dd)
-            if (sees_at(earth, s, az, d, h, rcs)) {
-                double lo = d, hi = d + dd;
-                while (hi - lo > 1e3) {
-                    const double mid = 0.5 * (lo + hi);
-                    if (sees_at(earth, s, az, mid, h, rcs))
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
-                far = lo;
-                break;
-            }
-        double lat = s->lat_rad, lon = s->lon_rad, a2;
-        if (far > 0.0)
-            ts_geodesic_direct(earth, s->lat_rad, s->lon_rad, az, far, &lat, &lon, &a2);
-        if (ts_ring_push(ring, lon / TS_DEG, lat / TS_DEG))
-            return TS_ENOMEM;
+    double lat[COVERAGE_N_AZ], lon[COVERAGE_N_AZ];
+    const int st = ts_sensor_coverage_ring(earth, s, cv->h_m, cv->rcs_m2, COVERAGE_N_AZ, lat, lon);
+    if (st)
+        return st;
+    cv->lonlat_deg = malloc(2 * COVERAGE_N_AZ * sizeof *cv->lonlat_deg);
+    if (!cv->lonlat_deg)
+        return TS_ENOMEM;
+    cv->n = COVERAGE_N_AZ;
+    for (int k = 0; k < COVERAGE_N_AZ; k++) {
+        cv->lonlat_deg[2 * k] = lon[k] / TS_DEG;
+        cv->lonlat_deg[2 * k + 1] = lat[k] / TS_DEG;
     }
     return TS_OK;
 }
@@ -457,7 +188,7 @@ static int compute_coverage(ts_ctx *ctx, ts_run_result *res)
             cv->sensor = s;
             cv->h_m = COVERAGE_H_M;
             cv->rcs_m2 = rcs;
-            int st = coverage_ring(&res->earth, sn, cv->h_m, rcs, &cv->ring);
+            int st = coverage_ring(&res->earth, sn, cv);
             if (st)
                 return ts_error(ctx, st, "coverage of %s: out of memory", sn->id);
             /* a variant's change that leaves the coverage as it was (a longer
@@ -466,20 +197,17 @@ static int compute_coverage(ts_ctx *ctx, ts_run_result *res)
             for (int c = 0; c < res->n_coverage - 1 && !same; c++) {
                 const ts_run_coverage *o = &res->coverage[c];
                 if (strcmp(sc->variants[o->variant].defense.sensors[o->sensor].id, sn->id) ||
-                    o->ring.n != cv->ring.n)
+                    o->n != cv->n)
                     continue;
                 same = 1;
-                for (int i = 0; i < 2 * o->ring.n && same; i++)
-                    same = fabs(o->ring.xy[i] - cv->ring.xy[i]) < 1e-9;
+                for (int i = 0; i < 2 * o->n && same; i++)
+                    same = fabs(o->lonlat_deg[i] - cv->lonlat_deg[i]) < 1e-9;
             }
             if (same) {
-                ts_ring_free(&cv->ring);
+                free(cv->lonlat_deg);
+                cv->lonlat_deg = NULL;
                 res->n_coverage--;
-                continue;
             }
-            st = ts_ring_to_mpoly(&cv->ring, &cv->area);
-            if (st)
-                return ts_error(ctx, st, "coverage of %s: out of memory", sn->id);
         }
     }
     return TS_OK;
@@ -511,6 +239,7 @@ static void result_free(ts_run_result *res)
         free(rf->cell_area_m2);
         free(rf->defended_land_m2);
         free(rf->reachable_land_m2);
+        free(rf->defended_land_by_m2);
         ts_region_cities_free(&rf->cities);
     }
     free(res->footprints);
@@ -523,20 +252,13 @@ static void result_free(ts_run_result *res)
         free(rm->cells);
     }
     free(res->matrices);
-    for (int c = 0; c < res->n_coverage; c++) {
-        ts_mpoly_free(&res->coverage[c].area);
-        ts_ring_free(&res->coverage[c].ring);
-    }
+    for (int c = 0; c < res->n_coverage; c++)
+        free(res->coverage[c].lonlat_deg);
     free(res->coverage);
-    if (res->plans)
-        for (int v = 0; v < res->n_variants; v++)
-            ts_engage_plan_free(res->plans[v]);
-    free(res->plans);
     if (res->variant_slugs)
         for (int v = 0; v < res->n_variants; v++)
             free(res->variant_slugs[v]);
     free(res->variant_slugs);
-    ts_geo_free(&res->geo);
     ts_free(res->sites);
     memset(res, 0, sizeof *res);
 }
@@ -571,6 +293,9 @@ typedef struct {
     size_t log_len;
     const char *step;
     double step_start;
+    int threads;               /* >= 1 */
+    ts_engage_plan **plans;    /* [n_variants]: each variant's defense, owned */
+    ts_geo geo;                /* Natural Earth 1:50m land for the land mask, owned */
 } run_state;
 
 static void logf_(run_state *rs, const char *fmt, ...)
@@ -629,15 +354,15 @@ typedef struct {
 static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
 {
     const ts_scenario *sc = res->sc;
-    const int nv = res->n_variants, threads = res->threads;
+    const int nv = res->n_variants, threads = rs->threads;
     int st;
     char step[128];
 
     /* 1. the defenses */
     step_begin(rs, "defense (fly-out tables)");
-    res->plans = calloc((size_t)nv, sizeof *res->plans);
+    rs->plans = calloc((size_t)nv, sizeof *rs->plans);
     res->variant_slugs = calloc((size_t)nv, sizeof *res->variant_slugs);
-    if (!res->plans || !res->variant_slugs)
+    if (!rs->plans || !res->variant_slugs)
         return ts_error(ctx, TS_ENOMEM, "out of memory");
     for (int v = 0; v < nv; v++) {
         res->variant_slugs[v] = calloc(1, TS_NAME_LEN);
@@ -647,11 +372,11 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         for (int w = 0; w < v; w++)
             if (!strcmp(res->variant_slugs[w], res->variant_slugs[v]))
                 snprintf(res->variant_slugs[v], TS_NAME_LEN, "variant-%d", v + 1);
-        st = ts_engage_plan_create(ctx, &res->earth, &sc->variants[v].defense, &res->plans[v]);
+        st = ts_engage_plan_create(ctx, &res->earth, &sc->variants[v].defense, &rs->plans[v]);
         if (st < 0)
             return st;
         if (cancelled(rs))
-            return ts_error(ctx, TS_EIO, "interrupted");
+            return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     step_end(rs);
 
@@ -711,7 +436,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             for (int b = 0; b < sp->n_to; b++) {
                 ts_run_flight *f = &rm->flights[a * sp->n_to + b];
                 flight_init(f, &sp->from[a], &sp->to[b]);
-                jobs[j].threat = &sc->threats[sp->threat];
+                jobs[j].threat = &sc->threats[sp->row_threat[a]];
                 jobs[j++].f = f;
             }
     }
@@ -724,11 +449,13 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         const int master = omp_get_thread_num() == 0;
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n_jobs; k++) {
+            if (!tctx)
+                ts_out_first_note(&fe, k, TS_ENOMEM, NULL);
             if (!tctx || (rs->opts->cancel && *rs->opts->cancel))
                 continue;
             const int s = flight_fly(tctx, &res->earth, jobs[k].threat, jobs[k].f);
             if (s < 0)
-                ts_out_first_note(&fe, k, TS_EINVAL, tctx);
+                ts_out_first_note(&fe, k, s, tctx);
             int d;
 #pragma omp atomic capture
             d = ++done;
@@ -739,7 +466,7 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
     }
     if (cancelled(rs)) {
         free(jobs);
-        return ts_error(ctx, TS_EIO, "interrupted");
+        return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     if (fe.first >= 0) {
         free(jobs);
@@ -760,14 +487,16 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         for (int k = 0; k < n_eng; k++) {
             const int job = k / nv, v = k % nv;
             const ts_run_flight *f = jobs[job].f;
+            if (!tctx)
+                ts_out_first_note(&fe, k, TS_ENOMEM, NULL);
             if (!tctx || !f->ok || (rs->opts->cancel && *rs->opts->cancel))
                 continue;
             ts_engagement eng;
             memset(&eng, 0, sizeof eng);
-            const int s = ts_engage(tctx, res->plans[v], f->traj, jobs[job].threat->rcs_m2, &eng);
+            const int s = ts_engage(tctx, rs->plans[v], f->traj, jobs[job].threat->rcs_m2, &eng);
             if (s < 0) {
                 ts_engagement_free(&eng);
-                ts_out_first_note(&fe, k, TS_EINVAL, tctx);
+                ts_out_first_note(&fe, k, s, tctx);
                 continue;
             }
             if (job < sc->n_engagements) {
@@ -794,13 +523,13 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
     }
     free(jobs);
     if (cancelled(rs))
-        return ts_error(ctx, TS_EIO, "interrupted");
+        return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     if (fe.first >= 0)
         return ts_out_first_status(ctx, &fe);
     step_end(rs);
 
     /* 4. footprints: every variant at once per footprint */
-    st = ts_geo_load_scale(ctx, 50, &res->geo);
+    st = ts_geo_load_scale(ctx, 50, &rs->geo);
     if (st < 0)
         return st;
     res->n_footprints = sc->n_footprints;
@@ -828,10 +557,12 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         rf->fp = calloc((size_t)nv, sizeof *rf->fp);
         rf->defended_land_m2 = calloc((size_t)nv, sizeof(double));
         rf->reachable_land_m2 = calloc((size_t)nv, sizeof(double));
-        if (!rf->fp || !rf->defended_land_m2 || !rf->reachable_land_m2)
+        rf->defended_land_by_m2 = calloc((size_t)nv * TS_N_FRAMINGS, sizeof(double));
+        if (!rf->fp || !rf->defended_land_m2 || !rf->reachable_land_m2 ||
+            !rf->defended_land_by_m2)
             return ts_error(ctx, TS_ENOMEM, "out of memory");
         st = ts_footprint_compute_multi(ctx, &res->earth, nv,
-                                        (const ts_engage_plan *const *)res->plans,
+                                        (const ts_engage_plan *const *)rs->plans,
                                         &sc->threats[sp->threat], sp, threads, 1, fp_progress, rs,
                                         rs->opts->cancel, rf->fp);
         if (st < 0)
@@ -842,37 +573,30 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         rf->cell_area_m2 = calloc((size_t)f0->n_lat + 1, sizeof(double));
         if (!rf->land || !rf->cell_area_m2)
             return ts_error(ctx, TS_ENOMEM, "out of memory");
-        st = ts_land_mask(&res->geo, f0->n_lat, f0->n_lon, f0->lat_min_rad / TS_DEG,
-                          f0->lon_min_rad / TS_DEG, f0->step_rad / TS_DEG, rf->land);
+        /* the region's cells and cities (region.c): the land sums are the
+         * region's land */
+        unsigned char *region = malloc((size_t)n + 1);
+        if (!region)
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        st = ts_region_footprint(ctx, sp, sc->data_dir[0] ? sc->data_dir : ts_data_dir(), nv,
+                                 rf->fp, region, &rf->cities);
+        if (st) {
+            free(region);
+            return st;
+        }
+        st = ts_footprint_land(&res->earth, &rs->geo, nv, rf->fp, region, rf->land,
+                               rf->cell_area_m2, &rf->land_area_m2, rf->defended_land_m2,
+                               rf->reachable_land_m2);
+        free(region);
         if (st)
             return ts_error(ctx, st, "out of memory");
-        /* the region's land only, and its cities (region.c) */
-        st = ts_region_footprint(ctx, sp, sc->data_dir[0] ? sc->data_dir : ts_data_dir(), nv,
-                                 rf->fp, rf->land, &rf->cities);
-        if (st)
-            return st;
-        for (int il = 0; il < f0->n_lat; il++) {
-            const double lo = f0->lat_min_rad + il * f0->step_rad;
-            rf->cell_area_m2[il] = ts_cell_area(&res->earth, lo, lo + f0->step_rad, f0->step_rad);
-        }
-        for (int i = 0; i < n; i++)
-            if (rf->land[i])
-                rf->land_area_m2 += rf->cell_area_m2[i / f0->n_lon];
-        for (int v = 0; v < nv; v++)
-            for (int i = 0; i < n; i++) {
-                if (!rf->land[i])
-                    continue;
-                const double a = rf->cell_area_m2[i / f0->n_lon];
-                if (rf->fp[v].cells[i].status == TS_CELL_DEFENDED)
-                    rf->defended_land_m2[v] += a;
-                if (rf->fp[v].cells[i].status != TS_CELL_UNREACHABLE)
-                    rf->reachable_land_m2[v] += a;
-            }
+        ts_footprint_land_by_framing(nv, rf->fp, rf->land, rf->cell_area_m2,
+                                     rf->defended_land_by_m2);
         logf_(rs, "  %d x %d cells, %d variants, failed cells %d\n", f0->n_lat, f0->n_lon, nv,
               f0->n_failed);
         step_end(rs);
         if (cancelled(rs))
-            return ts_error(ctx, TS_EIO, "interrupted");
+            return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
 
     /* 5. sensor coverage */
@@ -993,26 +717,32 @@ static mode_t current_umask(void)
 
 static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const char *dir)
 {
-    static const struct {
-        const char *name;
-        int (*fn)(ts_ctx *, const ts_run_result *, const char *);
-    } writers[] = {
-        {"report.json", ts_out_report}, {"tables", ts_out_tables},
-        {"layers", ts_out_layers},      {"timelines", ts_out_timelines},
-        {"maps", ts_out_maps},          {"index.html", ts_out_html},
-    };
-    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+    const ts_out_config cfg = {dir, rs->threads};
+    int n;
+    const ts_out_writer *writers = ts_out_writers(&n);
+    for (int i = 0; i < n; i++) {
         char step[64];
         snprintf(step, sizeof step, "write %s", writers[i].name);
         step_begin(rs, step);
-        const int st = writers[i].fn(ctx, res, dir);
+        const int st = writers[i].write(ctx, res, &cfg);
         if (st < 0)
             return st;
         step_end(rs);
         if (cancelled(rs))
-            return ts_error(ctx, TS_EIO, "interrupted");
+            return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
     return TS_OK;
+}
+
+/* Frees what the computation kept besides the result. */
+static void state_free(run_state *rs, int n_variants)
+{
+    if (rs->plans)
+        for (int v = 0; v < n_variants; v++)
+            ts_engage_plan_free(rs->plans[v]);
+    free(rs->plans);
+    rs->plans = NULL;
+    ts_geo_free(&rs->geo);
 }
 
 int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
@@ -1065,7 +795,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     memset(&res, 0, sizeof res);
     res.sc = scenario;
     res.earth = scenario->earth;
-    res.threads = opts->threads >= 1 ? opts->threads : 1;
+    rs.threads = opts->threads >= 1 ? opts->threads : 1;
     res.n_variants = scenario->n_variants;
 
     /* display names of sites (optional: labels fall back to the ids) */
@@ -1082,7 +812,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     }
 
     logf_(&rs, "thirdsite %s run of %s\nthreads %d\n\n", ts_version(), scenario->path,
-          res.threads);
+          rs.threads);
     if (res.n_variants < 1)
         st = ts_error(ctx, TS_EINVAL, "%s: no defense to run", scenario->path);
 
@@ -1121,7 +851,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
         }
     }
     if (!st && cancelled(&rs))
-        st = ts_error(ctx, TS_EIO, "interrupted");
+        st = ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     /* mkdtemp makes the folder 0700 (POSIX); a finished run gets the mode a
      * plain mkdir would have given it: 0777 less the umask (POSIX mkdir) */
     if (!st && chmod(tmp, 0777 & ~current_umask()))
@@ -1148,6 +878,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
         remove_tree(tmp);
     if (st && made[0])
         remove_parents(out_dir, made); /* folders this run created, now empty */
+    state_free(&rs, res.n_variants);
     result_free(&res);
     if (rs.log)
         fclose(rs.log);

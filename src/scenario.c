@@ -25,7 +25,6 @@
 /* Largest footprint grid accepted (aim points). */
 #define MAX_GRID 4000000L
 
-static const char *const shape_names[] = {"min-energy", "lofted", "depressed", NULL};
 static const char *const earth_names[] = {"wgs84", "sphere", NULL};
 
 typedef struct {
@@ -261,7 +260,9 @@ static void read_missiles(loader *L, const ts_y_node *list)
 /* ---- the defense ------------------------------------------------------------------ */
 
 static const char *const battery_keys[] = {"id", "use", "at", "height", "inventory",
-                                           "readiness", "fire_control", "hears", NULL};
+                                           "readiness", "fire_control", "hears",
+                                           "launch_on_remote", "updates",
+                                           "track_before_intercept", "update_gap_max", NULL};
 
 /* Keys a defense sensor entry may hold (and, in a variant, without id). */
 static int sensor_entry_keys(const char **keys, int variant)
@@ -536,7 +537,8 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
     return bad;
 }
 
-/* A list of sensor ids (fire_control, hears) into indices. */
+/* A list of sensor ids (fire_control, hears, ...) into indices; check: 1
+ * fire-control radars only, 2 radars only, 0 any sensor. */
 static int read_links(loader *L, const ts_y_node *list, const char *key, const char *what,
                       const ts_defense *d, int fire_control, int *out, int *n_out)
 {
@@ -575,7 +577,13 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
             bad++;
             continue;
         }
-        if (fire_control && d->sensors[k].role != TS_ROLE_FIRE_CONTROL) {
+        if (fire_control == 2 && d->sensors[k].kind != TS_SENSOR_RADAR) {
+            ts_y_err(&L->errs, it, "sensor '%s' is infrared: it can never track a threat "
+                     "for %s (only radars can)", it->text, w);
+            bad++;
+            continue;
+        }
+        if (fire_control == 1 && d->sensors[k].role != TS_ROLE_FIRE_CONTROL) {
             char fc[512] = "";
             for (int j = 0; j < d->n_sensors; j++)
                 if (d->sensors[j].role == TS_ROLE_FIRE_CONTROL) {
@@ -604,6 +612,32 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
     }
     free(names);
     *n_out = n;
+    return bad;
+}
+
+/* The battery's own track-before-intercept and update-gap times (absent:
+ * -1, the doctrine's). */
+static int battery_times(loader *L, const ts_y_node *m, const ts_y_node *vm,
+                         const char *what, ts_battery *b)
+{
+    static const char *const keys[] = {"track_before_intercept", "update_gap_max"};
+    double *dst[] = {&b->track_before_intercept_s, &b->update_gap_max_s};
+    int bad = 0;
+    for (int i = 0; i < 2; i++) {
+        *dst[i] = -1.0;
+        const ts_y_node *n = merged(m, vm, keys[i]);
+        if (!n)
+            continue;
+        if (ts_y_quantity(&L->errs, n, keys[i], TS_Q_TIME, dst[i])) {
+            bad++;
+            *dst[i] = -1.0;
+        } else if (!(*dst[i] >= 0.0 && *dst[i] <= 3600.0)) {
+            ts_y_err(&L->errs, n, "%s %.6g s in %s is out of range (expected 0 s <= value "
+                     "<= 3600 s)", keys[i], *dst[i], what);
+            bad++;
+            *dst[i] = -1.0;
+        }
+    }
     return bad;
 }
 
@@ -716,6 +750,15 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
         else
             for (int j = 0; j < d->n_sensors && b->n_hears < TS_MAX_LINKS; j++)
                 b->hears[b->n_hears++] = j;
+        /* launch on remote and engage on remote: radars of any role */
+        const ts_y_node *lr = merged(m, vm, "launch_on_remote");
+        if (lr && !sensors_bad)
+            e += read_links(L, lr, "launch_on_remote", what, d, 2, b->launch_remote,
+                            &b->n_launch_remote);
+        const ts_y_node *up = merged(m, vm, "updates");
+        if (up && !sensors_bad)
+            e += read_links(L, up, "updates", what, d, 2, b->updates, &b->n_updates);
+        e += battery_times(L, m, vm, what, b);
         bad += e;
         if (!e || id[0]) { /* registered even with an error: as sensors */
             snprintf(b->id, sizeof b->id, "%s", id);
@@ -734,6 +777,10 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
     doc->sspk = NAN;
     doc->decision_s = 60.0;
     doc->kill_assessment_s = 60.0;
+    /* Supported framing: notional defaults (ts_internal.h). */
+    doc->track_before_intercept_s = TS_DEFAULT_TRACK_BEFORE_INTERCEPT_S;
+    doc->update_gap_max_s = TS_DEFAULT_UPDATE_GAP_MAX_S;
+    doc->headline = TS_FRAMING_SUPPORTED;
     const ts_y_node *dn = ts_y_get(def, "doctrine");
     const ts_y_node *vd = var ? ts_y_get(var, "doctrine") : NULL;
     const char *dkeys[TS_MAX_KEYS];
@@ -1002,7 +1049,7 @@ static void read_threats(loader *L, const ts_y_node *threats, ts_scenario *sc)
         t->shape = TS_SHAPE_MIN_ENERGY;
         const ts_y_node *sh = ts_y_get(m, "shape");
         int shape = 0;
-        if (sh && ts_y_enum(&L->errs, sh, "shape", shape_names, &shape))
+        if (sh && ts_y_enum(&L->errs, sh, "shape", ts_flight_shape_names, &shape))
             bad++;
         t->shape = (ts_flight_shape)shape;
         /* Nominal warhead RCS 0.1 m^2 (SOURCES.md, "warhead radar cross
@@ -1269,10 +1316,63 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
     free(names);
 }
 
+/* The matrix's threats: `threat` (one) or `threats` (a list, each flown
+ * from its own `from`), exactly one of the two.  Returns the number of
+ * problems; on success *idx (owned) holds the n threat indices. */
+static int matrix_threats(loader *L, const ts_y_node *m, const ts_scenario *sc,
+                          const ts_y_node *threats, int **idx, int *n)
+{
+    const ts_y_node *one = ts_y_get(m, "threat"), *many = ts_y_get(m, "threats");
+    *idx = NULL;
+    *n = 0;
+    if (one && many) {
+        ts_y_err(&L->errs, many, "a matrix takes 'threat' or 'threats', not both");
+        return 1;
+    }
+    if (!one && !many) {
+        ts_y_err(&L->errs, m, "missing required key 'threat' (or 'threats') in a matrix");
+        return 1;
+    }
+    if (many && many->kind != TS_Y_SEQ) {
+        ts_y_expect(&L->errs, many, TS_Y_SEQ, "'threats'");
+        return 1;
+    }
+    if (many && many->n == 0) {
+        ts_y_err(&L->errs, many, "empty list for 'threats'");
+        return 1;
+    }
+    const int count = many ? many->n : 1;
+    int *t = calloc((size_t)count, sizeof *t);
+    if (!t)
+        return 1;
+    int bad = 0;
+    for (int i = 0; i < count; i++) {
+        const ts_y_node *it = many ? many->item[i] : one;
+        t[i] = threat_ref(L, it, "a matrix", sc, threats);
+        if (t[i] < 0) {
+            bad++;
+            continue;
+        }
+        for (int j = 0; j < i; j++)
+            if (t[j] == t[i]) {
+                ts_y_err(&L->errs, it, "threat '%s' listed twice in 'threats'", it->text);
+                bad++;
+                break;
+            }
+    }
+    if (bad) {
+        free(t);
+        return bad;
+    }
+    *idx = t;
+    *n = count;
+    return 0;
+}
+
 static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
                           const ts_y_node *threats)
 {
-    static const char *const keys[] = {"name", "threat", "from", "to", NULL};
+    static const char *const keys[] = {"name", "threat", "threats", "from", "to", NULL};
     char(*names)[TS_NAME_LEN];
     sc->matrices = analysis_list(L, list, "'matrix'", sizeof *sc->matrices, &names);
     if (!sc->matrices)
@@ -1283,24 +1383,48 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
         memset(x, 0, sizeof *x);
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "a matrix"))
             continue;
-        const ts_y_node *to, *from = ts_y_get(m, "from");
-        int bad = analysis_head(L, m, "a matrix", keys, "to", sc, threats, &x->threat, &to);
+        const ts_y_node *from = ts_y_get(m, "from");
+        int *tix = NULL, n_t = 0;
+        int bad = ts_y_check_keys(&L->errs, m, "a matrix", keys);
+        bad += matrix_threats(L, m, sc, threats, &tix, &n_t);
+        const ts_y_node *to = ts_y_require(&L->errs, m, "to", "a matrix");
+        x->threat = tix ? tix[0] : -1;
         if (!to)
             bad++;
         else
             bad += read_places(L, to, "'to'", &x->to, &x->n_to);
-        if (from)
+        if (from && ts_y_get(m, "threats")) {
+            ts_y_err(&L->errs, from, "a matrix with 'threats' takes its bases from each "
+                     "threat's 'from' (give 'from' in the threats)");
+            bad++;
+        } else if (from) {
             bad += read_places(L, from, "'from'", &x->from, &x->n_from);
-        else if (x->threat >= 0) {
-            const ts_threat *t = &sc->threats[x->threat];
-            x->from = calloc((size_t)t->n_from, sizeof *x->from);
-            if (!x->from)
-                bad++;
-            else {
-                memcpy(x->from, t->from, (size_t)t->n_from * sizeof *x->from);
-                x->n_from = t->n_from;
+            if (tix && x->from) {
+                x->row_threat = calloc((size_t)x->n_from, sizeof *x->row_threat);
+                if (!x->row_threat)
+                    bad++;
+                else
+                    for (int a = 0; a < x->n_from; a++)
+                        x->row_threat[a] = tix[0];
             }
+        } else if (tix) {
+            /* one row per (base, missile): each threat's bases, in order */
+            int rows = 0;
+            for (int k = 0; k < n_t; k++)
+                rows += sc->threats[tix[k]].n_from;
+            x->from = calloc((size_t)rows, sizeof *x->from);
+            x->row_threat = calloc((size_t)rows, sizeof *x->row_threat);
+            if (!x->from || !x->row_threat)
+                bad++;
+            else
+                for (int k = 0; k < n_t; k++) {
+                    const ts_threat *t = &sc->threats[tix[k]];
+                    memcpy(x->from + x->n_from, t->from, (size_t)t->n_from * sizeof *x->from);
+                    for (int a = 0; a < t->n_from; a++)
+                        x->row_threat[x->n_from++] = tix[k];
+                }
         }
+        free(tix);
         x->line = m->line;
         x->col = m->col;
         char fallback[TS_NAME_LEN];
@@ -1310,7 +1434,9 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
         if (bad) {
             free(x->from);
             free(x->to);
+            free(x->row_threat);
             x->from = x->to = NULL;
+            x->row_threat = NULL;
             continue;
         }
         snprintf(names[sc->n_matrices], TS_NAME_LEN, "%s", x->name);
@@ -1358,6 +1484,7 @@ void ts_scenario_free(ts_scenario *sc)
         for (int i = 0; i < sc->n_matrices; i++) {
             free(sc->matrices[i].from);
             free(sc->matrices[i].to);
+            free(sc->matrices[i].row_threat);
         }
     free(sc->matrices);
     free(sc);

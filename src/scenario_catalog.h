@@ -43,7 +43,8 @@ typedef struct {
 extern const ts_field_table ts_site_fields, ts_sensor_fields, ts_interceptor_fields,
     ts_stage_fields, ts_doctrine_fields;
 extern const char *const ts_sensor_kind_names[], *const ts_sensor_role_names[],
-    *const ts_doctrine_mode_names[], *const ts_site_kind_names[];
+    *const ts_doctrine_mode_names[], *const ts_site_kind_names[],
+    *const ts_framing_names[];
 
 /* Appends the keys of a table to list (NULL-terminated, room for max). */
 int ts_fields_keys(const ts_field_table *t, const char **list, int n, int max);

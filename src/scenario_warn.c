@@ -84,8 +84,9 @@ int ts_scenario_warnings(ts_ctx *ctx, const ts_scenario *sc, char **text, int *n
         snprintf(what, sizeof what, "a pair of matrix '%s'", x->name);
         for (int a = 0; a < x->n_from && !st; a++)
             for (int b = 0; b < x->n_to && !st; b++)
-                st = probe(c, &w, sc, &sc->threats[x->threat], &x->from[a], &x->to[b], x->line,
-                           x->col, what);
+                st = probe(c, &w, sc,
+                           &sc->threats[x->row_threat ? x->row_threat[a] : x->threat],
+                           &x->from[a], &x->to[b], x->line, x->col, what);
     }
     ts_ctx_free(c);
     if (st) {

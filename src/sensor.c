@@ -295,3 +295,71 @@ int ts_sensor_sees(const ts_earth *earth, const ts_sensor *sensor,
     return ts_radar_geom_sees(&g, earth, r_ecef, NAN,
                               ts_radar_range_limit(sensor, rcs_m2));
 }
+
+/* ------------------------------------------------------------------------ */
+/* Coverage ring                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Whether sensor s sees a target at height h_m, ground range d_m along the
+ * geodesic of azimuth az_rad from the sensor's site. */
+static int sees_at(const ts_earth *earth, const ts_sensor *s, double az_rad, double d_m,
+                   double h_m, double rcs_m2)
+{
+    double lat, lon, a2;
+    ts_geodesic_direct(earth, s->lat_rad, s->lon_rad, az_rad, d_m, &lat, &lon, &a2);
+    ts_vec3 r;
+    ts_geodetic_to_ecef(earth, lat, lon, h_m, &r);
+    return ts_sensor_sees(earth, s, &r, rcs_m2);
+}
+
+/* Farthest ground range (m) along azimuth az_rad at which the sensor sees
+ * a target at h_m: a coarse scan from the far end inward in COVER_STEP_M
+ * steps, then bisection to COVER_TOL_M; 0 when nothing is seen. */
+#define COVER_MAX_M 8000e3 /* beyond any radar horizon for h <= 1,500 km */
+#define COVER_STEP_M 20e3
+#define COVER_TOL_M 1e3
+static double farthest_seen(const ts_earth *earth, const ts_sensor *s, double az_rad, double h_m,
+                            double rcs_m2)
+{
+    for (double d = COVER_MAX_M; d > 0.0; d -= COVER_STEP_M)
+        if (sees_at(earth, s, az_rad, d, h_m, rcs_m2)) {
+            double lo = d, hi = d + COVER_STEP_M;
+            while (hi - lo > COVER_TOL_M) {
+                const double mid = 0.5 * (lo + hi);
+                if (sees_at(earth, s, az_rad, mid, h_m, rcs_m2))
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            return lo;
+        }
+    return 0.0;
+}
+
+/*
+ * The coverage ring of a sensor against a target at height h_m.
+ * Given: earth, sensor, h_m (geodetic height of the target, m), rcs_m2,
+ * n_az >= 1 azimuths, evenly from north clockwise (360 / n_az deg apart).
+ * Returned: lat_rad[k], lon_rad[k]: the farthest point seen along azimuth
+ * k (the site itself where nothing is seen); caller-owned arrays of n_az.
+ * Status: TS_OK; TS_EINVAL when n_az < 1.
+ * Notes: a coarse scan from 8,000 km inward in 20 km steps, then bisection
+ * to 1 km; a gap in coverage nearer than the farthest point is not shown.
+ */
+int ts_sensor_coverage_ring(const ts_earth *earth, const ts_sensor *sensor, double h_m,
+                            double rcs_m2, int n_az, double *lat_rad, double *lon_rad)
+{
+    if (n_az < 1)
+        return TS_EINVAL;
+    const double step_deg = 360.0 / n_az;
+    for (int k = 0; k < n_az; k++) {
+        const double az = k * step_deg * TS_DEG;
+        const double far = farthest_seen(earth, sensor, az, h_m, rcs_m2);
+        double lat = sensor->lat_rad, lon = sensor->lon_rad, a2;
+        if (far > 0.0)
+            ts_geodesic_direct(earth, sensor->lat_rad, sensor->lon_rad, az, far, &lat, &lon, &a2);
+        lat_rad[k] = lat;
+        lon_rad[k] = lon;
+    }
+    return TS_OK;
+}

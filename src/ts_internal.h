@@ -14,6 +14,16 @@
 /* Standard gravity, m/s^2 (CGPM 1901; used for Isp <-> exhaust velocity). */
 #define TS_G0 9.80665
 
+/* Supported framing, notional defaults of the doctrine (no published
+ * figure; docs/models-defense.md, "Framings"): the fire-control track must
+ * be held this long before the intercept (a track's velocity estimate
+ * settles over tens of seconds of updates; notional), and the last look
+ * may be this old at the intercept (the kill vehicle's own seeker takes
+ * over for the last tens of seconds: an IR seeker acquiring a warhead at a
+ * few hundred km closes it in 20-60 s at 5-10 km/s; notional). */
+#define TS_DEFAULT_TRACK_BEFORE_INTERCEPT_S 30.0
+#define TS_DEFAULT_UPDATE_GAP_MAX_S 30.0
+
 /* ---- ts_ctx (ctx.c) ---------------------------------------------------- */
 #define TS_MSG_LEN 4096
 struct ts_ctx {
@@ -38,6 +48,23 @@ static inline ts_vec3 ts_v3_cross(ts_vec3 a, ts_vec3 b)
     return ts_v3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x);
 }
 static inline ts_vec3 ts_v3_unit(ts_vec3 a) { return ts_v3_scale(a, 1.0 / ts_v3_norm(a)); }
+
+/* ---- names of enums in scenario files and output ------------------------ */
+/* Indexed by the enum's value, NULL-terminated: ts_flight_shape
+ * (missile.c); ts_sensor_kind, ts_sensor_role, ts_doctrine_mode
+ * (catalog.c, the catalogue's vocabulary). */
+extern const char *const ts_flight_shape_names[], *const ts_sensor_kind_names[],
+    *const ts_sensor_role_names[], *const ts_doctrine_mode_names[];
+
+/* ---- geodesics (earth.c) ------------------------------------------------- */
+/* PROJ's solver for the ellipsoid of earth, initialised once per ellipsoid
+ * and thread (geodesic.h; not owned). */
+struct geod_geodesic;
+const struct geod_geodesic *ts_earth_geodesic(const ts_earth *earth);
+
+/* ---- longitudes (earth.c) ------------------------------------------------ */
+/* Wraps a longitude into [-180, 180), degrees. */
+double ts_wrap_lon_deg(double lon_deg);
 
 /* ---- root bracketing ----------------------------------------------------- */
 /* One update of the Illinois false-position method (Dowell & Jarratt 1971,

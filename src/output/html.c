@@ -137,12 +137,17 @@ static void summary(FILE *f, const ts_run_result *res)
     for (int m = 0; m < res->n_matrices; m++) {
         const ts_matrix_spec *sp = res->matrices[m].spec;
         int flown = 0;
-        char mn[TS_NAME_LEN];
-        ts_out_short(missile_name(&sc->threats[sp->threat].missile), mn, sizeof mn);
+        char mn[4 * TS_NAME_LEN];
+        ts_out_matrix_missiles(sc, sp, mn, sizeof mn);
         fputs("<li>Of the flights of the ", f);
         esc(f, mn);
-        fputs(" from ", f);
-        place_list(f, res, sp->n_from, sp->from);
+        if (strstr(mn, " and ")) {
+            /* several threats: each base flies its own missile */
+            fprintf(f, ", each from its own bases (%d base and missile pairs),", sp->n_from);
+        } else {
+            fputs(" from ", f);
+            place_list(f, res, sp->n_from, sp->from);
+        }
         fputs(" to ", f);
         place_list(f, res, sp->n_to, sp->to);
         fputs(", the interceptors could engage ", f);
@@ -252,7 +257,9 @@ static void key_numbers(FILE *f, const ts_run_result *res)
     }
     for (int m = 0; m < res->n_matrices; m++) {
         fputs("<tr><td>", f);
-        esc(f, missile_name(&sc->threats[res->matrices[m].spec->threat].missile));
+        char mn[4 * TS_NAME_LEN];
+        ts_out_matrix_missiles(sc, res->matrices[m].spec, mn, sizeof mn);
+        esc(f, mn);
         fputs(" flights with an intercept window</td>", f);
         for (int v = 0; v < res->n_variants; v++) {
             int flown;
@@ -343,8 +350,10 @@ static void matrix(FILE *f, const ts_run_result *res)
         const ts_run_matrix *rm = &res->matrices[m];
         const ts_matrix_spec *sp = rm->spec;
         const int nf = sp->n_from * sp->n_to;
+        char mn[4 * TS_NAME_LEN];
+        ts_out_matrix_missiles(sc, sp, mn, sizeof mn);
         fputs("<h2>Could the interceptors engage ", f);
-        esc(f, missile_name(&sc->threats[sp->threat].missile));
+        esc(f, mn);
         fputs(" flights?</h2>\n<p class=\"note\">For each base and target: whether some battery "
               "has an intercept window, and the margin of the best one (latest launch minus the "
               "earliest it can launch after commit).</p>\n",
@@ -358,8 +367,10 @@ static void matrix(FILE *f, const ts_run_result *res)
         fputs("</tr>\n", f);
         for (int i = 0; i < nf; i++) {
             const ts_run_flight *fl = &rm->flights[i];
+            char rl[4 * TS_NAME_LEN];
+            ts_out_row_label(res, sp, i / sp->n_to, rl, sizeof rl);
             fputs("<tr><td>", f);
-            place(f, res, fl->from_name);
+            esc(f, rl);
             fputs("</td><td>", f);
             place(f, res, fl->to_name);
             fputs("</td>", f);
@@ -492,7 +503,7 @@ static void assumptions(FILE *f, const ts_run_result *res)
                         ts_out_fmt(b2, sizeof b2, s->ir_latency_s, 0));
             else
                 fprintf(f, "%s radar, %s km against %s m&sup2;%s, track in %s s",
-                        s->role == TS_ROLE_FIRE_CONTROL ? "fire-control" : "early-warning",
+                        ts_out_sensor_role_name(s->role),
                         ts_out_fmt(b1, sizeof b1, s->ref_range_m / 1e3, 0),
                         ts_out_fmt(b2, sizeof b2, s->ref_rcs_m2, 2), s->needs_cue ? ", needs a cue" : "",
                         ts_out_fmt(b3, sizeof b3, s->track_s, 0));
@@ -573,8 +584,9 @@ static void files(FILE *f, const ts_run_result *res)
 }
 
 /* Writes dir/index.html. */
-int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     const ts_scenario *sc = res->sc;
     FILE *f = ts_out_open(ctx, dir, "index.html");
     if (!f)

@@ -7,7 +7,7 @@
  * trajectories), WGS-84, at most 5 decimals (about 1 m; RFC 7946 sec.
  * 11.2); polygons follow the right-hand rule (exteriors counterclockwise,
  * holes clockwise, sec. 3.1.6) and are cut at the antimeridian (sec. 3.1.9)
- * by run_geo.c; lines that cross it become MultiLineStrings.  Rings are
+ * by polygon.c; lines that cross it become MultiLineStrings.  Rings are
  * closed (first position repeated).  KML: the same geometry, rings closed,
  * trajectories with altitudeMode absolute so a globe viewer shows them in
  * 3D; colours aabbggrr.
@@ -191,7 +191,7 @@ static int collect_sites(const ts_run_result *res, site_list *l)
     for (int m = 0; m < sc->n_matrices && !st; m++) {
         const ts_matrix_spec *sp = &sc->matrices[m];
         for (int k = 0; k < sp->n_from && !st; k++)
-            st = add_site(l, res, sp->from[k].name, "launch", sc->threats[sp->threat].missile.id,
+            st = add_site(l, res, sp->from[k].name, "launch", ts_out_row_threat(sc, sp, k)->missile.id,
                           sp->from[k].lat_rad, sp->from[k].lon_rad);
         for (int k = 0; k < sp->n_to && !st; k++)
             st = add_site(l, res, sp->to[k].name, "target", "", sp->to[k].lat_rad, sp->to[k].lon_rad);
@@ -276,7 +276,22 @@ static int write_sites(ts_ctx *ctx, const ts_run_result *res, const char *dir)
 
 /* ---- coverage ------------------------------------------------------------ */
 
-static int write_coverage(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+/* The coverage ring cv as polygons in [-180, 180] (ts_ring_to_mpoly).
+ * TS_OK or TS_ENOMEM. */
+static int coverage_area(const ts_run_coverage *cv, ts_mpoly *out)
+{
+    ts_ring ring = {0, 0, NULL};
+    int st = TS_OK;
+    for (int i = 0; i < cv->n && !st; i++)
+        st = ts_ring_push(&ring, cv->lonlat_deg[2 * i], cv->lonlat_deg[2 * i + 1]);
+    if (!st)
+        st = ts_ring_to_mpoly(&ring, out);
+    ts_ring_free(&ring);
+    return st;
+}
+
+static int write_coverage_files(ts_ctx *ctx, const ts_run_result *res, const ts_mpoly *area,
+                                const char *dir)
 {
     const ts_scenario *sc = res->sc;
     char a[32];
@@ -289,7 +304,7 @@ static int write_coverage(ts_ctx *ctx, const ts_run_result *res, const char *dir
         const ts_sensor *s = &sc->variants[cv->variant].defense.sensors[cv->sensor];
         fputs(c ? ",\n" : "", f);
         fputs("{\"type\":\"Feature\",\"geometry\":", f);
-        mpoly_json(f, &cv->area);
+        mpoly_json(f, &area[c]);
         fputs(",\"properties\":{\"sensor\":", f);
         json_str(f, s->id);
         fputs(",\"name\":", f);
@@ -318,11 +333,27 @@ static int write_coverage(ts_ctx *ctx, const ts_run_result *res, const char *dir
         fprintf(f, ", RCS %s m2 (variant ", ts_out_fmt(a, sizeof a, cv->rcs_m2, 3));
         xml_str(f, sc->variants[cv->variant].name);
         fputs(")</description><styleUrl>#coverage</styleUrl>", f);
-        mpoly_kml(f, &cv->area);
+        mpoly_kml(f, &area[c]);
         fputs("</Placemark>\n", f);
     }
     kml_tail(f);
     return ts_out_close(ctx, f, "layers/coverage.kml");
+}
+
+static int write_coverage(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    ts_mpoly *area = calloc((size_t)res->n_coverage + 1, sizeof *area);
+    int st = area ? TS_OK : TS_ENOMEM;
+    for (int c = 0; c < res->n_coverage && !st; c++)
+        st = coverage_area(&res->coverage[c], &area[c]);
+    if (st)
+        st = ts_error(ctx, st, "coverage layers: out of memory");
+    else
+        st = write_coverage_files(ctx, res, area, dir);
+    for (int c = 0; area && c < res->n_coverage; c++)
+        ts_mpoly_free(&area[c]);
+    free(area);
+    return st;
 }
 
 /* ---- trajectories -------------------------------------------------------- */
@@ -374,7 +405,9 @@ static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char 
             items[k].f = &res->matrices[m].flights[i];
             items[k].kind = "matrix";
             items[k].name = "";
-            items[k++].missile = sc->threats[res->matrices[m].spec->threat].missile.id;
+            items[k++].missile =
+                ts_out_row_threat(sc, res->matrices[m].spec, i / res->matrices[m].spec->n_to)
+                    ->missile.id;
         }
     FILE *fg = ts_out_open(ctx, dir, "layers/trajectories.geojson");
     FILE *fk = fg ? ts_out_open(ctx, dir, "layers/trajectories.kml") : NULL;
@@ -570,8 +603,9 @@ static int write_footprints(ts_ctx *ctx, const ts_run_result *res, const char *d
 }
 
 /* Writes every layer of the run under dir/layers/. */
-int ts_out_layers(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_layers(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     int st = write_sites(ctx, res, dir);
     if (!st)
         st = write_coverage(ctx, res, dir);

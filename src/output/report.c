@@ -112,8 +112,8 @@ static json_t *sensor(const ts_sensor *s)
     set(o, "id", json_string(s->id));
     set(o, "name", json_string(s->name));
     set(o, "owner", json_string(s->owner));
-    set(o, "kind", json_string(s->kind == TS_SENSOR_RADAR ? "radar" : "infrared"));
-    set(o, "role", json_string(s->role == TS_ROLE_FIRE_CONTROL ? "fire-control" : "early-warning"));
+    set(o, "kind", json_string(ts_out_sensor_kind_name(s->kind)));
+    set(o, "role", json_string(ts_out_sensor_role_name(s->role)));
     set(o, "site", json_string(s->site_id));
     set(o, "lat_deg", deg(s->lat_rad));
     set(o, "lon_deg", deg(s->lon_rad));
@@ -273,6 +273,68 @@ static json_t *flight(const ts_run_flight *f)
     return o;
 }
 
+/* One intercept's place and geometry (docs/report-format.md, "intercept"). */
+static json_t *intercept(const ts_defense *d, const ts_intercept *x)
+{
+    json_t *o = json_object();
+    set(o, "time_s", num(x->t_s, 1));
+    set(o, "lat_deg", deg(x->lat_rad));
+    set(o, "lon_deg", deg(x->lon_rad));
+    set(o, "altitude_km", num(x->h_m / 1e3, 1));
+    set(o, "ground_range_km", num(x->ground_range_m / 1e3, 1));
+    set(o, "flyout_s", num(x->flyout_s, 1));
+    set(o, "closing_speed_mps", num(x->closing_speed_mps, 0));
+    set(o, "aspect_deg", num(x->aspect_rad / TS_DEG, 1));
+    json_t *sb = json_array();
+    for (int i = 0; i < x->n_supported; i++)
+        json_array_append_new(sb, json_string(d->sensors[x->supported_by[i]].id));
+    set(o, "supported_by", sb);
+    json_t *rs = json_array();
+    for (int i = 0; i < x->n_radars; i++) {
+        json_t *r = json_object();
+        set(r, "sensor", json_string(d->sensors[x->radar[i]].id));
+        set(r, "sees", json_boolean(x->radar_sees[i]));
+        set(r, "slant_range_km", num(x->radar_range_m[i] / 1e3, 1));
+        set(r, "elevation_deg", num(x->radar_el_rad[i] / TS_DEG, 2));
+        json_array_append_new(rs, r);
+    }
+    set(o, "radars", rs);
+    return o;
+}
+
+/* A verdict object under one framing: engaged, margin, shots, P(kill),
+ * the first shot's intercept, and (supported) the rule that refused. */
+static json_t *verdict(const ts_defense *d, int engaged, int has_margin, double margin_s,
+                       int shots, double p_kill, const ts_intercept *first, ts_refusal why)
+{
+    json_t *o = json_object();
+    set(o, "engaged", json_boolean(engaged));
+    set(o, "margin_s", has_margin ? num(margin_s, 1) : json_null());
+    set(o, "shots", json_integer(shots));
+    set(o, "p_kill", num(p_kill, 4));
+    set(o, "intercept", first ? intercept(d, first) : json_null());
+    set(o, "refused", why != TS_REFUSE_NONE ? json_string(ts_refusal_text(why)) : json_null());
+    return o;
+}
+
+static json_t *battery_framing(const ts_defense *d, const ts_battery_framing *f)
+{
+    json_t *o = verdict(d, f->shots > 0, f->has_margin, f->margin_s, f->shots, f->p_kill,
+                        f->shots > 0 ? &f->intercept[0] : NULL, f->refused);
+    set(o, "launch_window_s", window(f->has_launch_window, f->launch_s));
+    set(o, "intercept_window_s", window(f->has_intercept_window, f->intercept_s));
+    json_t *sh = json_array();
+    for (int i = 0; i < f->shots && i < TS_MAX_SHOTS; i++) {
+        json_t *p = json_object();
+        set(p, "launch_s", num(f->shot_launch_s[i], 1));
+        set(p, "intercept_s", num(f->shot_intercept_s[i], 1));
+        set(p, "intercept", intercept(d, &f->intercept[i]));
+        json_array_append_new(sh, p);
+    }
+    set(o, "shot_times", sh);
+    return o;
+}
+
 static json_t *engagement(const char *variant, const ts_defense *d, const ts_engagement *g)
 {
     json_t *o = json_object();
@@ -311,9 +373,29 @@ static json_t *engagement(const char *variant, const ts_defense *d, const ts_eng
         }
         set(x, "shot_times", sh);
         set(x, "p_kill", num(br->p_kill, 4));
+        for (int f = 0; f < TS_N_FRAMINGS; f++)
+            set(x, ts_framing_name((ts_framing)f), battery_framing(d, &br->framing[f]));
         json_array_append_new(bs, x);
     }
     set(o, "batteries", bs);
+    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+        /* the first shot of the battery with the largest margin */
+        const ts_battery_framing *best = NULL;
+        for (int k = 0; k < g->n_batteries; k++) {
+            const ts_battery_framing *bf = &g->batteries[k].framing[f];
+            if (bf->shots > 0 && (!best || bf->margin_s > best->margin_s))
+                best = bf;
+        }
+        ts_refusal why = TS_REFUSE_NONE;
+        for (int k = 0; k < g->n_batteries && !g->engaged_by[f]; k++)
+            if (g->batteries[k].framing[f].refused != TS_REFUSE_NONE)
+                why = g->batteries[k].framing[f].refused;
+        set(o, ts_framing_name((ts_framing)f),
+            verdict(d, g->engaged_by[f], best != NULL, best ? best->margin_s : 0.0,
+                    best ? best->shots : 0, g->p_kill_by[f], best ? &best->intercept[0] : NULL,
+                    why));
+    }
+    set(o, "headline_framing", json_string(ts_framing_name(g->headline)));
     return o;
 }
 
@@ -415,6 +497,22 @@ static json_t *footprints(const ts_run_result *res)
                 json_array_append_new(h, json_integer(fp->shots_histogram[k]));
             set(x, "shots_histogram", h);
             set(x, "failed_cells", json_integer(fp->n_failed));
+            for (int f = 0; f < TS_N_FRAMINGS; f++) {
+                json_t *y = json_object();
+                int nd = 0;
+                for (int c = 0; c < fp->n_lat * fp->n_lon; c++)
+                    nd += fp->cells[c].by[f].status == TS_CELL_DEFENDED;
+                const double land = rf->defended_land_by_m2[v * TS_N_FRAMINGS + f];
+                set(y, "cells_defended", json_integer(nd));
+                set(y, "defended_area_km2", num(fp->defended_area_by_m2[f] / 1e6, 0));
+                set(y, "defended_land_km2", num(land / 1e6, 0));
+                set(y, "defended_land_share",
+                    rf->land_area_m2 > 0.0 ? num(land / rf->land_area_m2, 4) : json_null());
+                set(y, "reachable_land_share", rf->reachable_land_m2[v] > 0.0
+                                                   ? num(land / rf->reachable_land_m2[v], 4)
+                                                   : json_null());
+                set(x, ts_framing_name((ts_framing)f), y);
+            }
             snprintf(rel, sizeof rel, "layers/footprint-%s-%s.geojson", rf->slug, res->variant_slugs[v]);
             set(x, "layer", json_string(rel));
             json_array_append_new(vs, x);
@@ -463,6 +561,16 @@ static json_t *matrices(const ts_run_result *res)
         set(o, "name", json_string(rm->slug));
         set(o, "threat", json_string(sc->threats[sp->threat].id));
         set(o, "missile", json_string(sc->threats[sp->threat].missile.id));
+        json_t *ths = json_array();
+        for (int i = 0; i < sp->n_from; i++) {
+            const ts_threat *rt = ts_out_row_threat(sc, sp, i);
+            int dup = 0;
+            for (int k = 0; k < i; k++)
+                dup |= ts_out_row_threat(sc, sp, k) == rt;
+            if (!dup)
+                json_array_append_new(ths, json_string(rt->id));
+        }
+        set(o, "threats", ths);
         json_t *fr = json_array(), *to = json_array();
         for (int i = 0; i < sp->n_from; i++)
             json_array_append_new(fr, place(res, &sp->from[i]));
@@ -475,6 +583,9 @@ static json_t *matrices(const ts_run_result *res)
             json_t *x = flight(&rm->flights[i]);
             json_object_set_new(x, "from", json_string(rm->flights[i].from_name));
             json_object_set_new(x, "to", json_string(rm->flights[i].to_name));
+            const ts_threat *rt = ts_out_row_threat(sc, sp, i / sp->n_to);
+            json_object_set_new(x, "threat", json_string(rt->id));
+            json_object_set_new(x, "missile", json_string(rt->missile.id));
             json_array_append_new(fl, x);
         }
         set(o, "flights", fl);
@@ -482,7 +593,7 @@ static json_t *matrices(const ts_run_result *res)
         for (int v = 0; v < res->n_variants; v++) {
             json_t *x = json_object();
             set(x, "variant", json_string(sc->variants[v].name));
-            int n_eng = 0, n_def = 0, n_flown = 0;
+            int n_eng = 0, n_def = 0, n_flown = 0, n_by[TS_N_FRAMINGS] = {0, 0};
             json_t *cells = json_array();
             for (int i = 0; i < nf; i++) {
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
@@ -503,6 +614,14 @@ static json_t *matrices(const ts_run_result *res)
                     set(y, "margin_s", c->battery >= 0 ? num(c->margin_s, 1) : json_null());
                     set(y, "p_kill", num(c->p_kill, 4));
                     set(y, "shots", json_integer(c->shots));
+                    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+                        const ts_run_matrix_verdict *w = &c->by[f];
+                        n_by[f] += w->engaged;
+                        set(y, ts_framing_name((ts_framing)f),
+                            verdict(&sc->variants[v].defense, w->engaged, w->battery >= 0,
+                                    w->margin_s, w->shots, w->p_kill,
+                                    w->has_intercept ? &w->intercept : NULL, w->refused));
+                    }
                 } else {
                     set(y, "engaged", json_null());
                 }
@@ -511,6 +630,11 @@ static json_t *matrices(const ts_run_result *res)
             set(x, "flights_flown", json_integer(n_flown));
             set(x, "flights_engaged", json_integer(n_eng));
             set(x, "flights_defended", json_integer(n_def));
+            for (int f = 0; f < TS_N_FRAMINGS; f++) {
+                json_t *y = json_object();
+                set(y, "engaged", json_integer(n_by[f]));
+                set(x, ts_framing_name((ts_framing)f), y);
+            }
             set(x, "cells", cells);
             json_array_append_new(vs, x);
         }
@@ -539,8 +663,9 @@ static json_t *coverage(const ts_run_result *res)
 }
 
 /* Writes dir/report.json. */
-int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     json_t *root = json_object();
     set(root, "format", json_string("thirdsite-report"));
     set(root, "format_version", json_integer(REPORT_FORMAT_VERSION));

@@ -260,7 +260,8 @@ static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
                 const ts_run_flight *fl = &rm->flights[i];
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
                 CSV_STRS(f, rm->slug, sc->variants[v].name,
-                         sc->threats[rm->spec->threat].missile.id, fl->from_name, fl->to_name);
+                         ts_out_row_threat(sc, rm->spec, i / rm->spec->n_to)->missile.id,
+                         fl->from_name, fl->to_name);
                 fprintf(f, ",%d", fl->ok);
                 flight_cols(f, fl);
                 if (!fl->ok) {
@@ -285,8 +286,9 @@ static int matrix_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
 }
 
 /* Writes every table of the run under dir/tables/. */
-int ts_out_tables(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_tables(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     int st = engagements_csv(ctx, res, dir);
     if (!st)
         st = footprints_csv(ctx, res, dir);

@@ -568,15 +568,16 @@ int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, c
 /* Writes timelines/<engagement>-<variant>.svg and .png for each listed
  * engagement that was flown; the charts are drawn in parallel (each its own
  * files; the first failure in chart order is reported). */
-int ts_out_timelines(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_timelines(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     const int n = res->n_engagements * res->n_variants;
     if (n == 0)
         return TS_OK;
     if (ts_out_folder(ctx, dir, "timelines"))
         return TS_EIO;
     ts_out_first_err fe = {-1, TS_OK, ""};
-#pragma omp parallel for schedule(dynamic, 1) num_threads(res->threads > 0 ? res->threads : 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(cfg->threads > 0 ? cfg->threads : 1)
     for (int k = 0; k < n; k++) {
         const int e = k / res->n_variants, v = k % res->n_variants;
         const ts_run_engagement *re = &res->engagements[e];

@@ -59,9 +59,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sc->footprints[i].threat < 0 || sc->footprints[i].threat >= sc->n_threats ||
                 !(sc->footprints[i].step_rad > 0.0))
                 abort();
-        for (int i = 0; i < sc->n_matrices; i++)
-            if (sc->matrices[i].threat < 0 || sc->matrices[i].threat >= sc->n_threats)
+        for (int i = 0; i < sc->n_matrices; i++) {
+            if (sc->matrices[i].threat < 0 || sc->matrices[i].threat >= sc->n_threats ||
+                !sc->matrices[i].row_threat)
                 abort();
+            for (int a = 0; a < sc->matrices[i].n_from; a++)
+                if (sc->matrices[i].row_threat[a] < 0 ||
+                    sc->matrices[i].row_threat[a] >= sc->n_threats)
+                    abort();
+        }
         ts_scenario_free(sc);
     } else {
         /* refused: no scenario, and a message saying why */

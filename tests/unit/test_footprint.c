@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "output/output.h"
+#include "footprint_internal.h"
 
 #define DEG TS_DEG
 
@@ -92,7 +92,7 @@ Test(footprint, cell_worse_order)
 {
     /* Each row: a is worse than b for the defense (and b not worse than a). */
     static const struct {
-        ts_footprint_cell a, b;
+        ts_footprint_verdict a, b;
     } cases[] = {
         {{TS_CELL_UNDEFENDED, 0, 0.0f, 12.0f}, {TS_CELL_DEFENDED, 1, 0.8f, 3.0f}},
         {{TS_CELL_DEFENDED, 1, 0.8f, 500.0f}, {TS_CELL_DEFENDED, 2, 0.96f, 3.0f}},
@@ -101,41 +101,51 @@ Test(footprint, cell_worse_order)
         {{TS_CELL_UNDEFENDED, 0, 0.0f, NAN}, {TS_CELL_UNDEFENDED, 0, 0.0f, -40.0f}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cr_assert(ts_footprint_cell_worse(&cases[i].a, &cases[i].b), "case %zu: a not worse", i);
-        cr_assert(!ts_footprint_cell_worse(&cases[i].b, &cases[i].a), "case %zu: b worse", i);
-        cr_assert(!ts_footprint_cell_worse(&cases[i].a, &cases[i].a), "case %zu: a worse than a", i);
+        cr_assert(ts_footprint_verdict_worse(&cases[i].a, &cases[i].b), "case %zu: a not worse", i);
+        cr_assert(!ts_footprint_verdict_worse(&cases[i].b, &cases[i].a), "case %zu: b worse", i);
+        cr_assert(!ts_footprint_verdict_worse(&cases[i].a, &cases[i].a), "case %zu: a worse than a", i);
     }
 }
 
 Test(footprint, cell_from_engagement)
 {
+    /* supported (the headline): two batteries with shots; kinematic: more */
     ts_battery_result br[2];
     memset(br, 0, sizeof br);
-    br[0].has_launch_window = 1;
-    br[0].margin_s = 37.25;
-    br[0].shots = 2;
-    br[1].has_launch_window = 1;
-    br[1].margin_s = 112.5;
-    br[1].shots = 1;
+    const int S = TS_FRAMING_SUPPORTED, K = TS_FRAMING_KINEMATIC;
+    br[0].framing[S].has_launch_window = 1;
+    br[0].framing[S].margin_s = 37.25;
+    br[0].framing[S].shots = 2;
+    br[1].framing[S].has_launch_window = 1;
+    br[1].framing[S].margin_s = 112.5;
+    br[1].framing[S].shots = 1;
+    br[0].framing[K] = br[0].framing[S];
+    br[0].framing[K].shots = 4;
+    br[0].framing[K].margin_s = 300.0;
     ts_engagement g;
     memset(&g, 0, sizeof g);
     g.n_batteries = 2;
     g.batteries = br;
-    g.defended = 1;
-    g.p_kill = 0.992;
+    g.headline = TS_FRAMING_SUPPORTED;
+    g.engaged_by[S] = g.engaged_by[K] = 1;
+    g.p_kill_by[S] = 0.992;
+    g.p_kill_by[K] = 0.9984;
     ts_footprint_cell c;
     ts_footprint_cell_from(&g, &c);
     cr_assert(c.status == TS_CELL_DEFENDED && c.shots == 3, "status %d shots %d", c.status, c.shots);
     check_near(c.margin_s, 112.5, 0.0, "margin: the best battery's");
     check_near(c.p_kill, 0.992, 1e-6, "p_kill");
-    br[0].has_launch_window = br[1].has_launch_window = 0;
-    br[0].shots = br[1].shots = 0;
-    g.defended = 0;
-    g.p_kill = 0.0;
+    cr_assert(c.by[K].shots == 4 && c.by[S].shots == 3, "shots by framing %d %d", c.by[K].shots,
+              c.by[S].shots);
+    check_near(c.by[K].margin_s, 300.0, 0.0, "kinematic margin");
+    check_near(c.by[K].p_kill, 0.9984, 1e-6, "kinematic p_kill");
+    memset(br, 0, sizeof br);
+    g.engaged_by[S] = g.engaged_by[K] = 0;
+    g.p_kill_by[S] = g.p_kill_by[K] = 0.0;
     ts_footprint_cell_from(&g, &c);
     cr_assert(c.status == TS_CELL_UNDEFENDED && c.shots == 0 && isnan(c.margin_s),
               "no window: status %d shots %d margin %g", c.status, c.shots, c.margin_s);
-    br[0].shots = 200; /* capped at TS_MAX_SHOTS */
+    br[0].framing[S].shots = 200; /* capped at TS_MAX_SHOTS */
     ts_footprint_cell_from(&g, &c);
     cr_assert(c.shots == TS_MAX_SHOTS, "shots %d not capped", c.shots);
 }
@@ -154,7 +164,7 @@ Test(footprint, boost_table_against_ts_fly, .timeout = 600)
     const ts_footprint_spec *sp = &sc->footprints[0];
     const ts_threat *th = &sc->threats[sp->threat];
     ts_boost_cache *cache = NULL;
-    int st = ts_boost_cache_create(ctx, &sc->earth, th, sp, 2, &cache);
+    int st = ts_boost_cache_create(ctx, &sc->earth, th, sp, NULL, 2, &cache);
     cr_assert(st == TS_OK, "cache: %s", ts_ctx_message(ctx));
     ts_traj *a = ts_traj_create(), *b = ts_traj_create();
     const int n = SANITIZED ? 2 : 6;
@@ -199,7 +209,14 @@ Test(footprint, boost_table_against_ts_fly, .timeout = 600)
 static ts_footprint_cell single(ts_ctx *ctx, const ts_scenario *sc, const ts_engage_plan *plan,
                                 const ts_threat *th, double lat, double lon)
 {
-    ts_footprint_cell worst = {TS_CELL_UNREACHABLE, 0, 0.0f, NAN};
+    ts_footprint_cell worst;
+    memset(&worst, 0, sizeof worst);
+    for (int f = 0; f < TS_N_FRAMINGS; f++) {
+        worst.by[f].status = TS_CELL_UNREACHABLE;
+        worst.by[f].margin_s = NAN;
+    }
+    worst.status = TS_CELL_UNREACHABLE;
+    worst.margin_s = NAN;
     ts_traj *tr = ts_traj_create();
     int reached = 0;
     for (int s = 0; s < th->n_from; s++) {
@@ -215,8 +232,10 @@ static ts_footprint_cell single(ts_ctx *ctx, const ts_scenario *sc, const ts_eng
         ts_footprint_cell c;
         ts_footprint_cell_from(&g, &c);
         ts_engagement_free(&g);
-        if (!reached || ts_footprint_cell_worse(&c, &worst))
+        if (!reached)
             worst = c;
+        else
+            ts_footprint_cell_keep_worst(&worst, &c, g.headline);
         reached = 1;
     }
     ts_traj_free(tr);
@@ -395,7 +414,7 @@ Test(footprint, errors_and_cancel)
     const ts_engage_plan *plans[1] = {plan};
     st = ts_footprint_compute_multi(ctx, &sc->earth, 1, plans, &sc->threats[0], &sc->footprints[0], 2, 0,
                                     NULL, NULL, &cancel, &f);
-    cr_assert(st == TS_EIO && f.cells == NULL, "cancel: status %d", st);
+    cr_assert(st == TS_EINTERRUPTED && f.cells == NULL, "cancel: status %d", st);
     cr_assert(strstr(ts_ctx_message(ctx), "interrupted"), "message: %s", ts_ctx_message(ctx));
     ts_footprint_free(NULL);
     ts_engage_plan_free(plan);

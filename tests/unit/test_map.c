@@ -1,5 +1,5 @@
 /*
- * Map renderer and Natural Earth data (src/output/map.c, geo.c).
+ * Map renderer and Natural Earth data (src/output/map.c, src/naturalearth.c).
  * Independent truths, named per table: the IOGP Guidance Note 7-2 worked
  * example for EPSG:3035 (method 9820); Snyder (1987), "Map Projections - A
  * Working Manual", USGS PP 1395, closed forms for the ellipsoidal Lambert
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "output/geo.h"
+#include "naturalearth.h"
 #include "output/map.h"
 #include "test_util.h"
 

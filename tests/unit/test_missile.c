@@ -31,7 +31,7 @@ static void free_shipped(void)
 
 /* The entries the issue asks for, with their published figures (the
  * catalogue's own sources: ACA 2002/AFP 2003, IISS 2010, the 2007 debate,
- * StrategyPage 2008, Podvig 2001). */
+ * StrategyPage 2008, Podvig 2001, Oreanda 2021). */
 static const struct {
     const char *id, *cls;
     int stages;
@@ -42,6 +42,9 @@ static const struct {
     {"iran-icbm-notional", "ICBM", 3, 1000.0, 10400.0},
     {"topol-m", "ICBM", 3, 1200.0, 10500.0},
     {"ss-19", "ICBM", 2, 4350.0, 10000.0},
+    /* the 2008 force mix (issue 7): Podvig 2001; Oreanda 2021 for the SS-25 */
+    {"ss-18", "ICBM", 2, 8800.0, 11000.0},
+    {"ss-25", "ICBM", 3, 1000.0, 10500.0},
 };
 
 Test(missile, shipped_catalogue, .init = load_shipped, .fini = free_shipped)
@@ -80,6 +83,14 @@ Test(missile, shipped_catalogue, .init = load_shipped, .fini = free_shipped)
     check_near(ss19->stage[0].thrust_vac_n, 2063.2e3, 1e-6, "ss-19 stage 1 thrust");
     /* diameter 2.5 m -> reference area pi d^2 / 4 */
     check_near(ss19->stage[0].area_ref_m2, 0.25 * TS_PI * 2.5 * 2.5, 1e-12, "ss-19 area");
+    /* SS-18 stage 1: the quoted 147.9 t burnt in the quoted 130 s at 318.7 s
+     * is 71.8% of four RD-273 at their rated 1,237.6 kN (RealismOverhaul
+     * RD263_Config, b14643.de): the dispute PROVENANCE.md describes */
+    const ts_missile *ss18 = ts_missiles_find(&cat, "ss-18");
+    cr_assert_not_null(ss18);
+    check_near(ss18->stage[0].thrust_vac_n, 147.9e3 / 130.0 * TS_G0 * 318.7, 1e-9, "ss-18 thrust");
+    cr_assert(fabs(ss18->stage[0].thrust_vac_n / (4.0 * 1237.6e3) - 0.718) < 0.001);
+    check_near(ss18->stage[0].area_ref_m2, 0.25 * TS_PI * 3.0 * 3.0, 1e-12, "ss-18 area");
 }
 
 /* ---- planted faults at known lines and columns ------------------------------- */

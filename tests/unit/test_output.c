@@ -1,6 +1,6 @@
 /*
- * The run's geometry and writers' helpers (run_geo.c, run_land.c, run.c,
- * src/output/): grid polygonisation, antimeridian and pole handling, ground
+ * The run's geometry and writers' helpers (output/polygon.c, landmask.c,
+ * output/common.c, run.c): grid polygonisation, antimeridian and pole handling, ground
  * tracks, the land mask, number and CSV formatting, file-name stems.
  * Independent truths, named per table: counting cells (areas of unions of
  * cells), the shoelace formula applied to hand-built rings, RFC 7946 sec.
@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "output/output.h"
+#include "footprint_internal.h"
 
 #define check_near(got, want, tol, ...)                                        \
     do {                                                                       \
@@ -311,4 +313,32 @@ Test(output, csv_quoting_and_slugs)
     cr_assert(!strcmp(s, "Yoshkar Ola"), "label of an id: %s", s);
     ts_out_place_label(NULL, "54.48N,17.11E", s, sizeof s);
     cr_assert(!strcmp(s, "54.48N,17.11E"), "a position stays as written: %s", s);
+}
+
+/* ---- statuses of a run ---------------------------------------------------- */
+
+/* Regression: an interrupted run was reported as TS_EIO, like a file that
+ * could not be written; it now has its own status and leaves nothing. */
+Test(output, run_interrupted_status)
+{
+    ts_ctx *ctx = ts_ctx_create();
+    ts_scenario *sc = NULL;
+    int st = ts_scenario_load(ctx, TS_SOURCE_DIR "/tests/scenarios/small.yaml", NULL, &sc);
+    cr_assert(st == TS_OK, "load: %s", ts_ctx_message(ctx));
+    char dir[] = "/tmp/ts-test-run-XXXXXX";
+    cr_assert(mkdtemp(dir), "mkdtemp");
+    char out[64];
+    snprintf(out, sizeof out, "%s/run", dir);
+    const volatile int cancel = 1;
+    ts_run_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.out_dir = out;
+    opts.threads = 1;
+    opts.cancel = &cancel;
+    st = ts_run(ctx, sc, &opts);
+    cr_assert(st == TS_EINTERRUPTED, "status %d (%s)", st, ts_ctx_message(ctx));
+    cr_assert(access(out, F_OK) != 0, "an interrupted run left %s", out);
+    rmdir(dir);
+    ts_scenario_free(sc);
+    ts_ctx_free(ctx);
 }

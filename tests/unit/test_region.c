@@ -17,7 +17,7 @@
 
 #include "ts_internal.h"
 #include "region.h"
-#include "output/output.h"
+#include "footprint_internal.h"
 #include "test_util.h"
 
 static ts_countries cs;
@@ -95,7 +95,7 @@ Test(region, capitals_lie_in_their_countries)
     }
 }
 
-/* Land of a country: its cells' ellipsoidal areas (output/geo: ts_cell_area). */
+/* Land of a country: its cells' ellipsoidal areas (landmask.c: ts_cell_area). */
 static double country_area_km2(const char *a3, double lat0, double lat1, double lon0,
                                double lon1, double step)
 {

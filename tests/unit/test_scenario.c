@@ -392,7 +392,66 @@ Test(scenario, good_scenario_resolves_overrides_variants_and_units)
     cr_assert_eq(sc->matrices[0].n_from, 2, "matrix from defaults to the threat's");
     cr_assert_eq(sc->matrices[0].n_to, 2);
     cr_assert_str_eq(sc->matrices[0].to[1].name, "paris");
+    cr_assert_not_null(sc->matrices[0].row_threat, "a one-threat matrix has its rows' threat too");
+    cr_assert_eq(sc->matrices[0].row_threat[0], 0);
+    cr_assert_eq(sc->matrices[0].row_threat[1], 0);
 
+    ts_scenario_free(sc);
+    ts_ctx_free(ctx);
+    unlink(path);
+}
+
+/* A matrix of several threats: one row per (base, missile), in the order of
+ * `threats`, each threat's bases in its own order; a base in two threats is
+ * two rows; a variant overrides a sensor's reference RCS. */
+Test(scenario, matrix_of_several_threats_flies_each_base_with_its_missile)
+{
+    static const char text[] =
+        "name: mix\n"
+        "question: Does each base fly its own missile?\n"
+        "defense:\n"
+        "  sensors: [{use: emr}, {use: sbirs}]\n"
+        "  batteries:\n"
+        "    - {id: redzikowo, use: gbi-2stage-mda, at: redzikowo, inventory: 10}\n"
+        "  doctrine: {sspk: 0.8}\n"
+        "variants:\n"
+        "  threat-rcs:\n"
+        "    sensors:\n"
+        "      emr: {ref_rcs: 0.1 m^2}\n"
+        "threats:\n"
+        "  ss18: {missile: ss-18, from: [dombarovsky, uzhur]}\n"
+        "  ss19: {missile: ss-19, from: [kozelsk, tatishchevo]}\n"
+        "  topol-m: {missile: topol-m, from: [tatishchevo]}\n"
+        "analyses:\n"
+        "  matrix:\n"
+        "    - {name: mix, threats: [ss19, topol-m, ss18], to: [new-york, chicago, boston]}\n"
+        "    - {name: one, threats: [ss18], to: [washington]}\n";
+    char path[64];
+    write_temp(text, path, sizeof path);
+    ts_ctx *ctx = ts_ctx_create();
+    ts_scenario *sc = NULL;
+    cr_assert_eq(ts_scenario_load(ctx, path, NULL, &sc), TS_OK, "%s", ts_ctx_message(ctx));
+    cr_assert_eq(sc->n_matrices, 2);
+    const ts_matrix_spec *m = &sc->matrices[0];
+    static const char *const base[] = {"kozelsk", "tatishchevo", "tatishchevo", "dombarovsky",
+                                       "uzhur"};
+    static const char *const missile[] = {"ss-19", "ss-19", "topol-m", "ss-18", "ss-18"};
+    cr_assert_eq(m->n_from, 5);
+    cr_assert_eq(m->n_to, 3);
+    for (int a = 0; a < 5; a++) {
+        cr_assert_str_eq(m->from[a].name, base[a], "row %d", a);
+        cr_assert_str_eq(sc->threats[m->row_threat[a]].missile.id, missile[a], "row %d", a);
+    }
+    cr_assert_str_eq(sc->threats[m->threat].id, "ss19", "the first threat");
+    /* Uzhur: 55.333N 89.800E (KeepTrack, data/sites.yaml) */
+    NEAR(m->from[4].lat_rad, 55.333 * DEG, 1e-9, "uzhur lat");
+    cr_assert_eq(sc->matrices[1].n_from, 2);
+    cr_assert_str_eq(sc->threats[sc->matrices[1].row_threat[1]].id, "ss18");
+    /* the variant's reference RCS, the base's catalogue one (data/sensors.yaml) */
+    cr_assert_eq(sc->n_variants, 2);
+    NEAR(sc->variants[0].defense.sensors[0].ref_rcs_m2, 0.01, 1e-15, "base emr ref_rcs");
+    NEAR(sc->variants[1].defense.sensors[0].ref_rcs_m2, 0.1, 1e-15, "variant emr ref_rcs");
+    NEAR(sc->variants[1].defense.sensors[0].ref_range_m, 2000e3, 1e-6, "variant emr ref_range");
     ts_scenario_free(sc);
     ts_ctx_free(ctx);
     unlink(path);
@@ -404,7 +463,7 @@ Test(scenario, shipped_scenarios_load)
         const char *file;
         int n_sensors, n_hears, n_variants;
     } shipped[] = {
-        {"third-site-2008.yaml", 2, 1, 2},
+        {"third-site-2008.yaml", 2, 1, 3},
         {"gabala-2007.yaml", 4, 3, 4},
     };
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
@@ -431,7 +490,7 @@ Test(scenario, shipped_scenarios_load)
         cr_assert_str_eq(sc->variants[1].name, "lewis-postol-2007");
         NEAR(sc->variants[1].defense.batteries[0].interceptor.burnout_speed_mps, 8300.0, 1e-9,
              "variant: Lewis-Postol figure");
-        cr_assert_eq(sc->n_threats, 2);
+        cr_assert_eq(sc->n_threats, 5);
         cr_assert_eq(sc->n_engagements, 3);
         cr_assert_str_eq(sc->engagements[0].name, "semnan-london");
         cr_assert_str_eq(sc->engagements[1].to.name, "washington");
@@ -439,8 +498,17 @@ Test(scenario, shipped_scenarios_load)
         cr_assert_str_eq(sc->engagements[2].to.name, "new-york");
         cr_assert_eq(sc->n_footprints, 2);
         cr_assert_eq(sc->n_matrices, 1);
-        cr_assert_eq(sc->matrices[0].n_from, 10);
+        /* the 2008 force mix (data/PROVENANCE.md): 2 SS-18 + 2 SS-19 + 6 SS-25
+         * + 2 Topol-M bases; Kozelsk flies the SS-19 (Podvig, Nov 2008) */
+        cr_assert_eq(sc->matrices[0].n_from, 12);
         cr_assert_eq(sc->matrices[0].n_to, 4);
+        const ts_matrix_spec *mx = &sc->matrices[0];
+        for (int a = 0; a < mx->n_from; a++)
+            if (!strcmp(mx->from[a].name, "kozelsk"))
+                cr_assert_str_eq(sc->threats[mx->row_threat[a]].missile.id, "ss-19");
+            else if (!strcmp(mx->from[a].name, "uzhur") || !strcmp(mx->from[a].name, "dombarovsky"))
+                cr_assert_str_eq(sc->threats[mx->row_threat[a]].missile.id, "ss-18");
+        cr_assert_str_eq(sc->threats[sc->engagements[2].threat].missile.id, "ss-19");
         ts_scenario_free(sc);
         ts_ctx_free(ctx);
     }

@@ -413,3 +413,24 @@ Test(sensor, radar_equation_sources_check)
     emr.freq_hz = 0.0;
     check_near_f(ts_radar_equation_range(&emr, 0.01), 0.0, 0.0, "no frequency");
 }
+
+/* ts_sensor_coverage_ring (moved from run.c): a radar at sea level on the
+ * sphere, no range limit, sees a target at 300 km out to the geometric
+ * horizon, ground range R acos(R / (R + h)) = 1,919.6 km, on every azimuth,
+ * to the 1 km of the bisection. */
+Test(sensor, coverage_ring_horizon_sphere)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_SPHERE, 0);
+    ts_sensor s = radar_at(42.37, -71.03, 0.0);
+    const double h = 300e3, want = e.a_m * acos(e.a_m / (e.a_m + h));
+    double lat[36], lon[36];
+    cr_assert_eq(ts_sensor_coverage_ring(&e, &s, h, 1.0, 36, lat, lon), TS_OK);
+    for (int k = 0; k < 36; k++) {
+        double d, az1, az2;
+        ts_geodesic_inverse(&e, s.lat_rad, s.lon_rad, lat[k], lon[k], &d, &az1, &az2);
+        cr_assert(d <= want + 1.0 && d > want - 1.5e3,
+                  "azimuth %d deg: want %.1f km got %.1f km", 10 * k, want / 1e3, d / 1e3);
+    }
+    cr_assert_eq(ts_sensor_coverage_ring(&e, &s, h, 1.0, 0, lat, lon), TS_EINVAL);
+}

@@ -183,3 +183,65 @@ Test(traj, events_sorted_and_found)
     cr_assert_eq(ts_traj_push_event(tr, &bad), TS_EINVAL);
     ts_traj_free(tr);
 }
+
+/* ts_traj_sample: the acceleration of the quintic exactly (to rounding),
+ * and one-sided limits at an event: side < 0 the node before it, side >= 0
+ * the node after. */
+Test(traj, sample_acceleration_and_sides)
+{
+    static const double tn[] = {0.0, 17.3, 41.9, 97.25, 260.5};
+    ts_traj *tr = ts_traj_create();
+    for (size_t i = 0; i < sizeof tn / sizeof tn[0]; i++) {
+        ts_vec3 r, v, a;
+        quintic(tn[i], &r, &v, &a);
+        cr_assert_eq(ts_traj_push_node(tr, tn[i], &r, &v, &a), TS_OK);
+    }
+    for (int i = 0; i <= 200; i++) {
+        const double t = 260.5 * i / 200.0;
+        ts_state s;
+        ts_vec3 r, v, a, ag;
+        cr_assert_eq(ts_traj_sample(tr, t, 1, &s, &ag), TS_OK, "t = %g", t);
+        quintic(t, &r, &v, &a);
+        const double da = ts_v3_norm(ts_v3_sub(ag, a));
+        cr_assert(da < 1e-9, "t = %g: acceleration diff %g m/s^2", t, da);
+        cr_assert(ts_v3_norm(ts_v3_sub(s.r, r)) < 1e-6, "t = %g: position", t);
+    }
+    ts_state s;
+    cr_assert_eq(ts_traj_sample(tr, 300.0, 1, &s, NULL), TS_EINVAL);
+    ts_traj_free(tr);
+
+    /* an event at t = 5: nodes (1 2 3) -> (4 5 6) | (7 8 9) -> (7 8 9) */
+    tr = ts_traj_create();
+    ts_vec3 r0 = ts_v3(1, 2, 3), r1 = ts_v3(4, 5, 6), r2 = ts_v3(7, 8, 9);
+    ts_vec3 z = ts_v3(0, 0, 0);
+    ts_traj_push_node(tr, 0.0, &r0, &z, &z);
+    ts_traj_push_node(tr, 5.0, &r1, &z, &z);
+    ts_traj_push_node(tr, 5.0, &r2, &z, &z);
+    ts_traj_push_node(tr, 9.0, &r2, &z, &z);
+    ts_vec3 a;
+    cr_assert_eq(ts_traj_sample(tr, 5.0, -1, &s, &a), TS_OK);
+    cr_assert(fabs(s.r.x - 4.0) < 1e-12, "left of the event: x %g, want 4", s.r.x);
+    cr_assert_eq(ts_traj_sample(tr, 5.0, 1, &s, &a), TS_OK);
+    cr_assert(s.r.x == 7.0, "right of the event: x %g, want 7", s.r.x);
+    ts_traj_free(tr);
+}
+
+/* ts_traj_descent_time on a straight vertical fall through 100 km: the
+ * state is r(t) = (R + 200 km - 1 km/s t) along x, non-rotating sphere, so
+ * the descent through 100 km is at t = 100 s (to the 1 ms bisection). */
+Test(traj, descent_time_vertical_fall)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_SPHERE, 0);
+    ts_traj *tr = ts_traj_create();
+    const double r_top = e.a_m + 200e3;
+    for (int i = 0; i <= 200; i++) {
+        const double t = i;
+        ts_vec3 r = ts_v3(r_top - 1e3 * t, 0, 0), v = ts_v3(-1e3, 0, 0), a = ts_v3(0, 0, 0);
+        ts_traj_push_node(tr, t, &r, &v, &a);
+    }
+    const double t = ts_traj_descent_time(&e, tr, 100e3);
+    cr_assert(fabs(t - 100.0) < 2e-3, "descent at %.6f s, want 100 s", t);
+    cr_assert(ts_traj_descent_time(&e, tr, 300e3) < 0.0, "never above 300 km");
+    ts_traj_free(tr);
+}

@@ -13,8 +13,8 @@
  * sec. 3.1.6).  Edges on lon = +-180 or on a pole are artefacts of that cut,
  * not coastline (ts_geo_edge_artificial).
  */
-#ifndef TS_GEO_H
-#define TS_GEO_H
+#ifndef TS_NATURALEARTH_H
+#define TS_NATURALEARTH_H
 
 #include "ts_internal.h"
 
@@ -60,4 +60,4 @@ int ts_geo_land_contains(const ts_geo *geo, double lat_deg, double lon_deg);
  * pole: a cut, not a coast. */
 int ts_geo_edge_artificial(double lon0, double lat0, double lon1, double lat1);
 
-#endif /* TS_GEO_H */
+#endif /* TS_NATURALEARTH_H */

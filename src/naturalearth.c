@@ -9,7 +9,7 @@
  * crossing rule (Shimrat 1962, CACM 5(8) 434, "Algorithm 112").
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "geo.h"
+#include "naturalearth.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -19,7 +19,7 @@
  *    clipping", CACM 17(1), 1974) and shifted into [-180, 180].
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/output.h"
+#include "output/polygon.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,14 +96,6 @@ double ts_ring_area2(const ts_ring *ring)
         s += ring->xy[2 * i] * ring->xy[2 * j + 1] - ring->xy[2 * j] * ring->xy[2 * i + 1];
     }
     return s;
-}
-
-double ts_wrap_lon_deg(double lon_deg)
-{
-    double x = fmod(lon_deg + 180.0, 360.0);
-    if (x < 0.0)
-        x += 360.0;
-    return x - 180.0 + 0.0;
 }
 
 static void ring_reverse(ts_ring *r)

@@ -309,8 +309,8 @@ static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, in
                     n_flown++;
                     n_eng += rm->cells[v * nf + i].engaged;
                 }
-            char title[512], sub[512], src[512], mname[TS_NAME_LEN];
-            ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, mname, sizeof mname);
+            char title[512], sub[512], src[512], mname[4 * TS_NAME_LEN];
+            ts_out_matrix_missiles(sc, sp, mname, sizeof mname);
             snprintf(title, sizeof title, "Could the interceptors engage %s flights to these targets?",
                      mname);
             snprintf(sub, sizeof sub,
@@ -372,9 +372,9 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
         lo1 = fmax(lo1, x_);                                                               \
     } while (0)
     for (int c = 0; c < res->n_coverage; c++) {
-        const ts_ring *r = &res->coverage[c].ring;
+        const ts_run_coverage *r = &res->coverage[c];
         for (int i = 0; i < r->n; i++)
-            BOX(r->xy[2 * i + 1], r->xy[2 * i]);
+            BOX(r->lonlat_deg[2 * i + 1], r->lonlat_deg[2 * i]);
     }
     for (int e = 0; e < res->n_engagements; e++)
         BOX(res->engagements[e].spec->from.lat_rad / TS_DEG, res->engagements[e].spec->from.lon_rad / TS_DEG);
@@ -463,7 +463,7 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
             snprintf(legend, sizeof legend, "%s coverage", s->name[0] ? s->name : s->id);
         ts_map_style st_c = {changed ? C_NONE : fill, {fill.r, fill.g, fill.b, 0.95}, 2.0,
                              changed ? TS_MAP_DASHED : TS_MAP_SOLID, legend};
-        const int n = cv->ring.n;
+        const int n = cv->n;
         double *lat = malloc(2 * (size_t)n * sizeof *lat + 1);
         if (!lat) {
             ts_map_free(map);
@@ -471,8 +471,8 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
         }
         double *lon = lat + n;
         for (int i = 0; i < n; i++) {
-            lon[i] = cv->ring.xy[2 * i];
-            lat[i] = cv->ring.xy[2 * i + 1];
+            lon[i] = cv->lonlat_deg[2 * i];
+            lat[i] = cv->lonlat_deg[2 * i + 1];
         }
         ts_map_polygon(map, n, lat, lon, &st_c);
         free(lat);
@@ -503,8 +503,9 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
  * parallel (each its own map, PROJ context and files; the renderer makes
  * the SVG bytes independent of the order), and the first failure in map
  * order is reported. */
-int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
 {
+    const char *dir = cfg->dir;
     const int nv = res->n_variants;
     const int n_fp = res->n_footprints * nv, n_mx = res->n_matrices * nv;
     const int n = n_fp + n_mx + (res->n_coverage > 0);
@@ -513,7 +514,7 @@ int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     if (ts_out_folder(ctx, dir, "maps"))
         return TS_EIO;
     ts_out_first_err fe = {-1, TS_OK, ""};
-#pragma omp parallel for schedule(dynamic, 1) num_threads(res->threads > 0 ? res->threads : 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(cfg->threads > 0 ? cfg->threads : 1)
     for (int k = 0; k < n; k++) {
         ts_ctx *tctx = ts_ctx_create();
         int st = TS_ENOMEM;

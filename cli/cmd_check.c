@@ -20,7 +20,9 @@ static void help(FILE *f)
                "Validates a scenario file (docs/scenario-format.md) without running it:\n"
                "every key, unit, range and catalogue reference.  Prints a one-paragraph\n"
                "summary and exits 0 when the file is valid; otherwise prints every error\n"
-               "as \"path:line:col: error: message\" on stderr and exits 2.\n\n"
+               "as \"path:line:col: error: message\" on stderr and exits 2.  Analyses\n"
+               "that cannot be flown (a target beyond the missile's reach) are warnings,\n"
+               "\"path:line:col: warning: ...\" on stderr, and do not change the status.\n\n"
                "  --data DIR   catalogues (sites, sensors, interceptors, missiles) from DIR\n"
                "               instead of $THIRDSITE_DATA or the shipped data/\n");
 }
@@ -221,6 +223,12 @@ int cmd_check(int argc, char **argv)
         if (t.s)
             print_wrapped(t.s, 78);
         free(t.s);
+        /* valid, but some analyses cannot be flown: said, exit 0 */
+        char *warn = NULL;
+        int n_warn = 0;
+        if (ts_scenario_warnings(ctx, sc, &warn, &n_warn) == TS_OK && warn)
+            fprintf(stderr, "%s\n", warn);
+        free(warn);
     }
     ts_scenario_free(sc);
     ts_ctx_free(ctx);

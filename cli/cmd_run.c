@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const char *USAGE =
-    "usage: thirdsite run SCENARIO [-o DIR] [-j THREADS] [--quiet]\n"
+    "usage: thirdsite run SCENARIO [-o DIR] [-j THREADS] [--data DIR] [--quiet]\n"
     "\n"
     "Performs every analysis of the scenario for every variant of its defense:\n"
     "the listed engagements (timelines), the defended-area footprints and the\n"
@@ -35,7 +35,12 @@ static const char *USAGE =
     "                a symbolic link is followed\n"
     "  -j THREADS    threads (default: the number of processors); the files are\n"
     "                the same whatever the number\n"
+    "  --data DIR    catalogues (sites, sensors, interceptors, missiles, regions,\n"
+    "                cities) from DIR instead of $THIRDSITE_DATA or the shipped data/\n"
     "  --quiet       no progress bar and no closing line\n"
+    "\n"
+    "Analyses that cannot be flown (a target beyond the missile's reach) are\n"
+    "listed first, as \"path:line:col: warning: ...\" on stderr.\n"
     "\n"
     "Exit status: 0 done, 1 the run failed, 2 bad option, malformed scenario, or\n"
     "an output folder holding files that are not a run's (they are named).\n";
@@ -107,7 +112,7 @@ int cmd_run(int argc, char **argv)
         fputs(USAGE, stdout);
         return CLI_OK;
     }
-    const char *path = NULL, *out_dir = NULL;
+    const char *path = NULL, *out_dir = NULL, *data = NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int threads = ncpu >= 1 && ncpu <= 1024 ? (int)ncpu : 1, quiet = 0;
     for (int i = 1; i < argc; i++) {
@@ -126,6 +131,9 @@ int cmd_run(int argc, char **argv)
         } else if (!strncmp(a, "-j", 2) && a[2]) {
             if (cli_int(cmd, "-j", a + 2, 1, 1024, &threads))
                 return CLI_USAGE;
+        } else if (!strcmp(a, "--data")) {
+            if (!(data = cli_value(cmd, argc, argv, &i)))
+                return CLI_USAGE;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -142,21 +150,32 @@ int cmd_run(int argc, char **argv)
     ts_ctx *ctx = ts_ctx_create();
     if (!ctx)
         return cli_failure(cmd, "out of memory");
-    ts_scenario *sc = NULL;
-    int st = ts_scenario_load(ctx, path, NULL, &sc);
-    if (st < 0) {
-        /* the loader's message: one "path:line:col: error: ..." line per error */
-        cli_message(stderr, ts_ctx_message(ctx));
-        ts_ctx_free(ctx);
-        return st == TS_ENOMEM ? CLI_FAILED : CLI_USAGE;
-    }
-
+    /* signals caught from here on: one during loading cancels the run at
+     * its start (nothing is written) */
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    ts_scenario *sc = NULL;
+    int st = ts_scenario_load(ctx, path, data, &sc);
+    if (st < 0) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        /* the loader's message: one "path:line:col: error: ..." line per error */
+        cli_message(stderr, ts_ctx_message(ctx));
+        ts_ctx_free(ctx);
+        return st == TS_ENOMEM ? CLI_FAILED : CLI_USAGE;
+    }
+    {
+        /* up front: what the run will report as out of reach */
+        char *warn = NULL;
+        int n_warn = 0;
+        if (ts_scenario_warnings(ctx, sc, &warn, &n_warn) == TS_OK && warn)
+            fprintf(stderr, "%s\n", warn);
+        free(warn);
+    }
 
     progress_state ps;
     memset(&ps, 0, sizeof ps);

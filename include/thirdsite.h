@@ -701,14 +701,22 @@ typedef struct {
     int threat;                /* index into threats */
     ts_place from, to;
     char name[TS_NAME_LEN];
+    int line, col;             /* the entry in the scenario file (warnings) */
 } ts_engagement_spec;
+
+/* A region's membership beyond its box: the countries or polygons it is
+ * made of (region.c); opaque. */
+typedef struct ts_region ts_region;
 
 typedef struct {
     char name[TS_NAME_LEN];    /* unique among the footprints */
     int threat;
     char region[TS_NAME_LEN];  /* "europe", "north-america" or as written */
-    double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad;
+    double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad; /* the grid */
     double step_rad;
+    ts_region *region_def;     /* owned: the countries or polygons of the
+                                  region; NULL when it is the box itself */
+    char region_desc[TS_TEXT_LEN]; /* the region in words, for reports */
 } ts_footprint_spec;
 
 typedef struct {
@@ -719,6 +727,7 @@ typedef struct {
     int *row_threat;           /* owned, [n_from]: the threat each row flies
                                   (a matrix of several `threats` has one row
                                   per base and missile) */
+    int line, col;             /* the entry in the scenario file (warnings) */
 } ts_matrix_spec;
 
 typedef struct {
@@ -743,6 +752,7 @@ typedef struct {
     ts_footprint_spec *footprints;
     int n_matrices;
     ts_matrix_spec *matrices;
+    char data_dir[TS_TEXT_LEN]; /* where its catalogues were read from */
 } ts_scenario;
 
 /* Loads and validates a scenario, resolving catalogue references against
@@ -751,6 +761,15 @@ typedef struct {
 int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir,
                      ts_scenario **out);
 void ts_scenario_free(ts_scenario *scenario);
+
+/* The analyses of a loaded scenario that cannot be flown: an engagement or
+ * a matrix pair whose target lies beyond the missile's reach from its
+ * launch point (flown with ts_fly, the Earth as the scenario has it).  Each
+ * is one line of *text, "path:line:col: warning: ..." (malloc'ed, the
+ * caller frees; NULL when there is none); *n their number.  A scenario with
+ * warnings is valid: `run` reports such analyses as out of reach.
+ * Returns TS_OK or TS_ENOMEM. */
+int ts_scenario_warnings(ts_ctx *ctx, const ts_scenario *scenario, char **text, int *n);
 
 /* The shipped catalogues (lists owned by the caller; free with ts_free). */
 int ts_sites_load(ts_ctx *ctx, const char *path, int *n, ts_site **out);

@@ -309,6 +309,10 @@ int ts_place_read(ts_y_errs *errs, const ts_y_node *node, const char *what,
         return TS_OK;
     }
     const ts_site *s = ts_site_find(sites, node->text);
+    if (!s && sites)
+        for (int i = 0; i < sites->n_broken; i++)
+            if (!strcmp(sites->broken[i], node->text))
+                return TS_ESCENARIO; /* the site's own error says why */
     if (!s) {
         int n = sites ? sites->n : 0;
         const char **names = malloc((size_t)(n + 1) * sizeof *names);
@@ -318,6 +322,10 @@ int ts_place_read(ts_y_errs *errs, const ts_y_node *node, const char *what,
                 names[i] = sites->items[i].id;
             ts_y_hint(hint, sizeof hint, node->text, names, n, 16, "thirdsite catalog sites");
             free(names);
+            size_t len = strlen(hint);
+            if (len > 0 && hint[len - 1] == ')')
+                snprintf(hint + len - 1, sizeof hint - len + 1,
+                         "; or define it under 'sites:')");
         }
         ts_y_err(errs, node, "unknown site '%.60s' for %s %s", node->text, what, hint);
         return TS_ESCENARIO;
@@ -350,7 +358,8 @@ int ts_site_read(ts_y_errs *errs, const ts_y_node *map, ts_site *site)
     bad += ts_fields_apply(errs, &ts_site_fields, map, what, site, NULL);
     const ts_y_node *at = ts_y_get(map, "at");
     if (!at) {
-        ts_y_err(errs, map, "missing required key 'at' in %s", what);
+        if (!ts_y_typo_of(errs, map, "at"))
+            ts_y_err(errs, map, "missing required key 'at' in %s", what);
         bad++;
     } else {
         double lat, lon;
@@ -496,19 +505,19 @@ int ts_sensor_check(ts_y_errs *errs, const ts_y_node *map, const char *what, ts_
     const ts_field_table *t = &ts_sensor_fields;
     /* present but refused: reported where it was read */
     if ((int)s->kind < 0) {
-        if (!ts_y_get(map, "kind"))
+        if (!ts_y_get(map, "kind") && !ts_y_typo_of(errs, map, "kind"))
             ts_y_err(errs, map, "missing required key 'kind' in %s (radar or infrared)", what);
         bad++;
     }
     if ((int)s->role < 0) {
-        if (!ts_y_get(map, "role"))
+        if (!ts_y_get(map, "role") && !ts_y_typo_of(errs, map, "role"))
             ts_y_err(errs, map, "missing required key 'role' in %s (early-warning or "
                      "fire-control)", what);
         bad++;
     }
     if (s->kind == TS_SENSOR_RADAR) {
         if (isnan(s->lat_rad)) {
-            if (!ts_y_get(map, "at"))
+            if (!ts_y_get(map, "at") && !ts_y_typo_of(errs, map, "at"))
                 ts_y_err(errs, map, "missing required key 'at' in %s (a radar needs a site)",
                          what);
             bad++;
@@ -517,7 +526,7 @@ int ts_sensor_check(ts_y_errs *errs, const ts_y_node *map, const char *what, ts_
         double v[2] = {s->ref_range_m, s->ref_rcs_m2};
         for (int i = 0; i < 2; i++)
             if (isnan(v[i])) {
-                if (!ts_y_get(map, need[i]))
+                if (!ts_y_get(map, need[i]) && !ts_y_typo_of(errs, map, need[i]))
                     ts_y_err(errs, map, "missing required key '%s' in %s (a radar needs it)",
                              need[i], what);
                 bad++;
@@ -529,9 +538,16 @@ int ts_sensor_check(ts_y_errs *errs, const ts_y_node *map, const char *what, ts_
         }
     } else if (s->kind == TS_SENSOR_INFRARED) {
         if (isnan(s->ir_detect_s)) {
-            if (!ts_y_get(map, "detect_delay"))
+            if (!ts_y_get(map, "detect_delay") && !ts_y_typo_of(errs, map, "detect_delay"))
                 ts_y_err(errs, map, "missing required key 'detect_delay' in %s (an infrared "
                      "sensor needs it)", what);
+            bad++;
+        }
+        const ts_y_node *at = at_field(t, where, "at", map);
+        if (at != map) {
+            ts_y_err(errs, at, "an infrared sensor has no site: 'at' does not apply to %s "
+                     "(infrared launch detection is space-based; its timing is "
+                     "detect_delay and latency)", what);
             bad++;
         }
         if (s->role == TS_ROLE_FIRE_CONTROL) {
@@ -653,7 +669,7 @@ int ts_stages_apply(ts_y_errs *errs, const ts_y_node *list, const char *what, ts
         double v[3] = {tmp[i].m_gross_kg, tmp[i].m_prop_kg, tmp[i].burn_s};
         for (int k = 0; k < 3; k++)
             if (isnan(v[k])) {
-                if (!ts_y_get(m, need[k]))
+                if (!ts_y_get(m, need[k]) && !ts_y_typo_of(errs, m, need[k]))
                     ts_y_err(errs, m, "missing required key '%s' in %s", need[k], w);
                 bad++;
             }
@@ -719,7 +735,7 @@ int ts_interceptor_check(ts_y_errs *errs, const ts_y_node *map, const char *what
             sum += ic->stage[i].burn_s;
         ic->burn_s = sum; /* a staged booster burns for the sum of its stages */
         if (isnan(ic->kv_mass_kg)) {
-            if (!ts_y_get(map, "kv_mass"))
+            if (!ts_y_get(map, "kv_mass") && !ts_y_typo_of(errs, map, "kv_mass"))
                 ts_y_err(errs, map, "missing required key 'kv_mass' in %s (a staged booster "
                      "needs its payload)", what);
             bad++;
@@ -728,13 +744,13 @@ int ts_interceptor_check(ts_y_errs *errs, const ts_y_node *map, const char *what
             ic->burnout_speed_mps = 0.0;
     } else if (!ts_y_get(map, "stages")) { /* stages given but refused: said */
         if (isnan(ic->burnout_speed_mps)) {
-            if (!ts_y_get(map, "burnout_speed"))
+            if (!ts_y_get(map, "burnout_speed") && !ts_y_typo_of(errs, map, "burnout_speed"))
                 ts_y_err(errs, map, "missing required key 'burnout_speed' in %s (or give "
                      "'stages')", what);
             bad++;
         }
         if (isnan(ic->burn_s)) {
-            if (!ts_y_get(map, "burn_time"))
+            if (!ts_y_get(map, "burn_time") && !ts_y_typo_of(errs, map, "burn_time"))
                 ts_y_err(errs, map, "missing required key 'burn_time' in %s", what);
             bad++;
         }
@@ -743,7 +759,7 @@ int ts_interceptor_check(ts_y_errs *errs, const ts_y_node *map, const char *what
     double v[3] = {ic->h_min_m, ic->h_max_m, ic->range_max_m};
     for (int i = 0; i < 3; i++)
         if (isnan(v[i])) {
-            if (!ts_y_get(map, need[i]))
+            if (!ts_y_get(map, need[i]) && !ts_y_typo_of(errs, map, need[i]))
                 ts_y_err(errs, map, "missing required key '%s' in %s", need[i], what);
             bad++;
         }
@@ -832,6 +848,8 @@ static int need_sources(ts_y_errs *errs, const ts_y_node *m, const char *what)
 {
     if (ts_y_get(m, "sources"))
         return 0;
+    if (ts_y_typo_of(errs, m, "sources"))
+        return 1;
     ts_y_err(errs, m, "missing required key 'sources' in %s (every catalogue entry "
              "names its sources)", what);
     return 1;
@@ -1029,7 +1047,7 @@ int ts_sensors_load(ts_ctx *ctx, const char *path, int *n, ts_sensor **out)
     ts_y_errs_init(&errs);
     char sites_path[4096];
     sibling(sites_path, sizeof sites_path, path, "sites.yaml");
-    ts_site_list sites = {0, NULL};
+    ts_site_list sites = {0, NULL, 0, NULL};
     *n = 0;
     *out = NULL;
     int st = ts_sites_read(&errs, sites_path, &sites.n, &sites.items);

@@ -67,8 +67,8 @@ int ts_land_mask(const ts_geo *geo, int n_lat, int n_lon, double lat0_deg,
 /* Land mask and land areas of a footprint computed for n variants (over
  * one grid): see landmask.c.  TS_OK or TS_ENOMEM. */
 int ts_footprint_land(const ts_earth *earth, const ts_geo *geo, int n,
-                      const ts_footprint *fp, unsigned char *land,
-                      double *cell_area_m2, double *land_area_m2,
+                      const ts_footprint *fp, const unsigned char *region,
+                      unsigned char *land, double *cell_area_m2, double *land_area_m2,
                       double *defended_m2, double *reachable_m2);
 /* Defended land of n footprints under each framing (landmask.c):
  * defended_by_m2[v * TS_N_FRAMINGS + f], m^2. */

@@ -102,16 +102,18 @@ int ts_land_mask(const ts_geo *geo, int n_lat, int n_lon, double lat0_deg, doubl
  * Land areas of one footprint grid computed for n variants.
  * Given: earth, geo (land and lakes), n >= 1 footprints over the same grid
  * (fp[0] gives it).
- * Returned (caller-owned): land[n_lat * n_lon] (ts_land_mask),
- * cell_area_m2[n_lat] (one cell of each row, ts_cell_area), *land_area_m2
- * (the grid's land), defended_m2[n] and reachable_m2[n] (land in cells
+ * region[n_lat * n_lon] (may be NULL: every cell): the cells of the
+ * footprint's region (region.c, ts_region_footprint).
+ * Returned (caller-owned): land[n_lat * n_lon] (ts_land_mask, and in the
+ * region), cell_area_m2[n_lat] (one cell of each row, ts_cell_area),
+ * *land_area_m2 (the region's land), defended_m2[n] and reachable_m2[n] (land in cells
  * TS_CELL_DEFENDED, resp. not TS_CELL_UNREACHABLE), m^2, summed in grid
  * order so the figures do not depend on the thread count.
  * Status: TS_OK, TS_ENOMEM.
  */
 int ts_footprint_land(const ts_earth *earth, const ts_geo *geo, int n, const ts_footprint *fp,
-                      unsigned char *land, double *cell_area_m2, double *land_area_m2,
-                      double *defended_m2, double *reachable_m2)
+                      const unsigned char *region, unsigned char *land, double *cell_area_m2,
+                      double *land_area_m2, double *defended_m2, double *reachable_m2)
 {
     const ts_footprint *f0 = &fp[0];
     const int nc = f0->n_lat * f0->n_lon;
@@ -119,6 +121,8 @@ int ts_footprint_land(const ts_earth *earth, const ts_geo *geo, int n, const ts_
                                 f0->lon_min_rad / TS_DEG, f0->step_rad / TS_DEG, land);
     if (st)
         return st;
+    for (int i = 0; region && i < nc; i++)
+        land[i] = (unsigned char)(land[i] && region[i]);
     for (int il = 0; il < f0->n_lat; il++) {
         const double lo = f0->lat_min_rad + il * f0->step_rad;
         cell_area_m2[il] = ts_cell_area(earth, lo, lo + f0->step_rad, f0->step_rad);

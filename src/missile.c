@@ -27,8 +27,7 @@
  *   mdot = propellant / burn_time,  F_vac = mdot g0 Isp_vac.
  * When both are given they must agree within TS_ISP_THRUST_TOL.
  */
-#include "ts_internal.h"
-#include "yamlutil.h"
+#include "scenario_catalog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,10 +271,15 @@ static int read_stage(ts_y_errs *errs, const ts_y_node *m, const char *what, ts_
     return 0;
 }
 
-/* One missile entry.  Returns the number of errors. */
+/* One missile entry.  Returns the number of errors.  scen: an entry of a
+ * scenario (its `missiles:` list, or a threat's inline `missile:` mapping),
+ * where only the stages and the payload are required (docs/
+ * scenario-format.md), the drag curve defaults to `generic-ballistic` and
+ * default_id (may be NULL) stands for a missing id. */
 static int read_missile(ts_y_errs *errs, const ts_y_node *m, const drag_curve *curves,
                         int n_curves, ts_missile *ms, const ts_missile *prev,
-                        const ts_y_node *const *prev_id, int n_prev, const ts_y_node **id_node)
+                        const ts_y_node *const *prev_id, int n_prev, const ts_y_node **id_node,
+                        int scen, const char *default_id)
 {
     static const char *const keys[] = {"id", "name", "class", "country", "notional",
                                        "range_published", "payload", "drag", "sources",
@@ -285,13 +289,20 @@ static int read_missile(ts_y_errs *errs, const ts_y_node *m, const drag_curve *c
     if (ts_y_expect(errs, m, TS_Y_MAP, "a missile"))
         return 1;
     int bad = ts_y_check_keys(errs, m, "a missile", keys);
-    const ts_y_node *v = ts_y_require(errs, m, "id", "a missile");
-    if (!v || ts_y_ident(errs, v, "a missile id", ms->id, sizeof ms->id))
+    const ts_y_node *v = ts_y_get(m, "id");
+    if (!v && !(scen && default_id))
+        v = ts_y_require(errs, m, "id", "a missile");
+    if (v) {
+        if (ts_y_ident(errs, v, "a missile id", ms->id, sizeof ms->id))
+            return bad + 1;
+    } else if (scen && default_id) {
+        snprintf(ms->id, sizeof ms->id, "%s", default_id);
+    } else
         return bad + 1;
-    *id_node = v;
+    *id_node = v ? v : m;
     for (int j = 0; j < n_prev; j++)
         if (!strcmp(prev[j].id, ms->id)) {
-            ts_y_err(errs, v, "duplicate missile id '%s' (first at line %d)", ms->id,
+            ts_y_err(errs, *id_node, "duplicate missile id '%s' (first at line %d)", ms->id,
                      prev_id[j]->line);
             bad++;
         }
@@ -301,9 +312,27 @@ static int read_missile(ts_y_errs *errs, const ts_y_node *m, const drag_curve *c
                                        "range_published", "payload", "drag", "sources",
                                        "stages"};
     const ts_y_node *n[9];
-    for (int i = 0; i < 9; i++)
-        if (!(n[i] = ts_y_require(errs, m, need[i], what)))
+    for (int i = 0; i < 9; i++) {
+        /* in a scenario only the payload and the stages are required */
+        int required = !scen || i == 5 || i == 8;
+        n[i] = required ? ts_y_require(errs, m, need[i], what) : ts_y_get(m, need[i]);
+        if (required && !n[i])
             bad++;
+    }
+    if (scen) {
+        snprintf(ms->name, sizeof ms->name, "%s", ms->id);
+        if (!n[6]) { /* the catalogue's generic curve (PROVENANCE.md) */
+            int found = -1;
+            for (int i = 0; i < n_curves; i++)
+                if (!strcmp(curves[i].name, "generic-ballistic"))
+                    found = i;
+            if (found >= 0) {
+                ms->n_cd = curves[found].n;
+                memcpy(ms->cd_mach, curves[found].mach, sizeof ms->cd_mach);
+                memcpy(ms->cd, curves[found].cd, sizeof ms->cd);
+            }
+        }
+    }
     int cls = 0;
     if (n[0])
         bad += !!ts_y_string(errs, n[0], "name", ms->name, sizeof ms->name);
@@ -438,7 +467,7 @@ int ts_missiles_load(ts_ctx *ctx, const char *path, ts_missile_list *out)
                 for (int i = 0; i < list->n; i++) {
                     const ts_y_node *idn = NULL;
                     int bad = read_missile(&errs, list->item[i], curves, n_curves, &items[n],
-                                           items, id_nodes, n, &idn);
+                                           items, id_nodes, n, &idn, 0, NULL);
                     if (!bad) {
                         id_nodes[n] = idn;
                         n++;
@@ -481,4 +510,77 @@ const ts_missile *ts_missiles_find(const ts_missile_list *list, const char *id)
         if (!strcmp(list->items[i].id, id))
             return &list->items[i];
     return NULL;
+}
+
+/*
+ * Missiles written in a scenario: its `missiles:` list, or one inline
+ * mapping (a threat's `missile: {...}`), in the catalogue's format with
+ * fewer required keys (read_missile, scen = 1).
+ * Given:    node: a list of missile mappings, or one mapping (then
+ *           default_id names it when it has no `id`); cat_path: the missile
+ *           catalogue, whose drag curves a `drag: NAME` may name (default
+ *           generic-ballistic); scen_name: for the default sources.
+ * Returned: *out (owned by the caller, free()), *n entries; the entries
+ *           with errors are left out.
+ * Status:   the number of errors, each recorded on errs.
+ */
+int ts_missiles_read_scenario(ts_y_errs *errs, const ts_y_node *node, const char *cat_path,
+                              const char *default_id, const char *scen_name, int *n,
+                              ts_missile **out)
+{
+    *n = 0;
+    *out = NULL;
+    drag_curve *curves = calloc(TS_MAX_CURVES, sizeof *curves);
+    if (!curves) {
+        ts_y_err(errs, node, "out of memory");
+        return 1;
+    }
+    int n_curves = 0;
+    /* the catalogue's curves: its own errors are the catalogue's, said when
+     * it was loaded */
+    ts_y_errs scratch;
+    ts_y_errs_init(&scratch);
+    ts_y_doc *doc = NULL;
+    if (cat_path && ts_y_load(&scratch, cat_path, &doc) == TS_OK && ts_y_root(doc) &&
+        ts_y_root(doc)->kind == TS_Y_MAP) {
+        const ts_y_node *dc = ts_y_get(ts_y_root(doc), "drag_curves");
+        if (dc)
+            read_curves(&scratch, dc, curves, &n_curves);
+    }
+    ts_y_errs_free(&scratch);
+    int one = node->kind == TS_Y_MAP;
+    int count = one ? 1 : node->kind == TS_Y_SEQ ? node->n : 0;
+    int bad = 0;
+    if (!one && ts_y_expect(errs, node, TS_Y_SEQ, "'missiles'"))
+        bad++;
+    ts_missile *items = calloc((size_t)count + 1, sizeof *items);
+    const ts_y_node **id_nodes = calloc((size_t)count + 1, sizeof *id_nodes);
+    if (!items || !id_nodes) {
+        ts_y_err(errs, node, "out of memory");
+        bad++;
+        count = 0;
+    }
+    int k = 0;
+    for (int i = 0; i < count; i++) {
+        const ts_y_node *idn = NULL;
+        int b = read_missile(errs, one ? node : node->item[i], curves, n_curves, &items[k],
+                             items, id_nodes, k, &idn, 1, one ? default_id : NULL);
+        bad += b;
+        if (b)
+            continue;
+        if (!items[k].sources[0])
+            snprintf(items[k].sources, sizeof items[k].sources, "defined in scenario %s "
+                     "(no source given)", scen_name ? scen_name : "");
+        id_nodes[k++] = idn;
+    }
+    ts_y_doc_free(doc);
+    free(curves);
+    free(id_nodes);
+    if (k == 0) {
+        free(items);
+        items = NULL;
+    }
+    *out = items;
+    *n = k;
+    return bad;
 }

@@ -43,6 +43,7 @@ static double now_s(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* ------------------------------------------------------------------------ */
 /* Flights                                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -236,6 +237,7 @@ static void result_free(ts_run_result *res)
         free(rf->defended_land_m2);
         free(rf->reachable_land_m2);
         free(rf->defended_land_by_m2);
+        ts_region_cities_free(&rf->cities);
     }
     free(res->footprints);
     for (int m = 0; m < res->n_matrices; m++) {
@@ -568,8 +570,21 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         rf->cell_area_m2 = calloc((size_t)f0->n_lat + 1, sizeof(double));
         if (!rf->land || !rf->cell_area_m2)
             return ts_error(ctx, TS_ENOMEM, "out of memory");
-        st = ts_footprint_land(&res->earth, &rs->geo, nv, rf->fp, rf->land, rf->cell_area_m2,
-                               &rf->land_area_m2, rf->defended_land_m2, rf->reachable_land_m2);
+        /* the region's cells and cities (region.c): the land sums are the
+         * region's land */
+        unsigned char *region = malloc((size_t)n + 1);
+        if (!region)
+            return ts_error(ctx, TS_ENOMEM, "out of memory");
+        st = ts_region_footprint(ctx, sp, sc->data_dir[0] ? sc->data_dir : ts_data_dir(), nv,
+                                 rf->fp, region, &rf->cities);
+        if (st) {
+            free(region);
+            return st;
+        }
+        st = ts_footprint_land(&res->earth, &rs->geo, nv, rf->fp, region, rf->land,
+                               rf->cell_area_m2, &rf->land_area_m2, rf->defended_land_m2,
+                               rf->reachable_land_m2);
+        free(region);
         if (st)
             return ts_error(ctx, st, "out of memory");
         ts_footprint_land_by_framing(nv, rf->fp, rf->land, rf->cell_area_m2,
@@ -667,7 +682,8 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
     /* display names of sites (optional: labels fall back to the ids) */
     {
         char path[4096];
-        snprintf(path, sizeof path, "%s/sites.yaml", ts_data_dir());
+        snprintf(path, sizeof path, "%s/sites.yaml",
+                 scenario->data_dir[0] ? scenario->data_dir : ts_data_dir());
         ts_ctx *c2 = ts_ctx_create();
         if (c2 && ts_sites_load(c2, path, &res.n_sites, &res.sites) < 0) {
             res.n_sites = 0;

@@ -8,6 +8,7 @@
 #define TS_RUN_RESULT_H
 
 #include "ts_internal.h"
+#include "region.h"
 
 /* One threat flight (shared by every variant: the defense does not change
  * the missile's path). */
@@ -41,6 +42,8 @@ typedef struct {
     double *defended_land_m2;  /* [n_variants] (the headline framing) */
     double *defended_land_by_m2; /* [n_variants * TS_N_FRAMINGS] */
     double *reachable_land_m2; /* [n_variants] (same for all variants) */
+    ts_region_cities cities;   /* the region's cities and their verdicts
+                                  (region.c); land above is the region's */
 } ts_run_footprint;
 
 /* One base -> target flight of the matrix, for one variant, under one

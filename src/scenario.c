@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "scenario_catalog.h"
+#include "region.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +24,6 @@
 
 /* Largest footprint grid accepted (aim points). */
 #define MAX_GRID 4000000L
-
-/* Named footprint regions: latitude and longitude boxes, degrees.  Europe:
- * Iceland and Portugal to the Urals' west; north-america: Mexico's north to
- * the Arctic coast; us-north-east: the box of the third-site debate's US
- * East Coast maps. */
-static const struct {
-    const char *name;
-    double lat_min, lat_max, lon_min, lon_max;
-} regions[] = {
-    {"europe", 34.0, 72.0, -25.0, 45.0},
-    {"north-america", 24.0, 72.0, -170.0, -50.0},
-    {"us-north-east", 36.0, 48.0, -90.0, -66.0},
-    {"middle-east", 12.0, 42.0, 25.0, 65.0},
-};
-#define N_REGIONS ((int)(sizeof regions / sizeof regions[0]))
 
 static const char *const earth_names[] = {"wgs84", "sphere", NULL};
 
@@ -62,6 +48,9 @@ typedef struct {
      * 200k 84 s, when each name was compared with all before it. */
     int *name_slot;
     size_t name_cap;
+    int n_scen_missiles;       /* the scenario's own `missiles:` */
+    ts_missile *scen_missiles; /* owned */
+    ts_region_reader regions;  /* footprint regions (region.c) */
 } loader;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -88,13 +77,24 @@ static int dup_key(loader *L, const ts_y_node *map, int i, const char *what)
 }
 
 /* Unknown reference: "unknown <kind> '<word>' in <where> (did you mean ...? known: ...)" */
-static void unknown_ref(loader *L, const ts_y_node *at, const char *kind, const char *where,
-                        const char *const *names, int n, const char *more)
+static void unknown_ref_in(loader *L, const ts_y_node *at, const char *kind, const char *where,
+                           const char *const *names, int n, const char *more,
+                           const char *section)
 {
     char hint[2048];
     ts_y_hint(hint, sizeof hint, at->text, names, n, 16, more);
+    size_t len = strlen(hint);
+    if (section && len > 0 && hint[len - 1] == ')')
+        snprintf(hint + len - 1, sizeof hint - len + 1, "; or define it under '%s:')",
+                 section);
     ts_y_err(&L->errs, at, "unknown %s '%.60s'%s%s %s", kind, at->text, where[0] ? " in " : "",
              where, hint);
+}
+
+static void unknown_ref(loader *L, const ts_y_node *at, const char *kind, const char *where,
+                        const char *const *names, int n, const char *more)
+{
+    unknown_ref_in(L, at, kind, where, names, n, more, NULL);
 }
 
 /* ---- catalogues, loaded on first use -------------------------------------- */
@@ -114,7 +114,7 @@ static const ts_sensor *cat_sensor(loader *L, const ts_y_node *use, const char *
         char path[4096];
         data_path(L, "sensors.yaml", path, sizeof path);
         /* catalogue sensors stand on catalogue sites */
-        ts_site_list cat = {L->n_cat_sites, L->sites.items};
+        ts_site_list cat = {L->n_cat_sites, L->sites.items, 0, NULL};
         int st = ts_sensors_read(&L->errs, path, &cat, &L->n_cat_sensors, &L->cat_sensors);
         L->sensors_state = st == TS_OK ? 1 : -1;
     }
@@ -177,14 +177,22 @@ static const ts_missile *cat_missile(loader *L, const ts_y_node *id, const char 
     }
     if (L->missiles_state < 0)
         return NULL;
+    /* the scenario's own missiles first: one with a catalogue id replaces it */
+    for (int i = 0; i < L->n_scen_missiles; i++)
+        if (!strcmp(L->scen_missiles[i].id, id->text))
+            return &L->scen_missiles[i];
     const ts_missile *m = ts_missiles_find(&L->missiles, id->text);
     if (m)
         return m;
-    const char **names = malloc((size_t)(L->missiles.n + 1) * sizeof *names);
+    int n = L->n_scen_missiles + L->missiles.n;
+    const char **names = malloc((size_t)(n + 1) * sizeof *names);
     if (names) {
+        for (int i = 0; i < L->n_scen_missiles; i++)
+            names[i] = L->scen_missiles[i].id;
         for (int i = 0; i < L->missiles.n; i++)
-            names[i] = L->missiles.items[i].id;
-        unknown_ref(L, id, "missile", where, names, L->missiles.n, "thirdsite catalog missiles");
+            names[L->n_scen_missiles + i] = L->missiles.items[i].id;
+        unknown_ref_in(L, id, "missile", where, names, n, "thirdsite catalog missiles",
+                       "missiles");
         free(names);
     }
     return NULL;
@@ -224,8 +232,16 @@ static void read_sites(loader *L, const ts_y_node *list)
         if (ts_y_expect(&L->errs, m, TS_Y_MAP, "a site"))
             continue;
         ts_site s;
-        if (ts_site_read(&L->errs, m, &s))
+        if (ts_site_read(&L->errs, m, &s)) {
+            /* remembered, so that the places naming it stay quiet */
+            char(*br)[TS_NAME_LEN] = s.id[0] ? realloc(L->sites.broken,
+                (size_t)(L->sites.n_broken + 1) * sizeof *br) : NULL;
+            if (br) {
+                L->sites.broken = br;
+                snprintf(br[L->sites.n_broken++], TS_NAME_LEN, "%s", s.id);
+            }
             continue;
+        }
         for (int j = L->n_cat_sites; j < L->sites.n; j++)
             if (!strcmp(L->sites.items[j].id, s.id)) {
                 ts_y_err(&L->errs, ts_y_get(m, "id"), "duplicate site id '%s' in the "
@@ -235,6 +251,17 @@ static void read_sites(loader *L, const ts_y_node *list)
         L->sites.items[L->sites.n++] = s;
     next:;
     }
+}
+
+/* The scenario's own missiles (`missiles:`, the catalogue's format). */
+static void read_missiles(loader *L, const ts_y_node *list)
+{
+    if (!list || ts_y_expect(&L->errs, list, TS_Y_SEQ, "'missiles'"))
+        return;
+    char path[4096];
+    data_path(L, "missiles.yaml", path, sizeof path);
+    ts_missiles_read_scenario(&L->errs, list, path, NULL, L->scenario_name,
+                              &L->n_scen_missiles, &L->scen_missiles);
 }
 
 /* ---- the defense ------------------------------------------------------------------ */
@@ -328,6 +355,12 @@ static int entry_id(loader *L, const ts_y_node *m, const char *kind, const char 
     if (v && v->kind == TS_Y_SCALAR && v->len > 0 && v->len < TS_NAME_LEN &&
         ts_y_ident(NULL, v, what, id, TS_NAME_LEN) == TS_OK)
         return TS_OK;
+    /* `use: EMR`: not a catalogue id at all; the catalogue look-up of `use`
+     * says so with its "did you mean" (not "missing required key 'id'") */
+    if (v && v == ts_y_get(m, "use") && v->kind == TS_Y_SCALAR && v->len > 0) {
+        snprintf(id, TS_NAME_LEN, "%.*s", TS_NAME_LEN - 1, v->text);
+        return TS_OK;
+    }
     if (report)
         ts_y_err(&L->errs, m, "missing required key 'id' in a %s (or 'use' to take one from "
                  "the catalogue)", kind);
@@ -462,7 +495,7 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
     /* where it stands */
     const ts_y_node *at = merged(m, vm, "at");
     if (!at) {
-        if (report)
+        if (report && !ts_y_typo_of(&L->errs, m, "at"))
             ts_y_err(&L->errs, m, "missing required key 'at' in %s", what);
         bad++;
     } else {
@@ -492,7 +525,7 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
     }
     const ts_y_node *inv = merged(m, vm, "inventory");
     if (!inv) {
-        if (report)
+        if (report && !ts_y_typo_of(&L->errs, m, "inventory"))
             ts_y_err(&L->errs, m, "missing required key 'inventory' in %s", what);
         bad++;
     } else if (ts_y_int(&L->errs, inv, "'inventory'", 0, 10000, &b->inventory))
@@ -565,10 +598,15 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
                     snprintf(fc + len, sizeof fc - len, "%s%s", len ? ", " : "",
                              d->sensors[j].id);
                 }
-            ts_y_err(&L->errs, it, "sensor '%s' is %s: its track cannot commit %s "
-                     "(fire-control sensors: %s; or override its role)", it->text,
-                     d->sensors[k].kind == TS_SENSOR_INFRARED ? "infrared" : "early-warning",
-                     what, fc[0] ? fc : "none");
+            if (d->sensors[k].kind == TS_SENSOR_INFRARED)
+                ts_y_err(&L->errs, it, "sensor '%s' is infrared: an infrared sensor can "
+                         "never be fire control, it cues and never commits %s (list it in "
+                         "'hears'; fire-control sensors: %s)", it->text, what,
+                         fc[0] ? fc : "none");
+            else
+                ts_y_err(&L->errs, it, "sensor '%s' is early-warning: its track cannot "
+                         "commit %s (fire-control sensors: %s; or override its role)",
+                         it->text, what, fc[0] ? fc : "none");
             bad++;
             continue;
         }
@@ -755,7 +793,7 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
     const char *dkeys[TS_MAX_KEYS];
     ts_fields_keys(&ts_doctrine_fields, dkeys, 0, TS_MAX_KEYS);
     if (!dn) {
-        if (report)
+        if (report && !ts_y_typo_of(&L->errs, def, "doctrine"))
             ts_y_err(&L->errs, def, "missing required key 'doctrine' in 'defense'");
         bad++;
     } else if (dn->kind != TS_Y_MAP) {
@@ -771,7 +809,8 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
         bad += ts_fields_apply(&L->errs, &ts_doctrine_fields, vd, "'doctrine'", doc, NULL);
     if (isnan(doc->sspk)) {
         /* absent: say so; present but refused: said already */
-        if (report && dn && dn->kind == TS_Y_MAP && !ts_y_get(dn, "sspk"))
+        if (report && dn && dn->kind == TS_Y_MAP && !ts_y_get(dn, "sspk") &&
+            !ts_y_typo_of(&L->errs, dn, "sspk"))
             ts_y_err(&L->errs, dn, "missing required key 'sspk' in 'doctrine' (the "
                      "single-shot kill probability, e.g. 0.8)");
         bad++;
@@ -993,7 +1032,19 @@ static void read_threats(loader *L, const ts_y_node *threats, ts_scenario *sc)
         const ts_missile *cat = NULL;
         if (!mn || !from)
             bad++;
-        if (mn && (mn->kind != TS_Y_SCALAR || mn->len == 0)) {
+        if (mn && mn->kind == TS_Y_MAP) {
+            /* a missile written inline, in the catalogue's format */
+            char path[4096];
+            data_path(L, "missiles.yaml", path, sizeof path);
+            int n_in = 0;
+            ts_missile *in = NULL;
+            if (ts_missiles_read_scenario(&L->errs, mn, path, t->id, L->scenario_name, &n_in,
+                                          &in) || n_in != 1)
+                bad++;
+            else
+                t->missile = in[0];
+            free(in);
+        } else if (mn && (mn->kind != TS_Y_SCALAR || mn->len == 0)) {
             ts_y_expect(&L->errs, mn, TS_Y_SCALAR, "'missile'");
             bad++;
         } else if (mn && !(cat = cat_missile(L, mn, what)))
@@ -1084,115 +1135,6 @@ static int threat_ref(loader *L, const ts_y_node *node, const char *what, const 
         free(names);
     }
     return -1;
-}
-
-/* Parses one coordinate of a box edge: number, optional "deg", optional
- * hemisphere letter among hemis.  Returns bytes read, 0 on failure with
- * *bad the offset of the fault. */
-static int box_coord(const char *s, int i, const char *hemis, double *deg, int *bad)
-{
-    int start = i;
-    while (s[i] == ' ')
-        i++;
-    char *end;
-    if (!(s[i] == '-' || s[i] == '+' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9'))) {
-        *bad = i;
-        return 0;
-    }
-    double v = strtod(s + i, &end);
-    if (end == s + i || !isfinite(v)) {
-        *bad = i;
-        return 0;
-    }
-    int num_at = i;
-    i = (int)(end - s);
-    while (s[i] == ' ')
-        i++;
-    if (!strncmp(s + i, "deg", 3))
-        i += 3;
-    char c = s[i];
-    if (c == hemis[0] || c == hemis[1]) {
-        if (v < 0) {
-            *bad = num_at;
-            return 0;
-        }
-        if (c == hemis[1])
-            v = -v;
-        i++;
-    } else if (c && strchr("NSEWnsew", c)) {
-        *bad = i;
-        return 0;
-    }
-    *deg = v;
-    return i - start;
-}
-
-/* "36N..48N 90W..66W" (or with decimal degrees "36..48, -90..-66"). */
-static int parse_box(loader *L, const ts_y_node *node, double *box)
-{
-    const char *s = node->text;
-    static const char *const hemis[2] = {"NS", "EW"};
-    static const char *const names[2] = {"latitude", "longitude"};
-    int i = 0, bad = -1;
-    for (int axis = 0; axis < 2; axis++) {
-        if (axis == 1) {
-            int j = i;
-            while (s[j] == ' ')
-                j++;
-            if (s[j] == ',')
-                j++;
-            if (j == i) {
-                ts_y_err_in(&L->errs, node, i, "expected a space or a comma between the "
-                            "latitude and longitude ranges of the region box");
-                return 1;
-            }
-            i = j;
-        }
-        for (int edge = 0; edge < 2; edge++) {
-            int n = box_coord(s, i, hemis[axis], &box[2 * axis + edge], &bad);
-            if (n == 0) {
-                ts_y_err_in(&L->errs, node, bad, "expected a %s (\"36N\", \"90W\" or decimal "
-                            "degrees) in the region box \"LAT..LAT LON..LON\"", names[axis]);
-                return 1;
-            }
-            i += n;
-            if (edge == 0) {
-                while (s[i] == ' ')
-                    i++;
-                if (strncmp(s + i, "..", 2)) {
-                    ts_y_err_in(&L->errs, node, i, "expected '..' between the edges of the "
-                                "%s range", names[axis]);
-                    return 1;
-                }
-                i += 2;
-            }
-        }
-    }
-    while (s[i] == ' ')
-        i++;
-    if (s[i]) {
-        ts_y_err_in(&L->errs, node, i, "unexpected text after the region box");
-        return 1;
-    }
-    if (!(fabs(box[0]) <= 90 && fabs(box[1]) <= 90)) {
-        ts_y_err(&L->errs, node, "region latitudes must lie within -90..90 deg");
-        return 1;
-    }
-    if (!(fabs(box[2]) <= 180 && fabs(box[3]) <= 180)) {
-        ts_y_err(&L->errs, node, "region longitudes must lie within -180..180 deg");
-        return 1;
-    }
-    if (!(box[0] < box[1])) {
-        ts_y_err(&L->errs, node, "the region's southern edge must be south of its northern "
-                 "edge");
-        return 1;
-    }
-    if (!(box[2] < box[3])) {
-        ts_y_err(&L->errs, node, "the region's western edge must be west of its eastern edge "
-                 "(boxes crossing 180 deg are not supported)");
-        return 1;
-    }
-    return 0;
 }
 
 /* Whether s would pass as a name (ts_y_ident). */
@@ -1318,6 +1260,8 @@ static void read_engagements(loader *L, const ts_y_node *list, ts_scenario *sc,
         } else if (e->threat >= 0) {
             e->from = sc->threats[e->threat].from[0];
         }
+        e->line = m->line;
+        e->col = m->col;
         char fallback[TS_NAME_LEN * 2 + 2];
         snprintf(fallback, sizeof fallback, "%s-%s", e->from.name, e->to.name);
         if (!is_ident(fallback))
@@ -1349,39 +1293,13 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
         const ts_y_node *rg;
         int bad = analysis_head(L, m, "a footprint", keys, "region", sc, threats, &f->threat, &rg);
         double box[4] = {0, 0, 0, 0};
-        int named = -1;
+        ts_region *rdef = NULL;
+        char desc[TS_TEXT_LEN] = "", rid[TS_NAME_LEN] = "";
         if (!rg)
             bad++;
-        else if (rg->kind != TS_Y_SCALAR || rg->len == 0) {
-            ts_y_expect(&L->errs, rg, TS_Y_SCALAR, "'region'");
-            bad++;
-        } else {
-            for (int r = 0; r < N_REGIONS && named < 0; r++)
-                if (!strcmp(rg->text, regions[r].name))
-                    named = r;
-            if (named >= 0) {
-                box[0] = regions[named].lat_min;
-                box[1] = regions[named].lat_max;
-                box[2] = regions[named].lon_min;
-                box[3] = regions[named].lon_max;
-            } else if ((rg->text[0] >= '0' && rg->text[0] <= '9') || rg->text[0] == '-' ||
-                       rg->text[0] == '+' || rg->text[0] == '.') {
-                if (parse_box(L, rg, box))
-                    bad++;
-            } else {
-                const char *rn[N_REGIONS];
-                for (int r = 0; r < N_REGIONS; r++)
-                    rn[r] = regions[r].name;
-                char hint[512];
-                ts_y_hint(hint, sizeof hint, rg->text, rn, N_REGIONS, 16, NULL);
-                size_t len = strlen(hint);
-                if (len > 0 && hint[len - 1] == ')')
-                    snprintf(hint + len - 1, sizeof hint - len + 1,
-                             "; or a box \"36N..48N 90W..66W\")");
-                ts_y_err(&L->errs, rg, "unknown region '%.60s' %s", rg->text, hint);
-                bad++;
-            }
-        }
+        else
+            bad += ts_region_read(&L->errs, &L->regions, rg, box, &rdef, desc, sizeof desc, rid,
+                                  sizeof rid);
         /* step: 1 deg unless given */
         double step = 1.0 * DEG;
         const ts_y_node *sn = ts_y_get(m, "step");
@@ -1404,15 +1322,22 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
             }
         }
         char fallback[TS_NAME_LEN];
-        if (named >= 0)
-            snprintf(fallback, sizeof fallback, "%s", regions[named].name);
+        if (rid[0])
+            snprintf(fallback, sizeof fallback, "%s", rid);
         else
             snprintf(fallback, sizeof fallback, "footprint-%d", i + 1);
         if (!bad && analysis_name(L, m, "footprint", f->name, fallback, names, sc->n_footprints))
             bad++;
-        if (bad)
+        if (bad) {
+            ts_region_free(rdef);
             continue;
-        snprintf(f->region, sizeof f->region, "%s", rg->text);
+        }
+        if (rg->kind == TS_Y_SCALAR)
+            snprintf(f->region, sizeof f->region, "%s", rg->text);
+        else
+            snprintf(f->region, sizeof f->region, "%s", f->name);
+        f->region_def = rdef;
+        snprintf(f->region_desc, sizeof f->region_desc, "%s", desc);
         f->lat_min_rad = box[0] * DEG;
         f->lat_max_rad = box[1] * DEG;
         f->lon_min_rad = box[2] * DEG;
@@ -1533,6 +1458,8 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
                 }
         }
         free(tix);
+        x->line = m->line;
+        x->col = m->col;
         char fallback[TS_NAME_LEN];
         snprintf(fallback, sizeof fallback, i == 0 ? "matrix" : "matrix-%d", i + 1);
         if (!bad && analysis_name(L, m, "matrix", x->name, fallback, names, sc->n_matrices))
@@ -1582,6 +1509,9 @@ void ts_scenario_free(ts_scenario *sc)
             free(sc->threats[i].from);
     free(sc->threats);
     free(sc->engagements);
+    if (sc->footprints)
+        for (int i = 0; i < sc->n_footprints; i++)
+            ts_region_free(sc->footprints[i].region_def);
     free(sc->footprints);
     if (sc->matrices)
         for (int i = 0; i < sc->n_matrices; i++) {
@@ -1596,8 +1526,8 @@ void ts_scenario_free(ts_scenario *sc)
 static void read_scenario(loader *L, const ts_y_node *root, ts_scenario *sc)
 {
     static const char *const keys[] = {"name",     "title",    "question", "sources",
-                                       "earth",    "sites",    "defense",  "variants",
-                                       "threats",  "analyses", NULL};
+                                       "earth",    "sites",    "missiles", "defense",
+                                       "variants", "threats",  "analyses", NULL};
     ts_y_check_keys(&L->errs, root, "the scenario", keys);
     const ts_y_node *n = ts_y_require(&L->errs, root, "name", "the scenario");
     if (n)
@@ -1618,6 +1548,7 @@ static void read_scenario(loader *L, const ts_y_node *root, ts_scenario *sc)
     if (load_sites(L) != TS_OK)
         return; /* every reference would fail: the catalogue's errors say why */
     read_sites(L, ts_y_get(root, "sites"));
+    read_missiles(L, ts_y_get(root, "missiles"));
     const ts_y_node *def = ts_y_require(&L->errs, root, "defense", "the scenario");
     const ts_y_node *var = ts_y_get(root, "variants");
     if (def)
@@ -1639,7 +1570,11 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     memset(&L, 0, sizeof L);
     ts_y_errs_init(&L.errs);
     L.data_dir = data_dir ? data_dir : ts_data_dir();
+    L.regions.data_dir = L.data_dir;
+    L.regions.scenario_path = path;
     ts_scenario *sc = calloc(1, sizeof *sc);
+    if (sc)
+        snprintf(sc->data_dir, sizeof sc->data_dir, "%s", L.data_dir);
     ts_y_doc *doc = NULL;
     int st = sc ? ts_y_load(&L.errs, path, &doc) : TS_ENOMEM;
     if (st == TS_OK) {
@@ -1654,10 +1589,13 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     ts_y_doc_free(doc);
     free(L.name_slot);
     free(L.sites.items);
+    free(L.sites.broken);
     free(L.cat_sensors);
     free(L.cat_ic);
     if (L.missiles_state > 0)
         ts_missiles_free(&L.missiles);
+    free(L.scen_missiles);
+    ts_region_reader_free(&L.regions);
     if (st == TS_ENOMEM && !sc) {
         ts_y_errs_free(&L.errs);
         return ts_error(ctx, TS_ENOMEM, "%s: out of memory", path);

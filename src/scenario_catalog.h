@@ -61,6 +61,10 @@ int ts_fields_index(const ts_field_table *t, const char *key);
 typedef struct {
     int n;
     ts_site *items;          /* owned */
+    int n_broken;            /* scenario sites refused for an error of their
+                                own: a reference to one is not reported again
+                                as an unknown site */
+    char (*broken)[TS_NAME_LEN]; /* owned */
 } ts_site_list;
 
 /* Reads one site entry (a mapping).  Returns the number of errors. */
@@ -107,6 +111,13 @@ int ts_interceptors_read(ts_y_errs *errs, const char *path, int *n,
 
 /* Appends "; text" to a sources buffer, truncating at its end. */
 void ts_sources_append(char *buf, size_t size, const char *text);
+
+/* Missiles written in a scenario (missile.c): a `missiles:` list, or one
+ * inline mapping named default_id when it has no id.  Returns the number of
+ * errors; *out (free()) holds the entries without error. */
+int ts_missiles_read_scenario(ts_y_errs *errs, const ts_y_node *node, const char *cat_path,
+                              const char *default_id, const char *scen_name, int *n,
+                              ts_missile **out);
 
 /* Maximum keys of an entry (for key lists). */
 #define TS_MAX_KEYS 64

@@ -45,6 +45,7 @@ void ts_y_errs_free(ts_y_errs *errs)
     for (int i = 0; i < errs->n_files; i++)
         free(errs->files[i]);
     free(errs->files);
+    free(errs->typos);
     memset(errs, 0, sizeof *errs);
 }
 
@@ -954,6 +955,32 @@ int ts_y_expect(ts_y_errs *errs, const ts_y_node *node, ts_y_kind kind, const ch
     return TS_ESCENARIO;
 }
 
+static void add_typo(ts_y_errs *errs, const ts_y_node *key, const char *near)
+{
+    if (errs->n_typos == errs->cap_typos) {
+        int cap = errs->cap_typos ? 2 * errs->cap_typos : 8;
+        ts_y_typo *t = realloc(errs->typos, (size_t)cap * sizeof *t);
+        if (!t)
+            return; /* then the missing key is reported as well: harmless */
+        errs->typos = t;
+        errs->cap_typos = cap;
+    }
+    ts_y_typo *t = &errs->typos[errs->n_typos++];
+    t->key = key;
+    snprintf(t->near, sizeof t->near, "%s", near);
+}
+
+int ts_y_typo_of(const ts_y_errs *errs, const ts_y_node *map, const char *key)
+{
+    if (!errs || !map || map->kind != TS_Y_MAP)
+        return 0;
+    for (int i = 0; i < map->n; i++)
+        for (int j = 0; j < errs->n_typos; j++)
+            if (errs->typos[j].key == map->item[2 * i] && !strcmp(errs->typos[j].near, key))
+                return 1;
+    return 0;
+}
+
 int ts_y_check_keys(ts_y_errs *errs, const ts_y_node *map, const char *what,
                     const char *const *known)
 {
@@ -975,6 +1002,9 @@ int ts_y_check_keys(ts_y_errs *errs, const ts_y_node *map, const char *what,
             char hint[1024];
             ts_y_hint(hint, sizeof hint, k->text, known, n_known, 40, NULL);
             ts_y_err(errs, k, "unknown key '%.60s' in %s %s", k->text, what, hint);
+            const char *near = ts_y_suggest(k->text, known, n_known);
+            if (near && errs)
+                add_typo(errs, k, near);
             bad++;
             continue;
         }
@@ -995,7 +1025,7 @@ const ts_y_node *ts_y_require(ts_y_errs *errs, const ts_y_node *map, const char 
                               const char *what)
 {
     const ts_y_node *v = ts_y_get(map, key);
-    if (!v)
+    if (!v && !ts_y_typo_of(errs, map, key))
         ts_y_err(errs, map, "missing required key '%s' in %s", key, what);
     return v;
 }

@@ -52,11 +52,21 @@ typedef struct {
     char *text;             /* the whole line, "path:line:col: error: ..." */
 } ts_y_error;
 
+/* An unknown key reported with a "did you mean": a key that
+ * ts_y_require then finds missing was most likely misspelt as this one, and
+ * is not reported a second time as missing. */
+typedef struct {
+    const ts_y_node *key;   /* not owned; compared, never dereferenced */
+    char near[64];          /* the known key it was taken for */
+} ts_y_typo;
+
 typedef struct {
     int n, cap;
     ts_y_error *e;          /* owned */
     int n_files;
     char **files;           /* owned: the paths seen, in order */
+    int n_typos, cap_typos;
+    ts_y_typo *typos;       /* owned */
 } ts_y_errs;
 
 void ts_y_errs_init(ts_y_errs *errs);
@@ -113,9 +123,17 @@ int ts_y_expect(ts_y_errs *errs, const ts_y_node *node, ts_y_kind kind,
 int ts_y_check_keys(ts_y_errs *errs, const ts_y_node *map, const char *what,
                     const char *const *known);
 /* Error "missing required key 'key' in <what>" at the mapping; returns the
- * value node or NULL. */
+ * value node or NULL.  No error when a key of the mapping was reported
+ * unknown with 'key' as its "did you mean" (ts_y_typo_of): the typo's
+ * message says it all, and comes first. */
 const ts_y_node *ts_y_require(ts_y_errs *errs, const ts_y_node *map,
                               const char *key, const char *what);
+
+/* 1 when `key` is absent from map because one of map's keys, reported
+ * unknown by ts_y_check_keys, is a near miss of it ("misile" for
+ * "missile"); callers with their own "missing required key" message then
+ * say nothing.  errs may be NULL (0). */
+int ts_y_typo_of(const ts_y_errs *errs, const ts_y_node *map, const char *key);
 
 /* Typed scalars: each returns TS_OK or records an error and returns
  * TS_ESCENARIO.  `what` names the key in messages. */

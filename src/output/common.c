@@ -163,6 +163,13 @@ void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size)
     };
     const char *r = rf->spec->region;
     const ts_footprint_spec *sp = rf->spec;
+    /* a region of countries or polygons written in the scenario: its name
+     * in words, when it fits */
+    if (sp->region_def && strcmp(r, "europe") && sp->region_desc[0] &&
+        strlen(sp->region_desc) < size) {
+        snprintf(out, size, "%s", sp->region_desc);
+        return;
+    }
     for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
         if (!strcmp(r, named[k].name) ||
             (fabs(sp->lat_min_rad / TS_DEG - named[k].lat0) < 1e-6 &&

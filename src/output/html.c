@@ -296,6 +296,34 @@ static void key_numbers(FILE *f, const ts_run_result *res)
                 fprintf(f, "<td class=\"n\">%s km&sup2;</td>", a);
         }
         fputs("</tr>\n", f);
+        /* the same over the land the threat can reach, and the region's
+         * cities (region.c) */
+        fputs("<tr><td>Land defended of the land the threat can reach, ", f);
+        esc(f, rl);
+        fputs("</td>", f);
+        for (int v = 0; v < res->n_variants; v++) {
+            if (rf->reachable_land_m2[v] > 0.0)
+                fprintf(f, "<td class=\"n\">%.1f%%</td>",
+                        100.0 * rf->defended_land_m2[v] / rf->reachable_land_m2[v]);
+            else
+                fputs("<td class=\"n\">nothing in reach</td>", f);
+        }
+        fputs("</tr>\n", f);
+        const ts_region_cities *rc = &rf->cities;
+        if (rc->n > 0) {
+            fprintf(f, "<tr><td>Cities defended, of the %d capitals and cities of 100,000 people or "
+                       "more in ", rc->n);
+            esc(f, rl);
+            fputs(" (their people)</td>", f);
+            for (int v = 0; v < res->n_variants; v++) {
+                int cd = 0;
+                for (int k = 0; k < rc->n; k++)
+                    cd += rc->status[(size_t)v * (size_t)rc->n + (size_t)k] == TS_CELL_DEFENDED;
+                thousands(a, sizeof a, rc->defended_pop[v]);
+                fprintf(f, "<td class=\"n\">%d (%s)</td>", cd, a);
+            }
+            fputs("</tr>\n", f);
+        }
     }
     for (int m = 0; m < res->n_matrices; m++) {
         fputs("<tr><td>", f);

@@ -454,6 +454,14 @@ static json_t *footprints(const ts_run_result *res)
         set(bb, "step_deg", deg(f0->step_rad));
         set(bb, "n_lat", json_integer(f0->n_lat));
         set(bb, "n_lon", json_integer(f0->n_lon));
+        set(o, "region_description", json_string(rf->spec->region_desc));
+        const ts_region *rd = rf->spec->region_def;
+        if (rd && rd->kind == TS_REGION_COUNTRIES) {
+            json_t *cc = json_array();
+            for (int k = 0; k < rd->n_countries; k++)
+                json_array_append_new(cc, json_string(rd->a3[k]));
+            set(o, "region_countries", cc);
+        }
         set(o, "region_area_km2", num(f0->region_area_m2 / 1e6, 0));
         set(o, "land_area_km2", num(rf->land_area_m2 / 1e6, 0));
         char rel[200];
@@ -469,6 +477,16 @@ static json_t *footprints(const ts_run_result *res)
             set(x, "defended_land_share",
                 rf->land_area_m2 > 0.0 ? num(rf->defended_land_m2[v] / rf->land_area_m2, 4) : json_null());
             set(x, "reachable_land_km2", num(rf->reachable_land_m2[v] / 1e6, 0));
+            set(x, "defended_share_of_reachable_land",
+                rf->reachable_land_m2[v] > 0.0
+                    ? num(rf->defended_land_m2[v] / rf->reachable_land_m2[v], 4)
+                    : json_null());
+            const ts_region_cities *rc = &rf->cities;
+            int cd = 0;
+            for (int k = 0; k < rc->n; k++)
+                cd += rc->status[(size_t)v * (size_t)rc->n + (size_t)k] == TS_CELL_DEFENDED;
+            set(x, "cities_defended", json_integer(cd));
+            set(x, "city_population_defended", num(rc->n ? rc->defended_pop[v] : 0.0, 0));
             int reach = 0, defended = 0;
             for (int c = 0; c < fp->n_lat * fp->n_lon; c++) {
                 reach += fp->cells[c].status != TS_CELL_UNREACHABLE;
@@ -502,6 +520,32 @@ static json_t *footprints(const ts_run_result *res)
             json_array_append_new(vs, x);
         }
         set(o, "variants", vs);
+        /* the cities of data/cities.csv in the region, each with its cell's
+         * verdict in every variant */
+        const ts_region_cities *rc = &rf->cities;
+        set(o, "city_population", num(rc->region_pop, 0));
+        json_t *cs = json_array();
+        for (int k = 0; k < rc->n; k++) {
+            const ts_city *c = &rc->city[k];
+            json_t *y = json_object();
+            set(y, "name", json_string(c->name));
+            set(y, "country", json_string(c->country));
+            set(y, "capital", json_boolean(c->capital));
+            set(y, "population", json_integer(c->population));
+            set(y, "lat_deg", num(c->lat_deg, 5));
+            set(y, "lon_deg", num(c->lon_deg, 5));
+            json_t *vd = json_object();
+            for (int v = 0; v < res->n_variants; v++) {
+                const int s8 = rc->status[(size_t)v * (size_t)rc->n + (size_t)k];
+                set(vd, sc->variants[v].name,
+                    json_string(s8 == TS_CELL_DEFENDED     ? "defended"
+                                : s8 == TS_CELL_UNREACHABLE ? "unreachable"
+                                                            : "undefended"));
+            }
+            set(y, "verdict", vd);
+            json_array_append_new(cs, y);
+        }
+        set(o, "cities", cs);
         json_array_append_new(a, o);
     }
     return a;

@@ -145,6 +145,8 @@ static int footprints_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir
           "reachable_land_km2,failed_cells", f);
     for (int k = 0; k <= TS_MAX_SHOTS; k++)
         fprintf(f, ",cells_%d_shots", k);
+    fputs(",defended_share_of_reachable_land,cities,cities_defended,city_population,"
+          "city_population_defended", f);
     fputc('\n', f);
     for (int i = 0; i < res->n_footprints; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
@@ -161,10 +163,41 @@ static int footprints_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir
             fprintf(f, ",%s,%d", F(rf->reachable_land_m2[v] / 1e6, 0), fp->n_failed);
             for (int k = 0; k <= TS_MAX_SHOTS; k++)
                 fprintf(f, ",%d", fp->shots_histogram[k]);
-            fputc('\n', f);
+            fprintf(f, ",%s", rf->reachable_land_m2[v] > 0.0
+                                  ? F(rf->defended_land_m2[v] / rf->reachable_land_m2[v], 4)
+                                  : "");
+            const ts_region_cities *rc = &rf->cities;
+            int cd = 0;
+            for (int k = 0; k < rc->n; k++)
+                cd += rc->status[(size_t)v * (size_t)rc->n + (size_t)k] == TS_CELL_DEFENDED;
+            fprintf(f, ",%d,%d,%s", rc->n, cd, F(rc->region_pop, 0));
+            fprintf(f, ",%s\n", F(rc->n ? rc->defended_pop[v] : 0.0, 0));
         }
     }
     int st = ts_out_close(ctx, f, "tables/footprints.csv");
+    if (st)
+        return st;
+    /* the region's cities and each one's verdict (the cell that holds it) */
+    f = ts_out_open(ctx, dir, "tables/footprint-cities.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("footprint,variant,city,country,capital,population,lat_deg,lon_deg,verdict\n", f);
+    for (int i = 0; i < res->n_footprints; i++) {
+        const ts_run_footprint *rf = &res->footprints[i];
+        const ts_region_cities *rc = &rf->cities;
+        for (int v = 0; v < res->n_variants; v++)
+            for (int k = 0; k < rc->n; k++) {
+                const ts_city *c = &rc->city[k];
+                const int s8 = rc->status[(size_t)v * (size_t)rc->n + (size_t)k];
+                CSV_STRS(f, rf->slug, sc->variants[v].name, c->name, c->country);
+                fprintf(f, ",%d,%ld,%s", c->capital, c->population, F(c->lat_deg, 5));
+                fprintf(f, ",%s,%s\n", F(c->lon_deg, 5),
+                        s8 == TS_CELL_DEFENDED     ? "defended"
+                        : s8 == TS_CELL_UNREACHABLE ? "unreachable"
+                                                    : "undefended");
+            }
+    }
+    st = ts_out_close(ctx, f, "tables/footprint-cities.csv");
     if (st)
         return st;
     /* the cells of each footprint, all variants side by side */

@@ -95,7 +95,8 @@ def run(args, timeout=900, **kw):
 EXPECTED_FILES = [
     "index.html", "report.json", "run.log",
     "tables/engagements.csv", "tables/engagement-batteries.csv", "tables/detections.csv",
-    "tables/footprints.csv", "tables/footprint-eastern-europe.csv", "tables/matrix.csv",
+    "tables/footprints.csv", "tables/footprint-eastern-europe.csv", "tables/footprint-cities.csv",
+    "tables/matrix.csv",
     "layers/sites.geojson", "layers/sites.kml", "layers/coverage.geojson", "layers/coverage.kml",
     "layers/trajectories.geojson", "layers/trajectories.kml",
     "layers/footprint-eastern-europe-base.geojson", "layers/footprint-eastern-europe-base.kml",

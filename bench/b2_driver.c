@@ -303,10 +303,128 @@ static int cmd_land(int argc, char **argv)
     return worst_ok ? 0 : 1;
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *x, int n)
+{
+    qsort(x, (size_t)n, sizeof *x, cmp_d);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+static int same_cells(const ts_footprint *a, const ts_footprint *b)
+{
+    return a->n_lat == b->n_lat && a->n_lon == b->n_lon && a->n_failed == b->n_failed &&
+           !memcmp(a->cells, b->cells, (size_t)a->n_lat * a->n_lon * sizeof *a->cells) &&
+           a->defended_area_m2 == b->defended_area_m2;
+}
+
+static int cmd_update(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: b2_driver update SCENARIO THREADS REPS\n");
+        return 2;
+    }
+    ts_ctx *ctx = ts_ctx_create();
+    ts_scenario *sc = load(ctx, argv[2]);
+    const int threads = atoi(argv[3]), reps = atoi(argv[4]);
+    const ts_footprint_spec *sp = &sc->footprints[0];
+    const ts_threat *th = &sc->threats[sp->threat];
+    const ts_defense *d0 = &sc->variants[0].defense;
+    int radar = -1;
+    for (int k = 0; k < d0->n_sensors && radar < 0; k++)
+        if (d0->sensors[k].kind == TS_SENSOR_RADAR)
+            radar = k;
+    if (d0->n_batteries < 1 || radar < 0) {
+        fprintf(stderr, "b2_driver: the base defense needs a battery and a radar\n");
+        return 2;
+    }
+    ts_footprint_session *ss = NULL;
+    double t0 = now_s();
+    if (ts_footprint_session_create(ctx, &sc->earth, th, sp, threads, &ss) != TS_OK) {
+        fprintf(stderr, "b2_driver: session: %s\n", ts_ctx_message(ctx));
+        return 1;
+    }
+    const double t_create = now_s() - t0;
+    printf("b2: U session created (boost tables, every aim) in %.3f s\n", t_create);
+    static const char *kinds[3] = {"(a) battery moved 100 km", "(b) burnout speed +-0.5 km/s",
+                                   "(c) radar moved 50 km"};
+    static const char *tags[3] = {"battery-100km", "burnout-0.5kms", "radar-50km"};
+    double *tp = calloc((size_t)reps, sizeof *tp), *tu = calloc((size_t)reps, sizeof *tu);
+    int ok_all = 1;
+    for (int kind = 0; kind < 3; kind++) {
+        for (int r = 0; r < reps; r++) {
+            ts_defense d;
+            if (ts_defense_copy(ctx, d0, &d) != TS_OK)
+                return 1;
+            const double az = 2.0 * TS_PI * r / reps, a2 = 0.0;
+            double la, lo, az2 = a2;
+            if (kind == 0) {
+                ts_battery *b = &d.batteries[0];
+                ts_geodesic_direct(&sc->earth, b->lat_rad, b->lon_rad, az, 100e3, &la, &lo, &az2);
+                b->lat_rad = la;
+                b->lon_rad = lo;
+            } else if (kind == 1) {
+                ts_interceptor *ic = &d.batteries[0].interceptor;
+                ic->burnout_speed_mps += r % 2 ? -500.0 : 500.0;
+            } else {
+                ts_sensor *se = &d.sensors[radar];
+                ts_geodesic_direct(&sc->earth, se->lat_rad, se->lon_rad, az, 50e3, &la, &lo, &az2);
+                se->lat_rad = la;
+                se->lon_rad = lo;
+            }
+            ts_engage_plan *plan = NULL;
+            const double ta = now_s();
+            if (ts_engage_plan_create(ctx, &sc->earth, &d, &plan) != TS_OK) {
+                fprintf(stderr, "b2_driver: plan: %s\n", ts_ctx_message(ctx));
+                return 1;
+            }
+            const double tb = now_s();
+            ts_footprint fp;
+            if (ts_footprint_session_update(ctx, ss, plan, &fp) != TS_OK) {
+                fprintf(stderr, "b2_driver: update: %s\n", ts_ctx_message(ctx));
+                return 1;
+            }
+            const double tc = now_s();
+            tp[r] = tc - ta;
+            tu[r] = tc - tb;
+            if (r == 0) { /* the same cells as a cold footprint */
+                ts_footprint ref;
+                if (ts_footprint_compute(ctx, &sc->earth, plan, th, sp, threads, NULL, NULL,
+                                         &ref) != TS_OK)
+                    return 1;
+                const int same = same_cells(&fp, &ref);
+                ok_all &= same;
+                printf("b2: U %s: update equals ts_footprint_compute byte for byte: %s\n",
+                       tags[kind], same ? "yes" : "NO");
+                ts_footprint_free(&ref);
+            }
+            ts_footprint_free(&fp);
+            ts_engage_plan_free(plan);
+            ts_defense_free(&d);
+        }
+        const double mp = median(tp, reps), mu = median(tu, reps);
+        printf("b2: U %s %s, %d updates at %d threads: median %.1f ms (with the new plan's "
+               "fly-out tables), engage only %.1f ms\n",
+               tags[kind], kinds[kind], reps, threads, 1e3 * mp, 1e3 * mu);
+    }
+    free(tp);
+    free(tu);
+    ts_footprint_session_free(ss);
+    ts_scenario_free(sc);
+    ts_ctx_free(ctx);
+    return ok_all ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "exact"))
         return cmd_exact(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "update"))
+        return cmd_update(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "land"))
         return cmd_land(argc, argv);
     fprintf(stderr, "usage: b2_driver exact|land|update ...\n");

@@ -3,7 +3,7 @@
 #   make test   installs what is missing, builds, runs every test, then the
 #               whole suite again under AddressSanitizer + UBSan
 #   make        builds build/thirdsite
-#   make bench  runs benchmark B1 against the GSL baseline (bench/b1.sh)
+#   make bench  runs benchmarks B1 and B2 against the GSL baseline (bench/b1.sh, b2.sh)
 #   make fuzz   fuzzes every target (libFuzzer) for FUZZ_SECONDS each
 #   make coverage  line and branch coverage of src/ and cli/ by the suite
 JOBS ?= 2
@@ -64,6 +64,7 @@ fuzz: deps
 
 bench: build
 	@./bench/b1.sh
+	@./bench/b2.sh
 
 # Coverage (gcovr, Debian package): the whole suite on a --coverage build,
 # then line and branch coverage per file of src/ and cli/; HTML report in

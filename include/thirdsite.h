@@ -834,6 +834,22 @@ int ts_footprint_compute(ts_ctx *ctx, const ts_earth *earth,
                          ts_footprint *out);
 void ts_footprint_free(ts_footprint *footprint);
 
+/* What-if updates of one footprint (the threshold solver, sweeps and the
+ * live view): a session flies the threat to every aim point once (keeps
+ * the boost tables and each aim), then each update engages those flights
+ * with a changed defense (a moved battery or radar, another burnout speed,
+ * readiness, SSPK, radar range: any plan) and gives the cells that
+ * ts_footprint_compute gives for that plan, byte for byte.  threat must
+ * outlive the session; one update at a time per session. */
+typedef struct ts_footprint_session ts_footprint_session;
+int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth,
+                                const ts_threat *threat,
+                                const ts_footprint_spec *spec, int threads,
+                                ts_footprint_session **out);
+int ts_footprint_session_update(ts_ctx *ctx, const ts_footprint_session *session,
+                                const ts_engage_plan *plan, ts_footprint *out);
+void ts_footprint_session_free(ts_footprint_session *session);
+
 /* ------------------------------------------------------------------------ */
 /* The main job: every analysis of a scenario, into a folder (run.c).        */
 /* ------------------------------------------------------------------------ */

@@ -702,17 +702,13 @@ static int free_impact(const ts_earth *earth, double t0, const ts_state *s0, dou
 }
 
 /*
- * The flight from launch site `site` to the aim point by the table.
- * Given: cache, site index, aim point (rad).  Returned: *traj (cleared,
- * then launch to impact with the launch, staging (where known), burnout,
- * apogee and impact events), *summary (may be NULL).
- * Status: TS_OK; TS_EIMPOSSIBLE when the aim point lies beyond the reach
- * limit of its azimuth by more than REACH_TOL_M (out of range, no flight
- * needed); TS_EINVAL when the table cannot serve the aim point (outside
- * it, a missing node, no convergence: the caller then takes the slow path).
+ * The aim of launch site `site` at the aim point by the table: the table
+ * coordinates (u, v) whose flight lands within AIM_TOL_M of it (Newton
+ * steps on the table's own impact points, then free flights).
+ * Status: as ts_boost_fly.
  */
-int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_lat_rad,
-                 double aim_lon_rad, ts_traj *traj, ts_flight_summary *summary)
+static int boost_aim(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_lat_rad,
+                     double aim_lon_rad, double *u_out, double *v_out)
 {
     const ts_earth *earth = cache->earth;
     if (site < 0 || site >= cache->n_sites)
@@ -784,6 +780,26 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
     }
     if (!ok)
         return ts_error(ctx, TS_EINVAL, "boost table: aim did not converge");
+    *u_out = u;
+    *v_out = v;
+    return TS_OK;
+}
+
+/* The flight of site `site` at the table coordinates (u, v) that
+ * boost_aim found for the aim point: boost samples, then the free flight. */
+static int boost_build(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_lat_rad,
+                       double aim_lon_rad, double u, double v, ts_traj *traj,
+                       ts_flight_summary *summary)
+{
+    const ts_earth *earth = cache->earth;
+    const site_table *st = &cache->sites[site];
+    ts_state s0;
+    double t_seg[TS_MAX_STAGES + 1], t_bo = 0.0;
+    int n_seg = 0;
+    ts_event imp;
+    if (!burnout_at(st, u, v, &s0, &t_bo, t_seg, &n_seg))
+        return ts_error(ctx, TS_EINVAL, "boost table: aim point outside");
+
     /* the whole flight: boost samples, then the free flight */
     int k[4];
     double w[4];
@@ -865,60 +881,52 @@ int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_
     return TS_OK;
 }
 
+/*
+ * The flight from launch site `site` to the aim point by the table.
+ * Given: cache, site index, aim point (rad).  Returned: *traj (cleared,
+ * then launch to impact with the launch, staging (where known), burnout,
+ * apogee and impact events), *summary (may be NULL).
+ * Status: TS_OK; TS_EIMPOSSIBLE when the aim point lies beyond the reach
+ * limit of its azimuth by more than REACH_TOL_M (out of range, no flight
+ * needed); TS_EINVAL when the table cannot serve the aim point (outside
+ * it, a missing node, no convergence: the caller then takes the slow path).
+ */
+int ts_boost_fly(ts_ctx *ctx, const ts_boost_cache *cache, int site, double aim_lat_rad,
+                 double aim_lon_rad, ts_traj *traj, ts_flight_summary *summary)
+{
+    double u, v;
+    const int st = boost_aim(ctx, cache, site, aim_lat_rad, aim_lon_rad, &u, &v);
+    if (st != TS_OK)
+        return st;
+    return boost_build(ctx, cache, site, aim_lat_rad, aim_lon_rad, u, v, traj, summary);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The footprint                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* How a session flies one launch site to one aim point. */
+enum { AIM_TABLE = 0, AIM_SLOW, AIM_BEYOND };
+typedef struct {
+    double u, v;  /* table coordinates (AIM_TABLE) */
+    int kind;
+} aim_sol;
+
 /*
- * Given: earth; n_plans prepared defenses; the threat (missile, launch
- * sites, shape, RCS); the grid; threads >= 1; fast (1: boost table); an
- * optional progress callback (master thread only) and cancel flag.
- * Returned: outs[k] for each plan (cells allocated; free with
- * ts_footprint_free).  Status: TS_OK; TS_EINVAL for a bad grid; TS_ENOMEM;
- * TS_EINTERRUPTED when *cancel became non-zero (outs then hold
- * nothing).
+ * The cells: for each aim point of g and each launch site, the flight (by
+ * sol when given: a session's aims; else by the boost table when cache,
+ * the slow path where it cannot serve), engaged by every plan, the worst
+ * case over sites kept; then the sums in grid order.  outs[k].cells are
+ * allocated by the caller.
  */
-int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
-                               const ts_engage_plan *const *plans, const ts_threat *threat,
-                               const ts_footprint_spec *spec, int threads, int fast,
-                               ts_progress_fn progress, void *progress_arg,
-                               const volatile int *cancel, ts_footprint *outs)
+static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
+                     const ts_engage_plan *const *plans, const ts_threat *threat, const grid *gp,
+                     int threads, const ts_boost_cache *cache, const aim_sol *sol,
+                     ts_progress_fn progress, void *progress_arg, const volatile int *cancel,
+                     ts_footprint *outs)
 {
-    for (int k = 0; k < n_plans; k++)
-        memset(&outs[k], 0, sizeof outs[k]);
-    if (n_plans < 1 || !threat || threat->n_from < 1)
-        return ts_error(ctx, TS_EINVAL, "footprint: needs a defense and a threat with a launch site");
-    if (threads < 1)
-        threads = 1;
-    grid g;
-    int st = grid_from_spec(ctx, spec, &g);
-    if (st)
-        return st;
+    const grid g = *gp;
     const int n = g.n_lat * g.n_lon;
-    for (int k = 0; k < n_plans; k++) {
-        outs[k].n_lat = g.n_lat;
-        outs[k].n_lon = g.n_lon;
-        outs[k].lat_min_rad = g.lat0;
-        outs[k].lon_min_rad = g.lon0;
-        outs[k].step_rad = g.step;
-        outs[k].cells = calloc((size_t)n, sizeof(ts_footprint_cell));
-        if (!outs[k].cells) {
-            for (int m = 0; m <= k; m++)
-                ts_footprint_free(&outs[m]);
-            return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
-        }
-    }
-    ts_boost_cache *cache = NULL;
-    if (fast) {
-        /* the table: about half the work, the first half of the progress */
-        const prog pg = {progress, progress_arg, 0.0, 0.5, cancel};
-        st = cache_create(ctx, earth, threat, spec, NULL, threads, &pg, &cache);
-        if (st) {
-            for (int m = 0; m < n_plans; m++)
-                ts_footprint_free(&outs[m]);
-            return st;
-        }
-    }
     int done = 0, stop = 0, fail_mem = 0, n_failed = 0;
 #pragma omp parallel num_threads(threads)
     {
@@ -952,8 +960,15 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             int reached = 0, failed = 0;
             for (int s = 0; s < threat->n_from; s++) {
                 int fst = -1;
-                if (cache)
+                if (sol) { /* a session: the aim found at its creation */
+                    const aim_sol *a = &sol[(size_t)i * threat->n_from + s];
+                    if (a->kind == AIM_TABLE)
+                        fst = boost_build(tctx, cache, s, lat, lon, a->u, a->v, traj, NULL);
+                    else if (a->kind == AIM_BEYOND)
+                        fst = TS_EIMPOSSIBLE;
+                } else if (cache) {
                     fst = ts_boost_fly(tctx, cache, s, lat, lon, traj, NULL);
+                }
                 if (fst == TS_EIMPOSSIBLE)
                     continue; /* beyond the reach limit the table found */
                 if (fst != TS_OK)
@@ -1018,7 +1033,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             d = ++done;
             if (master && progress && d - last >= 1 + n / 256) {
                 last = d;
-                progress(progress_arg, cache ? 0.5 + 0.5 * d / n : (double)d / n);
+                progress(progress_arg, cache && !sol ? 0.5 + 0.5 * d / n : (double)d / n);
             }
         }
         free(worst);
@@ -1026,7 +1041,6 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
         ts_traj_free(traj);
         ts_ctx_free(tctx);
     }
-    ts_boost_cache_free(cache);
     if (fail_mem || stop) {
         for (int k = 0; k < n_plans; k++)
             ts_footprint_free(&outs[k]);
@@ -1059,6 +1073,62 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
     return TS_OK;
 }
 
+/*
+ * Given: earth; n_plans prepared defenses; the threat (missile, launch
+ * sites, shape, RCS); the grid; threads >= 1; fast (1: boost table); an
+ * optional progress callback (master thread only) and cancel flag.
+ * Returned: outs[k] for each plan (cells allocated; free with
+ * ts_footprint_free).  Status: TS_OK; TS_EINVAL for a bad grid; TS_ENOMEM;
+ * TS_EINTERRUPTED when *cancel became non-zero (outs then hold
+ * nothing).
+ */
+int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
+                               const ts_engage_plan *const *plans, const ts_threat *threat,
+                               const ts_footprint_spec *spec, int threads, int fast,
+                               ts_progress_fn progress, void *progress_arg,
+                               const volatile int *cancel, ts_footprint *outs)
+{
+    for (int k = 0; k < n_plans; k++)
+        memset(&outs[k], 0, sizeof outs[k]);
+    if (n_plans < 1 || !threat || threat->n_from < 1)
+        return ts_error(ctx, TS_EINVAL, "footprint: needs a defense and a threat with a launch site");
+    if (threads < 1)
+        threads = 1;
+    grid g;
+    int st = grid_from_spec(ctx, spec, &g);
+    if (st)
+        return st;
+    const int n = g.n_lat * g.n_lon;
+    for (int k = 0; k < n_plans; k++) {
+        outs[k].n_lat = g.n_lat;
+        outs[k].n_lon = g.n_lon;
+        outs[k].lat_min_rad = g.lat0;
+        outs[k].lon_min_rad = g.lon0;
+        outs[k].step_rad = g.step;
+        outs[k].cells = calloc((size_t)n, sizeof(ts_footprint_cell));
+        if (!outs[k].cells) {
+            for (int m = 0; m <= k; m++)
+                ts_footprint_free(&outs[m]);
+            return ts_error(ctx, TS_ENOMEM, "footprint: out of memory");
+        }
+    }
+    ts_boost_cache *cache = NULL;
+    if (fast) {
+        /* the table: about half the work, the first half of the progress */
+        const prog pg = {progress, progress_arg, 0.0, 0.5, cancel};
+        st = cache_create(ctx, earth, threat, spec, NULL, threads, &pg, &cache);
+        if (st) {
+            for (int m = 0; m < n_plans; m++)
+                ts_footprint_free(&outs[m]);
+            return st;
+        }
+    }
+    st = run_cells(ctx, earth, n_plans, plans, threat, &g, threads, cache, NULL, progress,
+                   progress_arg, cancel, outs);
+    ts_boost_cache_free(cache);
+    return st;
+}
+
 /* The public entry: one defense, the fast path (slow where it cannot serve). */
 int ts_footprint_compute(ts_ctx *ctx, const ts_earth *earth, const ts_engage_plan *plan,
                          const ts_threat *threat, const ts_footprint_spec *spec, int threads,
@@ -1067,4 +1137,144 @@ int ts_footprint_compute(ts_ctx *ctx, const ts_earth *earth, const ts_engage_pla
     const ts_engage_plan *plans[1] = {plan};
     return ts_footprint_compute_multi(ctx, earth, 1, plans, threat, spec, threads, 1, progress,
                                       progress_arg, NULL, out);
+}
+
+/* ------------------------------------------------------------------------ */
+/* What-if sessions: the threat flown once, the defense changed many times  */
+/* ------------------------------------------------------------------------ */
+
+struct ts_footprint_session {
+    ts_earth earth;
+    const ts_threat *threat;   /* not owned: the caller keeps it */
+    grid g;
+    int threads;
+    ts_boost_cache *cache;     /* owned */
+    aim_sol *sol;              /* owned, [cells * sites] */
+};
+
+void ts_footprint_session_free(ts_footprint_session *session)
+{
+    if (!session)
+        return;
+    ts_boost_cache_free(session->cache);
+    free(session->sol);
+    free(session);
+}
+
+/*
+ * Prepares the what-if updates of one footprint.
+ * Given:    ctx, earth, threat (kept by pointer: it must outlive the
+ *           session), spec (the grid), threads >= 1.
+ * Returned: *out (ts_footprint_session_free): the boost tables of the
+ *           threat's launch sites and, for every aim point and site, the
+ *           aim the table found (or that the site is out of range, or
+ *           that the slow path flies it).
+ * Status:   TS_OK; TS_EINVAL (bad grid, no launch site); TS_ENOMEM.
+ * Notes: the aims do not depend on the defense; an update rebuilds each
+ * flight from its aim (table interpolation and one free flight), which
+ * ts_footprint_compute would also fly, so an update's cells are those of
+ * ts_footprint_compute with the same plan, byte for byte.
+ */
+int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
+                                const ts_footprint_spec *spec, int threads,
+                                ts_footprint_session **out)
+{
+    if (!out || !earth || !threat || !spec)
+        return ts_error(ctx, TS_EINVAL, "footprint session: NULL argument");
+    *out = NULL;
+    if (threat->n_from < 1)
+        return ts_error(ctx, TS_EINVAL, "footprint session: the threat has no launch site");
+    if (threads < 1)
+        threads = 1;
+    ts_footprint_session *ss = calloc(1, sizeof *ss);
+    if (!ss)
+        return ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
+    ss->earth = *earth;
+    ss->threat = threat;
+    ss->threads = threads;
+    int st = grid_from_spec(ctx, spec, &ss->g);
+    if (st == TS_OK)
+        st = cache_create(ctx, &ss->earth, threat, spec, NULL, threads, NULL, &ss->cache);
+    const int n = ss->g.n_lat * ss->g.n_lon, ns = threat->n_from;
+    if (st == TS_OK) {
+        ss->sol = calloc((size_t)n * ns, sizeof *ss->sol);
+        if (!ss->sol)
+            st = ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
+    }
+    if (st != TS_OK) {
+        ts_footprint_session_free(ss);
+        return st;
+    }
+    int fail = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        ts_ctx *tctx = ts_ctx_create();
+        ts_traj *traj = ts_traj_create();
+        if (!tctx || !traj) {
+#pragma omp atomic write
+            fail = 1;
+        }
+#pragma omp for schedule(dynamic, 8)
+        for (int i = 0; i < n; i++) {
+            if (!tctx || !traj)
+                continue;
+            double lat, lon;
+            cell_centre(&ss->g, i, &lat, &lon);
+            for (int s = 0; s < ns; s++) {
+                aim_sol *a = &ss->sol[(size_t)i * ns + s];
+                a->kind = AIM_SLOW;
+                int fst = boost_aim(tctx, ss->cache, s, lat, lon, &a->u, &a->v);
+                if (fst == TS_OK)
+                    fst = boost_build(tctx, ss->cache, s, lat, lon, a->u, a->v, traj, NULL);
+                if (fst == TS_EIMPOSSIBLE)
+                    a->kind = AIM_BEYOND;
+                else if (fst == TS_OK)
+                    a->kind = AIM_TABLE; /* else as ts_boost_fly: the slow path */
+                if (fst == TS_ENOMEM) {
+#pragma omp atomic write
+                    fail = 1;
+                }
+            }
+        }
+        ts_traj_free(traj);
+        ts_ctx_free(tctx);
+    }
+    if (fail) {
+        ts_footprint_session_free(ss);
+        return ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
+    }
+    *out = ss;
+    return TS_OK;
+}
+
+/*
+ * The footprint of the session's threat and grid against plan (a changed
+ * defense: batteries or radars moved, another interceptor, readiness,
+ * SSPK, radar range): each flight rebuilt from its aim and engaged.
+ * Returned: *out (cells allocated; ts_footprint_free), equal to what
+ * ts_footprint_compute gives for the same plan.  Status: TS_OK; TS_ENOMEM.
+ * Notes: the session is read-only here; one update at a time per session
+ * (its threads are its own).
+ */
+int ts_footprint_session_update(ts_ctx *ctx, const ts_footprint_session *session,
+                                const ts_engage_plan *plan, ts_footprint *out)
+{
+    if (!out)
+        return ts_error(ctx, TS_EINVAL, "footprint session: NULL result");
+    memset(out, 0, sizeof *out);
+    if (!session || !plan)
+        return ts_error(ctx, TS_EINVAL, "footprint session: NULL argument");
+    const grid *g = &session->g;
+    const int n = g->n_lat * g->n_lon;
+    out->n_lat = g->n_lat;
+    out->n_lon = g->n_lon;
+    out->lat_min_rad = g->lat0;
+    out->lon_min_rad = g->lon0;
+    out->step_rad = g->step;
+    out->cells = calloc((size_t)n, sizeof(ts_footprint_cell));
+    if (!out->cells)
+        return ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
+    const ts_engage_plan *plans[1] = {plan};
+    return run_cells(ctx, &session->earth, 1, plans, session->threat, g, session->threads,
+                     session->cache, session->sol, NULL, NULL, NULL, out);
 }

@@ -136,9 +136,10 @@ static const double cd_val[] = {0.20, 0.22, 0.40, 0.45, 0.40, 0.33, 0.27, 0.24, 
  * rate w_n (see "Rotation" in the file header). */
 typedef struct {
     double wn;             /* rad/s */
-    float *t;              /* owned: t[i * n_r + j], s; < 0 not reached */
-    float *vr, *vh;        /* owned: radial and down-range inertial velocity
-                              at the node, m/s */
+    float *t;              /* owned: node k = i * n_r + j at t[4 k]: the
+                              time, s (< 0 not reached), then the radial
+                              and down-range inertial velocity there, m/s
+                              (one 16-byte group a node, for locality) */
 } fo_table;
 
 struct ts_flyout {
@@ -154,6 +155,9 @@ struct ts_flyout {
     double *row_rmax;      /* per height row: farthest range reached in any
                               table, m, and the longest time there, s */
     double *row_tmax;
+    double *pair_cos;      /* per pair of height rows i, i + 1: the cosine of
+                              the largest angle from the site at which a
+                              target can be in reach (ts_flyout_reach) */
     double *coarse;        /* while building: the table from the base
                               members alone, to judge refinements */
     double *build_t;       /* while building: the table being filled, s */
@@ -851,7 +855,7 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     f->build_t = malloc(3 * nn * sizeof *f->build_t);
     int ok = mem && f->coarse && f->build_t;
     for (int k = 0; ok && k < f->n_w; k++) {
-        f->w[k].t = malloc(3 * nn * sizeof *f->w[k].t);
+        f->w[k].t = malloc(4 * nn * sizeof *f->w[k].t);
         ok = f->w[k].t != NULL;
     }
     if (!ok) {
@@ -872,15 +876,14 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     for (int k = 0; k < f->n_w; k++) {
         fo_table *w = &f->w[k];
         w->wn = f->n_w > 1 ? f->wn_max * (-1.0 + 2.0 * k / (f->n_w - 1)) : 0.0;
-        w->vr = w->t + nn;
-        w->vh = w->t + 2 * nn;
         double dv2 = f->wn_max * f->wn_max - w->wn * w->wn;
         model_rotate(&m, w->wn, m.re * sqrt(dv2 > 0.0 ? dv2 : 0.0));
         build_table(&m, f, cb, base, nk, first, last);
         for (size_t i = 0; i < nn; i++) {
-            w->t[i] = (float)f->build_t[i];
-            w->vr[i] = (float)f->build_vr[i];
-            w->vh[i] = (float)f->build_vh[i];
+            w->t[4 * i] = (float)f->build_t[i];
+            w->t[4 * i + 1] = (float)f->build_vr[i];
+            w->t[4 * i + 2] = (float)f->build_vh[i];
+            w->t[4 * i + 3] = 0.0f;
         }
     }
     free(base);
@@ -888,17 +891,18 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     free(f->coarse);
     free(f->build_t);
     f->coarse = f->build_t = f->build_vr = f->build_vh = NULL;
-    f->row_rmax = malloc(2 * (size_t)f->n_h * sizeof *f->row_rmax);
+    f->row_rmax = malloc(3 * (size_t)f->n_h * sizeof *f->row_rmax);
     if (!f->row_rmax) {
         ts_flyout_free(f);
         return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
     }
     f->row_tmax = f->row_rmax + f->n_h;
+    f->pair_cos = f->row_tmax + f->n_h;
     for (int i = 0; i < f->n_h; i++) {
         double rm = -1.0, tm = 0.0;
         for (int k = 0; k < f->n_w; k++)
             for (int j = 0; j < f->n_r; j++) {
-                double t = f->w[k].t[(size_t)i * f->n_r + j];
+                double t = f->w[k].t[4 * ((size_t)i * f->n_r + j)];
                 if (t >= 0.0) {
                     rm = rm > j * f->dr ? rm : j * f->dr;
                     tm = tm > t ? tm : t;
@@ -906,6 +910,14 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
             }
         f->row_rmax[i] = rm;
         f->row_tmax[i] = tm;
+    }
+    for (int i = 0; i + 1 < f->n_h; i++) {
+        /* as the test in ts_flyout_reach, widened by a part in 1e9 so that
+         * the cosine only ever rejects what that test would */
+        double rm = f->row_rmax[i] > f->row_rmax[i + 1] ? f->row_rmax[i] : f->row_rmax[i + 1];
+        double tm = f->row_tmax[i] > f->row_tmax[i + 1] ? f->row_tmax[i] : f->row_tmax[i + 1];
+        double ang = (rm + f->dr + f->omega * f->re * tm) / f->re * (1.0 + 1e-9) + 1e-9;
+        f->pair_cos[i] = rm < 0.0 ? 2.0 : ang >= TS_PI ? -2.0 : cos(ang);
     }
     *out = f;
     return TS_OK;
@@ -936,16 +948,15 @@ static int table_read(const ts_flyout *f, const fo_table *w, double range_m, dou
         j = f->n_r - 2;
     u -= i;
     x -= j;
-    size_t k = (size_t)i * f->n_r + j, n = (size_t)f->n_r;
-    const float *p = w->t + k;
-    double t00 = p[0], t01 = p[1], t10 = p[n], t11 = p[n + 1];
+    size_t k = (size_t)i * f->n_r + j, n = 4 * (size_t)f->n_r;
+    const float *p = w->t + 4 * k;
+    double t00 = p[0], t01 = p[4], t10 = p[n], t11 = p[n + 4];
     if (t00 < 0.0 || t01 < 0.0 || t10 < 0.0 || t11 < 0.0)
         return 0;
     double c00 = (1.0 - u) * (1.0 - x), c01 = (1.0 - u) * x, c10 = u * (1.0 - x), c11 = u * x;
     *t = c00 * t00 + c01 * t01 + c10 * t10 + c11 * t11;
-    const float *r = w->vr + k, *q = w->vh + k;
-    *vr = c00 * r[0] + c01 * r[1] + c10 * r[n] + c11 * r[n + 1];
-    *vh = c00 * q[0] + c01 * q[1] + c10 * q[n] + c11 * q[n + 1];
+    *vr = c00 * p[1] + c01 * p[5] + c10 * p[n + 1] + c11 * p[n + 5];
+    *vh = c00 * p[2] + c01 * p[6] + c10 * p[n + 2] + c11 * p[n + 6];
     return 1;
 }
 
@@ -1310,6 +1321,8 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
         return 0;
     {
         ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_unit(*target_ecef);
+        if (ts_v3_dot(us, uq) < f->pair_cos[ih])
+            return 0; /* the test below, by a cosine (no atan2) */
         double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), ts_v3_dot(us, uq));
         if (r0 - f->omega * f->re * tmax > rmax + f->dr)
             return 0;

@@ -421,3 +421,63 @@ Test(footprint, errors_and_cancel)
     ts_scenario_free(sc);
     ts_ctx_free(ctx);
 }
+
+/* ---- what-if sessions ------------------------------------------------------- */
+
+/* A session's update equals ts_footprint_compute with the same plan, byte
+ * for byte (cells, sums, failed count), for the base defense, another
+ * interceptor (variant fast-gbi), and the base with its battery moved
+ * 100 km, its radar moved 50 km and its readiness and SSPK changed; at 2
+ * threads against a cold footprint at 1. */
+Test(footprint, session_update_equals_compute, .timeout = 900)
+{
+    ts_ctx *ctx = ts_ctx_create();
+    ts_scenario *sc = load_small(ctx);
+    const ts_footprint_spec *sp = &sc->footprints[0];
+    const ts_threat *th = &sc->threats[sp->threat];
+    ts_footprint_session *ss = NULL;
+    cr_assert(ts_footprint_session_create(ctx, &sc->earth, th, sp, 2, &ss) == TS_OK, "%s",
+              ts_ctx_message(ctx));
+    for (int c = 0; c < 4; c++) {
+        ts_defense d;
+        cr_assert(ts_defense_copy(ctx, &sc->variants[c == 1 ? 1 : 0].defense, &d) == TS_OK);
+        double la, lo, a2;
+        if (c == 2) {
+            ts_geodesic_direct(&sc->earth, d.batteries[0].lat_rad, d.batteries[0].lon_rad,
+                               1.0, 100e3, &la, &lo, &a2);
+            d.batteries[0].lat_rad = la;
+            d.batteries[0].lon_rad = lo;
+        }
+        if (c == 3) {
+            ts_geodesic_direct(&sc->earth, d.sensors[0].lat_rad, d.sensors[0].lon_rad, 4.0,
+                               50e3, &la, &lo, &a2);
+            d.sensors[0].lat_rad = la;
+            d.sensors[0].lon_rad = lo;
+            d.batteries[0].readiness_s = 90.0;
+            d.doctrine.sspk = 0.6;
+        }
+        ts_engage_plan *plan = NULL;
+        cr_assert(ts_engage_plan_create(ctx, &sc->earth, &d, &plan) == TS_OK, "plan %d", c);
+        ts_footprint a, b;
+        cr_assert(ts_footprint_session_update(ctx, ss, plan, &a) == TS_OK, "%s",
+                  ts_ctx_message(ctx));
+        cr_assert(ts_footprint_compute(ctx, &sc->earth, plan, th, sp, 1, NULL, NULL, &b) == TS_OK,
+                  "%s", ts_ctx_message(ctx));
+        const size_t n = (size_t)a.n_lat * (size_t)a.n_lon;
+        cr_assert(a.n_lat == b.n_lat && a.n_lon == b.n_lon, "case %d: grid", c);
+        cr_assert(!memcmp(a.cells, b.cells, n * sizeof *a.cells), "case %d: cell bytes differ", c);
+        cr_assert(a.defended_area_m2 == b.defended_area_m2 && a.region_area_m2 == b.region_area_m2 &&
+                      a.n_failed == b.n_failed &&
+                      !memcmp(a.defended_area_by_m2, b.defended_area_by_m2,
+                              sizeof a.defended_area_by_m2) &&
+                      !memcmp(a.shots_histogram, b.shots_histogram, sizeof a.shots_histogram),
+                  "case %d: sums differ", c);
+        ts_footprint_free(&a);
+        ts_footprint_free(&b);
+        ts_engage_plan_free(plan);
+        ts_defense_free(&d);
+    }
+    ts_footprint_session_free(ss);
+    ts_scenario_free(sc);
+    ts_ctx_free(ctx);
+}

@@ -12,8 +12,8 @@ ASAN_BUILD ?= build-asan
 PORTABLE_BUILD ?= build-portable
 COVERAGE_BUILD ?= build-coverage
 
-.PHONY: all build deps demo test test-release test-asan test-portable test-fuzz fuzz bench \
-	coverage clean
+.PHONY: all build deps demo test test-release test-asan test-portable test-fuzz test-alloc fuzz \
+	bench coverage clean
 
 all: build
 
@@ -64,6 +64,14 @@ fuzz: deps
 
 bench: build
 	@./bench/b1.sh
+
+# Allocation failure for every n over loading and a tiny run (slow: about
+# 7,600 runs; make test fails every 50th of the run's).
+test-alloc: build
+	@cmake -S . -B $(BUILD) -DTS_ALLOC_STRIDE=1 >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target alloc_fail
+	@cd $(BUILD) && ctest --output-on-failure -R '^alloc_fail$$'; rc=$$?; \
+	  cmake -S .. -B . -DTS_ALLOC_STRIDE=50 >/dev/null; exit $$rc
 
 # Coverage (gcovr, Debian package): the whole suite on a --coverage build,
 # then line and branch coverage per file of src/ and cli/; HTML report in

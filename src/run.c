@@ -951,10 +951,14 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
         char path[4096];
         snprintf(path, sizeof path, "%s/sites.yaml", ts_data_dir());
         ts_ctx *c2 = ts_ctx_create();
-        if (c2 && ts_sites_load(c2, path, &res.n_sites, &res.sites) < 0) {
+        const int sst = c2 ? ts_sites_load(c2, path, &res.n_sites, &res.sites) : TS_ENOMEM;
+        if (sst < 0) {
             res.n_sites = 0;
             res.sites = NULL;
         }
+        /* out of memory is not a missing label: the run would differ */
+        if (sst == TS_ENOMEM)
+            st = ts_error(ctx, TS_ENOMEM, "out of memory");
         ts_ctx_free(c2);
     }
 

@@ -78,14 +78,17 @@ static void vadd(ts_y_errs *errs, const char *file, int line, int col,
         snprintf(head, sizeof head, "%s: error: ", file);
     size_t len = strlen(head) + strlen(msg) + 1;
     char *text = malloc(len);
-    if (!text)
+    if (!text) {
+        errs->nomem = 1;
         return;
+    }
     snprintf(text, len, "%s%s", head, msg);
     if (errs->n == errs->cap) {
         int cap = errs->cap ? 2 * errs->cap : 16;
         ts_y_error *e = realloc(errs->e, (size_t)cap * sizeof *e);
         if (!e) {
             free(text);
+            errs->nomem = 1;
             return;
         }
         errs->e = e;
@@ -161,8 +164,16 @@ static int is_repeat(const ts_y_errs *errs, int i)
     return 0;
 }
 
+void ts_y_nomem(ts_y_errs *errs)
+{
+    if (errs)
+        errs->nomem = 1;
+}
+
 int ts_y_errs_report(ts_y_errs *errs, ts_ctx *ctx)
 {
+    if (errs->nomem)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
     if (errs->n == 0)
         return TS_OK;
     qsort(errs->e, (size_t)errs->n, sizeof errs->e[0], cmp_err);
@@ -897,7 +908,7 @@ done:
         fy_diag_destroy(diag);
     free(buf);
     if (st == TS_ENOMEM)
-        ts_y_err_pos(errs, path, 0, 0, "out of memory");
+        ts_y_nomem(errs);
     if (st != TS_OK) {
         ts_y_doc_free(doc);
         return st;

@@ -206,6 +206,8 @@ typedef struct {
 
 struct ts_map {
     ts_ctx *ctx;
+    int failed; /* the first failure of a drawing call (sticky): the map is
+                   then incomplete and is not written (issue 13) */
     ts_map_spec spec;
     PJ_CONTEXT *pjc;
     PJ *pj;
@@ -1056,6 +1058,8 @@ int ts_map_preset(ts_ctx *ctx, const char *name, ts_map_spec *spec)
 
 static int map_fail(ts_map *m, int code, const char *what)
 {
+    if (!m->failed)
+        m->failed = code;
     return ts_error(m->ctx, code, "map: %s", what);
 }
 
@@ -2461,6 +2465,8 @@ int ts_map_write_png(ts_map *map, const char *path)
 {
     if (!map || !path)
         return map ? map_fail(map, TS_EINVAL, "NULL path") : TS_EINVAL;
+    if (map->failed) /* an earlier call failed: its message is on ctx */
+        return map->failed;
     layout(map);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, map->width, map->height);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
@@ -2488,6 +2494,8 @@ int ts_map_write_svg(ts_map *map, const char *path)
 {
     if (!map || !path)
         return map ? map_fail(map, TS_EINVAL, "NULL path") : TS_EINVAL;
+    if (map->failed) /* an earlier call failed: its message is on ctx */
+        return map->failed;
     layout(map);
     ts_membuf b = {0}, r = {0};
     cairo_surface_t *s =

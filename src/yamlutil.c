@@ -701,6 +701,10 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
     size_t len = 0;
     char *buf = read_file(path, &len);
     if (!buf) {
+        if (errno == ENOMEM) {
+            ts_y_nomem(errs);
+            return TS_ENOMEM;
+        }
         if (errno == EFBIG)
             ts_y_err_pos(errs, path, 0, 0, "larger than %ld bytes (%ld MiB), the most a "
                          "scenario or catalogue file may be", Y_MAX_FILE, Y_MAX_FILE >> 20);

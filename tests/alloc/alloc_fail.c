@@ -104,6 +104,8 @@ static int fail_now(void)
         f = ++count == fail_at;
         failed |= f;
     }
+    if (f)
+        errno = ENOMEM; /* as the C library's allocator sets it (POSIX) */
     if (f && getenv("ALLOC_FAIL_TRACE")) { /* where: for a failing n */
         void *frames[32];
         backtrace_symbols_fd(frames, backtrace(frames, 32), STDERR_FILENO);

@@ -491,7 +491,8 @@ static int compute_coverage(ts_ctx *ctx, ts_run_result *res)
 
 static void result_free(ts_run_result *res)
 {
-    for (int e = 0; e < res->n_engagements; e++) {
+    /* each array guarded: a count may be set before its allocation failed */
+    for (int e = 0; res->engagements && e < res->n_engagements; e++) {
         ts_run_engagement *re = &res->engagements[e];
         ts_traj_free(re->flight.traj);
         if (re->eng)
@@ -501,7 +502,7 @@ static void result_free(ts_run_result *res)
         free(re->eng_ok);
     }
     free(res->engagements);
-    for (int f = 0; f < res->n_footprints; f++) {
+    for (int f = 0; res->footprints && f < res->n_footprints; f++) {
         ts_run_footprint *rf = &res->footprints[f];
         if (rf->fp)
             for (int v = 0; v < res->n_variants; v++)
@@ -513,7 +514,7 @@ static void result_free(ts_run_result *res)
         free(rf->reachable_land_m2);
     }
     free(res->footprints);
-    for (int m = 0; m < res->n_matrices; m++) {
+    for (int m = 0; res->matrices && m < res->n_matrices; m++) {
         ts_run_matrix *rm = &res->matrices[m];
         if (rm->flights)
             for (int i = 0; i < rm->spec->n_from * rm->spec->n_to; i++)
@@ -522,7 +523,7 @@ static void result_free(ts_run_result *res)
         free(rm->cells);
     }
     free(res->matrices);
-    for (int c = 0; c < res->n_coverage; c++) {
+    for (int c = 0; res->coverage && c < res->n_coverage; c++) {
         ts_mpoly_free(&res->coverage[c].area);
         ts_ring_free(&res->coverage[c].ring);
     }
@@ -723,7 +724,11 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         const int master = omp_get_thread_num() == 0;
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n_jobs; k++) {
-            if (!tctx || (rs->opts->cancel && *rs->opts->cancel))
+            if (!tctx) { /* a thread without its context: the run fails */
+                ts_out_first_note(&fe, k, TS_ENOMEM, NULL);
+                continue;
+            }
+            if (rs->opts->cancel && *rs->opts->cancel)
                 continue;
             const int s = flight_fly(tctx, &res->earth, jobs[k].threat, jobs[k].f);
             if (s < 0)
@@ -759,7 +764,11 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         for (int k = 0; k < n_eng; k++) {
             const int job = k / nv, v = k % nv;
             const ts_run_flight *f = jobs[job].f;
-            if (!tctx || !f->ok || (rs->opts->cancel && *rs->opts->cancel))
+            if (!tctx) {
+                ts_out_first_note(&fe, k, TS_ENOMEM, NULL);
+                continue;
+            }
+            if (!f->ok || (rs->opts->cancel && *rs->opts->cancel))
                 continue;
             ts_engagement eng;
             memset(&eng, 0, sizeof eng);

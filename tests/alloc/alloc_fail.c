@@ -257,7 +257,9 @@ int main(int argc, char **argv)
         long n_enomem = 0, n_tried = 0;
         const long step = do_run ? stride : 1;
         const int progress = getenv("ALLOC_FAIL_PROGRESS") != NULL;
-        for (long n = 1; n <= total; n += step) {
+        /* ALLOC_FAIL_FROM=N: the run's trials from N on (to resume a study) */
+        const long from = do_run && getenv("ALLOC_FAIL_FROM") ? atol(getenv("ALLOC_FAIL_FROM")) : 1;
+        for (long n = from > 0 ? from : 1; n <= total; n += step) {
             if (progress) /* unbuffered: the last line names the n of a crash */
                 fprintf(stderr, "%s %ld\n", do_run ? "run" : "load", n);
             trial(argv[1], argv[2], n, do_run, bad, sizeof bad);

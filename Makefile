@@ -12,8 +12,8 @@ ASAN_BUILD ?= build-asan
 PORTABLE_BUILD ?= build-portable
 COVERAGE_BUILD ?= build-coverage
 
-.PHONY: all build deps demo test test-release test-asan test-portable test-fuzz fuzz bench \
-	coverage clean
+.PHONY: all build deps demo test test-release test-asan test-portable test-fuzz test-alloc fuzz \
+	bench coverage clean
 
 all: build
 
@@ -66,6 +66,14 @@ bench: build
 	@./bench/b1.sh
 	@./bench/b2.sh
 
+# Allocation failure for every n over loading and a tiny run (slow: about
+# 7,600 runs; make test fails every 50th of the run's).
+test-alloc: build
+	@cmake -S . -B $(BUILD) -DTS_ALLOC_STRIDE=1 >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target alloc_fail
+	@cd $(BUILD) && ctest --output-on-failure -R '^alloc_fail$$'; rc=$$?; \
+	  cmake -S .. -B . -DTS_ALLOC_STRIDE=50 >/dev/null; exit $$rc
+
 # Coverage (gcovr, Debian package): the whole suite on a --coverage build,
 # then line and branch coverage per file of src/ and cli/; HTML report in
 # $(COVERAGE_BUILD)/coverage/index.html.
@@ -73,9 +81,12 @@ coverage: deps
 	@cmake -S . -B $(COVERAGE_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTS_COVERAGE=ON >/dev/null
 	@cmake --build $(COVERAGE_BUILD) -j $(JOBS)
 	@find $(COVERAGE_BUILD) -name '*.gcda' -delete
-	@cd $(COVERAGE_BUILD) && ctest -j $(JOBS) > ctest.log 2>&1 || { tail -n 20 ctest.log; exit 1; }
+	@cd $(COVERAGE_BUILD) && { ctest -j $(JOBS) > ctest.log 2>&1 || \
+	  { echo "coverage: tests failed in the instrumented -O0 build (timing limits, e.g."; \
+	    echo "test_engage's cost per engagement, may; make test is the gate):"; \
+	    grep -E '^\s+[0-9]+ - ' ctest.log; }; }
 	@mkdir -p $(COVERAGE_BUILD)/coverage
-	@gcovr -r . --filter 'src/' --filter 'cli/' -j $(JOBS) --txt-metric branch \
+	@gcovr -r . --filter 'src/' --filter 'cli/' -j $(JOBS) --branches \
 	  --html-details $(COVERAGE_BUILD)/coverage/index.html --txt - $(COVERAGE_BUILD) \
 	  | tee $(COVERAGE_BUILD)/coverage/branches.txt
 	@gcovr -r . --filter 'src/' --filter 'cli/' -j $(JOBS) --txt - $(COVERAGE_BUILD) \

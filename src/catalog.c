@@ -880,6 +880,7 @@ static void *entries_open(entry_list *el, ts_y_errs *errs, const char *path, con
     if (!items || !el->id_nodes || !el->ids) {
         free(items);
         el->st = TS_ENOMEM;
+        ts_y_nomem(errs);
         return NULL;
     }
     return items;

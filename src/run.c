@@ -216,7 +216,8 @@ static int compute_coverage(ts_ctx *ctx, ts_run_result *res)
 
 static void result_free(ts_run_result *res)
 {
-    for (int e = 0; e < res->n_engagements; e++) {
+    /* each array guarded: a count may be set before its allocation failed */
+    for (int e = 0; res->engagements && e < res->n_engagements; e++) {
         ts_run_engagement *re = &res->engagements[e];
         ts_traj_free(re->flight.traj);
         if (re->eng)
@@ -226,7 +227,7 @@ static void result_free(ts_run_result *res)
         free(re->eng_ok);
     }
     free(res->engagements);
-    for (int f = 0; f < res->n_footprints; f++) {
+    for (int f = 0; res->footprints && f < res->n_footprints; f++) {
         ts_run_footprint *rf = &res->footprints[f];
         if (rf->fp)
             for (int v = 0; v < res->n_variants; v++)
@@ -240,7 +241,7 @@ static void result_free(ts_run_result *res)
         ts_region_cities_free(&rf->cities);
     }
     free(res->footprints);
-    for (int m = 0; m < res->n_matrices; m++) {
+    for (int m = 0; res->matrices && m < res->n_matrices; m++) {
         ts_run_matrix *rm = &res->matrices[m];
         if (rm->flights)
             for (int i = 0; i < rm->spec->n_from * rm->spec->n_to; i++)
@@ -249,7 +250,7 @@ static void result_free(ts_run_result *res)
         free(rm->cells);
     }
     free(res->matrices);
-    for (int c = 0; c < res->n_coverage; c++)
+    for (int c = 0; res->coverage && c < res->n_coverage; c++)
         free(res->coverage[c].lonlat_deg);
     free(res->coverage);
     if (res->variant_slugs)
@@ -685,10 +686,14 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
         snprintf(path, sizeof path, "%s/sites.yaml",
                  scenario->data_dir[0] ? scenario->data_dir : ts_data_dir());
         ts_ctx *c2 = ts_ctx_create();
-        if (c2 && ts_sites_load(c2, path, &res.n_sites, &res.sites) < 0) {
+        const int sst = c2 ? ts_sites_load(c2, path, &res.n_sites, &res.sites) : TS_ENOMEM;
+        if (sst < 0) {
             res.n_sites = 0;
             res.sites = NULL;
         }
+        /* out of memory is not a missing label: the run would differ */
+        if (sst == TS_ENOMEM)
+            st = ts_error(ctx, TS_ENOMEM, "out of memory");
         ts_ctx_free(c2);
     }
 

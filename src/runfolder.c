@@ -243,17 +243,29 @@ static int walk_tree(const char *dir, entries *es, int sync)
 static int check_replaceable(ts_ctx *ctx, const char *dir)
 {
     entries have, listed;
-    int e = walk_tree(dir, &have, 0);
-    if (e)
-        return ts_error(ctx, e == ENOMEM ? TS_ENOMEM : TS_EIO, "%s: %s", dir, strerror(e));
     char p[4400];
     snprintf(p, sizeof p, "%s/" TS_RUN_MARKER, dir);
     struct stat sb;
-    const int has_marker = lstat(p, &sb) == 0;
-    if (have.n == 0 && !has_marker) {
-        entries_free(&have);
-        return TS_OK; /* an empty folder */
+    if (lstat(p, &sb) != 0) {
+        /* no marker: replaceable only when empty (never walk a user's tree) */
+        DIR *d = opendir(dir);
+        if (!d)
+            return ts_error(ctx, TS_EIO, "%s: %s", dir, strerror(errno));
+        int empty = 1;
+        for (struct dirent *de; empty && (de = readdir(d));)
+            empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+        closedir(d);
+        if (empty)
+            return TS_OK;
+        return ts_error(ctx, TS_EOUTDIR,
+                        "%s exists and is not a thirdsite run folder (no " TS_RUN_MARKER
+                        " manifest): refusing to replace it; choose another -o, or move "
+                        "its files away",
+                        dir);
     }
+    int e = walk_tree(dir, &have, 0);
+    if (e)
+        return ts_error(ctx, e == ENOMEM ? TS_ENOMEM : TS_EIO, "%s: %s", dir, strerror(e));
     const int m = manifest_read(dir, &listed);
     if (m < 0) {
         entries_free(&have);
@@ -262,9 +274,8 @@ static int check_replaceable(ts_ctx *ctx, const char *dir)
     if (m == 0) {
         entries_free(&have);
         return ts_error(ctx, TS_EOUTDIR,
-                        "%s exists and is not a thirdsite run folder (no " TS_RUN_MARKER
-                        " manifest): refusing to replace it; choose another -o, or move "
-                        "its files away",
+                        "%s exists and its " TS_RUN_MARKER " is not a thirdsite manifest: "
+                        "refusing to replace it; choose another -o, or move its files away",
                         dir);
     }
     char names[1024] = "";

@@ -166,6 +166,8 @@ static const ts_missile *cat_missile(loader *L, const ts_y_node *id, const char 
         data_path(L, "missiles.yaml", path, sizeof path);
         ts_ctx *c = ts_ctx_create();
         int st = c ? ts_missiles_load(c, path, &L->missiles) : TS_ENOMEM;
+        if (st == TS_ENOMEM)
+            ts_y_nomem(&L->errs);
         if (st != TS_OK) {
             ts_y_err_pos(&L->errs, path, 0, 0, "cannot load the missile catalogue: %s",
                          c ? ts_ctx_message(c) : "out of memory");
@@ -223,7 +225,7 @@ static void read_sites(loader *L, const ts_y_node *list)
         return;
     ts_site *items = realloc(L->sites.items, (size_t)(L->sites.n + list->n + 1) * sizeof *items);
     if (!items) {
-        ts_y_err(&L->errs, list, "out of memory");
+        ts_y_nomem(&L->errs);
         return;
     }
     L->sites.items = items;
@@ -555,8 +557,10 @@ static int read_links(loader *L, const ts_y_node *list, const char *key, const c
     if (ts_y_expect(&L->errs, list, TS_Y_SEQ, w))
         return 1;
     const char **names = malloc((size_t)(d->n_sensors + 1) * sizeof *names);
-    if (!names)
+    if (!names) {
+        ts_y_nomem(&L->errs);
         return 1;
+    }
     for (int i = 0; i < d->n_sensors; i++)
         names[i] = d->sensors[i].id;
     int n = 0;
@@ -672,7 +676,7 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
     d->sensors = calloc((size_t)ns + 1, sizeof *d->sensors);
     d->batteries = calloc((size_t)nb + 1, sizeof *d->batteries);
     if (!d->sensors || !d->batteries) {
-        ts_y_err(&L->errs, def, "out of memory");
+        ts_y_nomem(&L->errs);
         return 1;
     }
     const char *keys[TS_MAX_KEYS];
@@ -843,8 +847,10 @@ static int check_variant(loader *L, const ts_y_node *var, const char *name,
         }
         int n = s == 0 ? base->n_sensors : base->n_batteries;
         const char **names = malloc((size_t)(n + 1) * sizeof *names);
-        if (!names)
+        if (!names) {
+            ts_y_nomem(&L->errs);
             return bad + 1;
+        }
         for (int i = 0; i < n; i++)
             names[i] = s == 0 ? base->sensors[i].id : base->batteries[i].id;
         const char *ekeys[TS_MAX_KEYS];
@@ -914,7 +920,7 @@ static void read_defense(loader *L, const ts_y_node *def, const ts_y_node *varia
         nv += variants->n;
     sc->variants = calloc((size_t)nv, sizeof *sc->variants);
     if (!sc->variants) {
-        ts_y_err(&L->errs, def, "out of memory");
+        ts_y_nomem(&L->errs);
         return;
     }
     ts_variant *base = &sc->variants[0];
@@ -976,8 +982,10 @@ static int read_places(loader *L, const ts_y_node *node, const char *what, ts_pl
         return 1;
     }
     ts_place *p = calloc((size_t)count, sizeof *p);
-    if (!p)
+    if (!p) {
+        ts_y_nomem(&L->errs);
         return 1;
+    }
     int bad = 0;
     for (int i = 0; i < count; i++) {
         const ts_y_node *it = node->kind == TS_Y_SEQ ? node->item[i] : node;
@@ -1008,8 +1016,10 @@ static void read_threats(loader *L, const ts_y_node *threats, ts_scenario *sc)
     if (ts_y_expect(&L->errs, threats, TS_Y_MAP, "'threats'"))
         return;
     sc->threats = calloc((size_t)threats->n + 1, sizeof *sc->threats);
-    if (!sc->threats)
+    if (!sc->threats) {
+        ts_y_nomem(&L->errs);
         return;
+    }
     for (int i = 0; i < threats->n; i++) {
         const ts_y_node *k = threats->item[2 * i], *m = threats->item[2 * i + 1];
         ts_threat *t = &sc->threats[sc->n_threats];
@@ -1163,9 +1173,9 @@ static size_t name_hash(const char *s)
 }
 
 /* Reads the name of an analysis entry, or makes one; checks uniqueness
- * against names[0..n) (through L's index when it has one, which then
- * holds the new name as names[n]: the caller stores it there when this
- * returns 0). */
+ * against names[0..n) through L's index (analysis_list made it), which
+ * then holds the new name as names[n]: the caller stores it there when
+ * this returns 0. */
 static int analysis_name(loader *L, const ts_y_node *m, const char *kind, char *name,
                          const char *fallback, char (*names)[TS_NAME_LEN], int n)
 {
@@ -1179,16 +1189,11 @@ static int analysis_name(loader *L, const ts_y_node *m, const char *kind, char *
         snprintf(name, TS_NAME_LEN, "%s", fallback);
     }
     int dup = 0;
-    if (L->name_slot) {
-        size_t h = name_hash(name) & (L->name_cap - 1);
-        for (; L->name_slot[h] && !dup; h = (h + 1) & (L->name_cap - 1))
-            dup = !strcmp(names[L->name_slot[h] - 1], name);
-        if (!dup)
-            L->name_slot[h] = n + 1;
-    } else {
-        for (int j = 0; j < n && !dup; j++)
-            dup = !strcmp(names[j], name);
-    }
+    size_t h = name_hash(name) & (L->name_cap - 1);
+    for (; L->name_slot[h] && !dup; h = (h + 1) & (L->name_cap - 1))
+        dup = !strcmp(names[L->name_slot[h] - 1], name);
+    if (!dup)
+        L->name_slot[h] = n + 1;
     if (dup) {
         ts_y_err(&L->errs, nn ? nn : m, "duplicate %s name '%s'%s", kind, name,
                  nn ? "" : " (give each a 'name')");
@@ -1210,16 +1215,24 @@ static void *analysis_list(loader *L, const ts_y_node *list, const char *what, s
     void *items = calloc((size_t)list->n + 1, size);
     *names = calloc((size_t)list->n + 1, TS_NAME_LEN);
     if (!items || !*names) {
+        ts_y_nomem(&L->errs);
         free(items);
         free(*names);
         *names = NULL;
         return NULL;
     }
-    free(L->name_slot); /* a fresh index (without one: the linear search) */
+    free(L->name_slot); /* a fresh index */
     L->name_cap = 16;
     while (L->name_cap < 2 * ((size_t)list->n + 1))
         L->name_cap *= 2;
     L->name_slot = calloc(L->name_cap, sizeof *L->name_slot);
+    if (!L->name_slot) {
+        ts_y_nomem(&L->errs);
+        free(items);
+        free(*names);
+        *names = NULL;
+        return NULL;
+    }
     return items;
 }
 
@@ -1434,8 +1447,10 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
             bad += read_places(L, from, "'from'", &x->from, &x->n_from);
             if (tix && x->from) {
                 x->row_threat = calloc((size_t)x->n_from, sizeof *x->row_threat);
-                if (!x->row_threat)
+                if (!x->row_threat) {
+                    ts_y_nomem(&L->errs);
                     bad++;
+                }
                 else
                     for (int a = 0; a < x->n_from; a++)
                         x->row_threat[a] = tix[0];
@@ -1447,9 +1462,10 @@ static void read_matrices(loader *L, const ts_y_node *list, ts_scenario *sc,
                 rows += sc->threats[tix[k]].n_from;
             x->from = calloc((size_t)rows, sizeof *x->from);
             x->row_threat = calloc((size_t)rows, sizeof *x->row_threat);
-            if (!x->from || !x->row_threat)
+            if (!x->from || !x->row_threat) {
+                ts_y_nomem(&L->errs);
                 bad++;
-            else
+            } else
                 for (int k = 0; k < n_t; k++) {
                     const ts_threat *t = &sc->threats[tix[k]];
                     memcpy(x->from + x->n_from, t->from, (size_t)t->n_from * sizeof *x->from);

@@ -79,14 +79,17 @@ static void vadd(ts_y_errs *errs, const char *file, int line, int col,
         snprintf(head, sizeof head, "%s: error: ", file);
     size_t len = strlen(head) + strlen(msg) + 1;
     char *text = malloc(len);
-    if (!text)
+    if (!text) {
+        errs->nomem = 1;
         return;
+    }
     snprintf(text, len, "%s%s", head, msg);
     if (errs->n == errs->cap) {
         int cap = errs->cap ? 2 * errs->cap : 16;
         ts_y_error *e = realloc(errs->e, (size_t)cap * sizeof *e);
         if (!e) {
             free(text);
+            errs->nomem = 1;
             return;
         }
         errs->e = e;
@@ -162,8 +165,16 @@ static int is_repeat(const ts_y_errs *errs, int i)
     return 0;
 }
 
+void ts_y_nomem(ts_y_errs *errs)
+{
+    if (errs)
+        errs->nomem = 1;
+}
+
 int ts_y_errs_report(ts_y_errs *errs, ts_ctx *ctx)
 {
+    if (errs->nomem)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
     if (errs->n == 0)
         return TS_OK;
     qsort(errs->e, (size_t)errs->n, sizeof errs->e[0], cmp_err);
@@ -691,6 +702,10 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
     size_t len = 0;
     char *buf = read_file(path, &len);
     if (!buf) {
+        if (errno == ENOMEM) {
+            ts_y_nomem(errs);
+            return TS_ENOMEM;
+        }
         if (errno == EFBIG)
             ts_y_err_pos(errs, path, 0, 0, "larger than %ld bytes (%ld MiB), the most a "
                          "scenario or catalogue file may be", Y_MAX_FILE, Y_MAX_FILE >> 20);
@@ -898,7 +913,7 @@ done:
         fy_diag_destroy(diag);
     free(buf);
     if (st == TS_ENOMEM)
-        ts_y_err_pos(errs, path, 0, 0, "out of memory");
+        ts_y_nomem(errs);
     if (st != TS_OK) {
         ts_y_doc_free(doc);
         return st;

@@ -67,6 +67,8 @@ typedef struct {
     char **files;           /* owned: the paths seen, in order */
     int n_typos, cap_typos;
     ts_y_typo *typos;       /* owned */
+    int nomem;              /* an allocation failed somewhere: the result
+                               is TS_ENOMEM whatever else was recorded */
 } ts_y_errs;
 
 void ts_y_errs_init(ts_y_errs *errs);
@@ -91,9 +93,12 @@ void ts_y_err_pos(ts_y_errs *errs, const char *file, int line, int col,
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+/* Records that an allocation failed (sticky; allocates nothing). */
+void ts_y_nomem(ts_y_errs *errs);
 /* Sorts the errors (file, line, column, discovery) and records them on ctx,
  * one a line (at most TS_MSG_LEN bytes: the tail is summarised as "... and
- * N more errors").  Returns TS_OK when there are none, else TS_ESCENARIO. */
+ * N more errors").  Returns TS_OK when there are none, TS_ENOMEM (message
+ * "out of memory") when an allocation failed, else TS_ESCENARIO. */
 int ts_y_errs_report(ts_y_errs *errs, ts_ctx *ctx);
 
 /* ---- loading ------------------------------------------------------------ */

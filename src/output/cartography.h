@@ -182,6 +182,8 @@ typedef struct {
 
 struct ts_map {
     ts_ctx *ctx;
+    int failed; /* the first failure of a drawing call (sticky): the map is
+                   then incomplete and is not written (issue 13) */
     ts_map_spec spec;
     PJ_CONTEXT *pjc;
     PJ *pj;
@@ -259,6 +261,9 @@ static inline double text_width(cairo_t *cr, const char *s, double size, int bol
 static inline void halo_text(cairo_t *cr, double x, double y, const char *s, double size,
                       int bold, ts_rgba colour, double halo_px)
 {
+    const double c4[4] = {colour.r, colour.g, colour.b, colour.a};
+    if (ts_svg_text(cr, x, y, s, size, bold, c4, halo_px))
+        return;
     set_font(cr, size, bold);
     cairo_new_path(cr);
     cairo_move_to(cr, x, y);
@@ -274,6 +279,9 @@ static inline void halo_text(cairo_t *cr, double x, double y, const char *s, dou
 static inline void plain_text(cairo_t *cr, double x, double y, const char *s, double size,
                        int bold, ts_rgba colour)
 {
+    const double c4[4] = {colour.r, colour.g, colour.b, colour.a};
+    if (ts_svg_text(cr, x, y, s, size, bold, c4, 0.0))
+        return;
     set_font(cr, size, bold);
     set_rgba(cr, colour);
     cairo_move_to(cr, x, y);
@@ -319,6 +327,8 @@ static inline void xy_to_px(const ts_map *m, double x, double y, double *px, dou
 
 static inline int map_fail(ts_map *m, int code, const char *what)
 {
+    if (!m->failed)
+        m->failed = code;
     return ts_error(m->ctx, code, "map: %s", what);
 }
 

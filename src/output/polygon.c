@@ -208,12 +208,22 @@ static int poly_split(const ts_poly *p, ts_mpoly *out)
             ts_ring rr;
             memset(&rr, 0, sizeof rr);
             for (int i = 0; i < p->rings[r].n; i++)
-                if (ts_ring_push(&rr, p->rings[r].xy[2 * i] - 360.0 * k0, p->rings[r].xy[2 * i + 1]))
+                if (ts_ring_push(&rr, p->rings[r].xy[2 * i] - 360.0 * k0, p->rings[r].xy[2 * i + 1])) {
+                    ts_ring_free(&rr); /* out of memory: nothing kept (alloc_fail) */
+                    ts_poly_free(&q);
                     return TS_ENOMEM;
-            if (poly_add(&q, &rr))
+                }
+            if (poly_add(&q, &rr)) {
+                ts_ring_free(&rr);
+                ts_poly_free(&q);
                 return TS_ENOMEM;
+            }
         }
-        return mpoly_add(out, &q);
+        if (mpoly_add(out, &q)) {
+            ts_poly_free(&q);
+            return TS_ENOMEM;
+        }
+        return TS_OK;
     }
     for (int k = k0; k <= k1; k++) {
         const double lo = -180.0 + 360.0 * k, hi = 180.0 + 360.0 * k;
@@ -250,8 +260,10 @@ static int poly_split(const ts_poly *p, ts_mpoly *out)
             }
         }
         if (q.n > 0) {
-            if (mpoly_add(out, &q))
+            if (mpoly_add(out, &q)) {
+                ts_poly_free(&q);
                 return TS_ENOMEM;
+            }
         } else {
             ts_poly_free(&q);
         }

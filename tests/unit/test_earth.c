@@ -9,7 +9,6 @@
  */
 #include <criterion/criterion.h>
 #include <proj.h>
-#include <time.h>
 #include "ts_internal.h"
 #include "test_util.h"
 
@@ -211,28 +210,6 @@ Test(earth, sphere_round_trip)
             check_near(lat2, lat, 1e-13, "sphere latitude");
             check_near(ts_geodetic_height(&e, &r), h, 1e-6, "sphere ts_geodetic_height");
         }
-}
-
-/* Speed of the exact height (it runs inside propagation loops): reported,
- * and bounded loosely so that a pathological slowdown fails. */
-Test(earth, geodetic_height_speed)
-{
-    ts_earth e;
-    ts_earth_init(&e, TS_EARTH_WGS84, 1);
-    const int n = 2000000;
-    double acc = 0.0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (int i = 0; i < n; i++) {
-        double s = 1.0 + 1e-7 * i;
-        ts_vec3 r = ts_v3(4.1e6 * s, 2.3e6, 4.6e6 / s);
-        acc += ts_geodetic_height(&e, &r);
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / n;
-    cr_log_info("ts_geodetic_height: %.1f ns per call (checksum %.6g)", ns, acc);
-    cr_assert(isfinite(acc));
-    cr_assert(ns < 2000.0, "ts_geodetic_height takes %.0f ns", ns);
 }
 
 /* ---- ECI <-> ECEF: closed form of a rotation about z -------------------- */

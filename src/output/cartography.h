@@ -259,6 +259,9 @@ static inline double text_width(cairo_t *cr, const char *s, double size, int bol
 static inline void halo_text(cairo_t *cr, double x, double y, const char *s, double size,
                       int bold, ts_rgba colour, double halo_px)
 {
+    const double c4[4] = {colour.r, colour.g, colour.b, colour.a};
+    if (ts_svg_text(cr, x, y, s, size, bold, c4, halo_px))
+        return;
     set_font(cr, size, bold);
     cairo_new_path(cr);
     cairo_move_to(cr, x, y);
@@ -274,6 +277,9 @@ static inline void halo_text(cairo_t *cr, double x, double y, const char *s, dou
 static inline void plain_text(cairo_t *cr, double x, double y, const char *s, double size,
                        int bold, ts_rgba colour)
 {
+    const double c4[4] = {colour.r, colour.g, colour.b, colour.a};
+    if (ts_svg_text(cr, x, y, s, size, bold, c4, 0.0))
+        return;
     set_font(cr, size, bold);
     set_rgba(cr, colour);
     cairo_move_to(cr, x, y);

@@ -79,3 +79,82 @@ int ts_svg_renumber(const ts_membuf *in, ts_membuf *out)
     }
     return 0;
 }
+
+static const cairo_user_data_key_t svg_text_key;
+
+void ts_svg_text_attach(cairo_t *cr, ts_membuf *sink)
+{
+    cairo_set_user_data(cr, &svg_text_key, sink, NULL);
+}
+
+static void put(ts_membuf *b, const char *s, size_t n)
+{
+    ts_membuf_write(b, (const unsigned char *)s, (unsigned)n);
+}
+
+int ts_svg_text(cairo_t *cr, double x, double y, const char *s, double size, int bold,
+                const double rgba[4], double halo_px)
+{
+    ts_membuf *b = cairo_get_user_data(cr, &svg_text_key);
+    if (!b)
+        return 0;
+    char buf[512];
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    int n;
+    if (m.xx == 1.0 && m.yy == 1.0 && m.xy == 0.0 && m.yx == 0.0) {
+        n = snprintf(buf, sizeof buf, "<text x=\"%.2f\" y=\"%.2f\"", x + m.x0, y + m.y0);
+    } else {
+        n = snprintf(buf, sizeof buf,
+                     "<text transform=\"matrix(%.6g %.6g %.6g %.6g %.3f %.3f)\" x=\"%.2f\" "
+                     "y=\"%.2f\"",
+                     m.xx, m.yx, m.xy, m.yy, m.x0, m.y0, x, y);
+    }
+    put(b, buf, (size_t)n);
+    n = snprintf(buf, sizeof buf, " font-size=\"%.2f\"%s fill=\"rgb(%d,%d,%d)\"", size,
+                 bold ? " font-weight=\"bold\"" : "", (int)(rgba[0] * 255 + 0.5),
+                 (int)(rgba[1] * 255 + 0.5), (int)(rgba[2] * 255 + 0.5));
+    put(b, buf, (size_t)n);
+    if (rgba[3] < 1.0) {
+        n = snprintf(buf, sizeof buf, " fill-opacity=\"%.3g\"", rgba[3]);
+        put(b, buf, (size_t)n);
+    }
+    if (halo_px > 0) {
+        n = snprintf(buf, sizeof buf,
+                     " stroke=\"white\" stroke-opacity=\"0.9\" stroke-width=\"%.2f\" "
+                     "stroke-linejoin=\"round\" paint-order=\"stroke\"",
+                     halo_px);
+        put(b, buf, (size_t)n);
+    }
+    put(b, ">", 1);
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '&': put(b, "&amp;", 5); break;
+        case '<': put(b, "&lt;", 4); break;
+        case '>': put(b, "&gt;", 4); break;
+        default: put(b, p, 1);
+        }
+    }
+    put(b, "</text>\n", 8);
+    return 1;
+}
+
+int ts_svg_insert_text(const ts_membuf *in, const ts_membuf *text, ts_membuf *out)
+{
+    static const char end[] = "</svg>";
+    size_t at = in->n;
+    for (size_t i = in->n >= 6 ? in->n - 6 + 1 : 0; i-- > 0;)
+        if (memcmp(in->p + i, end, 6) == 0) {
+            at = i;
+            break;
+        }
+    static const char open[] = "<g font-family=\"DejaVu Sans, Verdana, sans-serif\" "
+                               "xml:space=\"preserve\">\n";
+    if (ts_membuf_write(out, in->p, (unsigned)at) ||
+        (text->n && (ts_membuf_write(out, (const unsigned char *)open, sizeof open - 1) ||
+                     ts_membuf_write(out, text->p, (unsigned)text->n) ||
+                     ts_membuf_write(out, (const unsigned char *)"</g>\n", 5))) ||
+        ts_membuf_write(out, in->p + at, (unsigned)(in->n - at)) || text->failed)
+        return -1;
+    return 0;
+}

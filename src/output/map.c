@@ -905,11 +905,12 @@ int ts_map_write_svg(ts_map *map, const char *path)
     if (!map || !path)
         return map ? map_fail(map, TS_EINVAL, "NULL path") : TS_EINVAL;
     ts_map_layout(map);
-    ts_membuf b = {0}, r = {0};
+    ts_membuf b = {0}, r = {0}, t = {0}, o = {0};
     cairo_surface_t *s =
         cairo_svg_surface_create_for_stream(ts_membuf_write, &b, map->width, map->height);
     cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
     cairo_t *cr = cairo_create(s);
+    ts_svg_text_attach(cr, &t); /* text as <text> elements */
     render(map, cr);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
@@ -921,11 +922,13 @@ int ts_map_write_svg(ts_map *map, const char *path)
     if (st != CAIRO_STATUS_SUCCESS || b.failed)
         rc = ts_error(map->ctx, TS_EIO, "%s: cairo: %s", path,
                       cairo_status_to_string(st != CAIRO_STATUS_SUCCESS ? st : CAIRO_STATUS_NO_MEMORY));
-    else if (ts_svg_renumber(&b, &r) || r.failed)
+    else if (ts_svg_renumber(&b, &r) || r.failed || ts_svg_insert_text(&r, &t, &o) || o.failed)
         rc = map_fail(map, TS_ENOMEM, "out of memory");
     else
-        rc = write_atomic(map, path, r.p, r.n);
+        rc = write_atomic(map, path, o.p, o.n);
     free(b.p);
     free(r.p);
+    free(t.p);
+    free(o.p);
     return rc;
 }

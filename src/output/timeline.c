@@ -53,6 +53,9 @@ static double text(cairo_t *cr, double x, double y, const char *s, double size, 
     cairo_set_font_size(cr, size);
     cairo_text_extents_t e;
     cairo_text_extents(cr, s, &e);
+    const double c4[4] = {c.r, c.g, c.b, 1.0};
+    if (ts_svg_text(cr, x - align * e.x_advance, y, s, size, bold, c4, 0.0))
+        return e.x_advance;
     color(cr, c);
     cairo_move_to(cr, x - align * e.x_advance, y);
     cairo_show_text(cr, s);
@@ -561,27 +564,30 @@ int ts_out_timeline_chart(ts_ctx *ctx, const ts_run_result *res, int e, int v, c
     c.t_max = ceil(tf * 1.04 / step) * step;
     c.height = chart_height(res, v);
     if (path_svg) {
-        ts_membuf b = {0}, r = {0};
+        ts_membuf b = {0}, r = {0}, t = {0}, o = {0};
         cairo_surface_t *s = cairo_svg_surface_create_for_stream(ts_membuf_write, &b, W, c.height);
         cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
         cairo_t *cr = cairo_create(s);
+        ts_svg_text_attach(cr, &t); /* text as <text> elements */
         draw(cr, &c);
         cairo_destroy(cr);
         cairo_surface_finish(s);
         int bad = cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || b.failed;
         cairo_surface_destroy(s);
         /* the group names renumbered: the bytes depend on the chart alone */
-        bad = bad || ts_svg_renumber(&b, &r) != 0;
+        bad = bad || ts_svg_renumber(&b, &r) != 0 || ts_svg_insert_text(&r, &t, &o) != 0;
         errno = 0;
         FILE *f = bad ? NULL : fopen(path_svg, "wb");
         if (f) {
-            bad = fwrite(r.p, 1, r.n, f) != r.n;
+            bad = fwrite(o.p, 1, o.n, f) != o.n;
             bad |= ferror(f) != 0;
             bad |= fclose(f) != 0;
         }
         const int why = errno; /* "No space left on device" */
         free(b.p);
         free(r.p);
+        free(t.p);
+        free(o.p);
         if (bad || !f)
             return ts_error(ctx, TS_EIO, "%s: cannot write: %s", path_svg,
                             why ? strerror(why) : "out of memory");

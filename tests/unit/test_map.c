@@ -762,7 +762,9 @@ Test(map, deterministic_bytes)
     ts_ctx_free(ctx);
 }
 
-/* The SVG is well-formed XML (Python's parser) with the image's size. */
+/* The SVG is well-formed XML (Python's parser) with the image's size, and
+ * its text is text (<text> elements a graphics desk can edit), not glyph
+ * outlines: the title, the label and the source line are found as written. */
 Test(map, svg_well_formed)
 {
     ts_ctx *ctx = ts_ctx_create();
@@ -781,6 +783,14 @@ Test(map, svg_well_formed)
              p);
     int rc = system(cmd);
     cr_assert_eq(rc, 0, "xml.etree rejected %s (status %d)", p, rc);
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import sys, xml.etree.ElementTree as E; "
+             "t = [e.text for e in E.parse(sys.argv[1]).getroot().iter('{http://www.w3.org/2000/svg}text')]; "
+             "sys.exit(0 if 'Fl\u00fcge & <Ziele>' in t and 'Kozelsk & co' in t "
+             "and any('scenario <test> & more' in x for x in t) else 4)\" %s",
+             p);
+    rc = system(cmd);
+    cr_assert_eq(rc, 0, "%s: the text is not kept as <text> elements (status %d)", p, rc);
     ts_map_free(m);
     ts_ctx_free(ctx);
 }

@@ -10,6 +10,7 @@
  */
 #include "cli.h"
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ static const char *USAGE =
     "                the same whatever the number\n"
     "  --data DIR    catalogues (sites, sensors, interceptors, missiles, regions,\n"
     "                cities) from DIR instead of $THIRDSITE_DATA or the shipped data/\n"
-    "  --quiet       no progress bar and no closing line\n"
+    "  --quiet       no progress bar, no answers and no closing line\n"
     "\n"
     "Analyses that cannot be flown (a target beyond the missile's reach) are\n"
     "listed first, as \"path:line:col: warning: ...\" on stderr.\n"
@@ -103,6 +104,62 @@ static void progress(void *arg, const char *step, double fraction)
     fprintf(stderr, "\r\033[K%-34.34s [%s] %3.0f%%  %4.0f s", step, bar, 100.0 * fraction, el);
     fflush(stderr);
     p->shown = 1;
+}
+
+/* The run's answers, read back from its report.json (docs/report-format.md):
+ * each flight's verdict under both framings, each footprint's land share
+ * under both framings, each matrix's counts under both framings. */
+static void print_answers(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    json_t *r = json_load_file(path, 0, NULL);
+    if (!r)
+        return;
+    size_t i, j;
+    json_t *e, *v;
+    json_array_foreach(json_object_get(r, "engagements"), i, e) {
+        json_array_foreach(json_object_get(e, "variants"), j, v) {
+            json_t *k = json_object_get(v, "kinematic"), *s = json_object_get(v, "supported");
+            char what[160], commit[32] = "never";
+            if (json_is_true(json_object_get(s, "engaged")))
+                snprintf(what, sizeof what,
+                         "engageable with sensor support, P(kill) %.2f (notional SSPK)",
+                         json_number_value(json_object_get(s, "p_kill")));
+            else
+                snprintf(what, sizeof what, "%s",
+                         json_is_true(json_object_get(k, "engaged")) ? "within reach (kinematic) only"
+                                                                      : "out of reach");
+            json_t *c = json_object_get(v, "commit_s");
+            if (json_is_number(c))
+                snprintf(commit, sizeof commit, "%.0f s", json_number_value(c));
+            printf("flight %-22s %-22s %s; commit %s\n",
+                   json_string_value(json_object_get(e, "name")),
+                   json_string_value(json_object_get(v, "variant")), what, commit);
+        }
+    }
+    json_array_foreach(json_object_get(r, "footprints"), i, e) {
+        json_array_foreach(json_object_get(e, "variants"), j, v) {
+            printf("footprint %-14s %-22s land engageable with sensor support %5.1f%%, "
+                   "within reach (kinematic) %5.1f%%\n",
+                   json_string_value(json_object_get(e, "name")),
+                   json_string_value(json_object_get(v, "variant")),
+                   100 * json_number_value(json_object_get(json_object_get(v, "supported"), "defended_land_share")),
+                   100 * json_number_value(json_object_get(json_object_get(v, "kinematic"), "defended_land_share")));
+        }
+    }
+    json_array_foreach(json_object_get(r, "matrix"), i, e) {
+        json_array_foreach(json_object_get(e, "variants"), j, v) {
+            printf("matrix %-14s %-22s of %d flights: %d within reach (kinematic), "
+                   "%d engageable with sensor support\n",
+                   json_string_value(json_object_get(e, "name")),
+                   json_string_value(json_object_get(v, "variant")),
+                   (int)json_integer_value(json_object_get(v, "flights_flown")),
+                   (int)json_integer_value(json_object_get(json_object_get(v, "kinematic"), "engaged")),
+                   (int)json_integer_value(json_object_get(json_object_get(v, "supported"), "engaged")));
+        }
+    }
+    json_decref(r);
 }
 
 int cmd_run(int argc, char **argv)
@@ -235,7 +292,9 @@ int cmd_run(int argc, char **argv)
             snprintf(tmp, sizeof tmp, "%s", slug);
             snprintf(slug, sizeof slug, "out/%.*s", (int)(sizeof slug - 5), tmp);
         }
-        printf("thirdsite run: %s: done in %.1f s; open %s/index.html\n", sc->name, now_s() - t0, slug);
+        const double took = now_s() - t0;
+        print_answers(slug);
+        printf("thirdsite run: %s: done in %.1f s; open %s/index.html\n", sc->name, took, slug);
     }
     ts_scenario_free(sc);
     ts_ctx_free(ctx);

@@ -34,32 +34,6 @@ done
 echo
 
 echo "== The main job: thirdsite run scenarios/third-site-2008.yaml"
-"$bin" run scenarios/third-site-2008.yaml -o out/third-site-2008
-python3 - out/third-site-2008/report.json <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print()
-def verdict(k, s):
-    if s["engaged"]:
-        return "engageable with sensor support, P(kill) %.2f (notional SSPK)" % s["p_kill"]
-    return "within reach (kinematic) only" if k["engaged"] else "out of reach"
-for e in r["engagements"]:
-    for v in e["variants"]:
-        print("%-22s %-22s %s; commit %s s" % (
-            e["name"], v["variant"], verdict(v["kinematic"], v["supported"]),
-            "%.0f" % v["commit_s"] if v["commit_s"] is not None else "never"))
-for f in r["footprints"]:
-    for v in f["variants"]:
-        print("footprint %-14s %-22s land engageable with sensor support %5.1f%%, "
-              "within reach (kinematic) %5.1f%%" % (
-            f["name"], v["variant"], 100 * v["supported"]["defended_land_share"],
-            100 * v["kinematic"]["defended_land_share"]))
-for m in r["matrix"]:
-    for v in m["variants"]:
-        print("matrix %-14s %-22s of %d Russian ICBM flights: %d within reach (kinematic), "
-              "%d engageable with sensor support" % (
-            m["name"], v["variant"], v["flights_flown"], v["kinematic"]["engaged"],
-            v["supported"]["engaged"]))
-PY
+"$bin" run scenarios/third-site-2008.yaml -o out/third-site-2008 # prints the answers
 echo
 echo "Open out/third-site-2008/index.html for the maps, timelines and tables."

@@ -1313,8 +1313,8 @@ static void read_footprints(loader *L, const ts_y_node *list, ts_scenario *sc,
         else
             bad += ts_region_read(&L->errs, &L->regions, rg, box, &rdef, desc, sizeof desc, rid,
                                   sizeof rid);
-        /* step: 1 deg unless given */
-        double step = 1.0 * DEG;
+        /* step: 0.5 deg unless given (edges not saw-toothed) */
+        double step = 0.5 * DEG;
         const ts_y_node *sn = ts_y_get(m, "step");
         if (sn) {
             if (ts_y_quantity(&L->errs, sn, "step", TS_Q_ANGLE, &step))

@@ -757,6 +757,30 @@ static void stroke_path(cairo_t *cr, const path_t *pb, ts_rgba c, double w)
     cairo_stroke(cr);
 }
 
+/* Splits s at a space into l1, which fits maxw at size, and the rest l2
+ * (size bytes each).  Returns 1 when l2 fits too. */
+static int wrap2(cairo_t *mc, const char *s, double size, double maxw, char *l1, char *l2,
+                 size_t bufsize)
+{
+    size_t n = strlen(s), best = 0;
+    char tmp[1024];
+    for (size_t i = 1; i < n && i < sizeof tmp; i++) {
+        if (s[i] != ' ')
+            continue;
+        memcpy(tmp, s, i);
+        tmp[i] = '\0';
+        if (text_width(mc, tmp, size, 0) <= maxw)
+            best = i;
+        else
+            break;
+    }
+    if (best == 0)
+        best = n < bufsize - 1 ? n : bufsize - 1;
+    snprintf(l1, bufsize, "%.*s", (int)best, s);
+    snprintf(l2, bufsize, "%s", s[best] == ' ' ? s + best + 1 : s + best);
+    return text_width(mc, l2, size, 0) <= maxw;
+}
+
 static void render(ts_map *m, cairo_t *cr)
 {
     double k = m->k;
@@ -780,6 +804,23 @@ static void render(ts_map *m, cairo_t *cr)
     cairo_fill(cr);
     stroke_path(cr, &m->graticule, MAP_GRATICULE, 0.7 * k);
     draw_ops(m, cr, Z_AREA);
+    if (m->n_ops > 0) {
+        /* the sea tinted again over the areas, so that land and sea stay
+         * distinct under translucent fills (the frame and the land with the
+         * even-odd rule: what is inside the frame and not on land) */
+        cairo_new_path(cr);
+        cairo_rectangle(cr, m->fx, m->fy, m->fw, m->fh);
+        path_append(cr, &m->land);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        ts_rgba tint = ts_map_colour_sea;
+        tint.a = 0.5;
+        set_rgba(cr, tint);
+        cairo_fill(cr);
+        cairo_new_path(cr);
+        path_append(cr, &m->lakes);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+        cairo_fill(cr);
+    }
     stroke_path(cr, &m->borders, ts_map_colour_border, 0.8 * k);
     stroke_path(cr, &m->lakes, ts_map_colour_coast, 0.5 * k);
     stroke_path(cr, &m->coast, ts_map_colour_coast, 0.7 * k);
@@ -804,11 +845,49 @@ static void render(ts_map *m, cairo_t *cr)
     cairo_stroke(cr);
     ts_map_draw_graticule_labels(m, cr);
 
-    double ty = 26.0 * k + 30.0 * k;
-    if (m->title)
-        plain_text(cr, m->fx, ty, m->title, 30.0 * k, 1, ts_map_colour_text);
-    if (m->subtitle)
-        plain_text(cr, m->fx, ty + 30.0 * k, m->subtitle, 18.0 * k, 0, MAP_SUBTLE);
+    /* title block: the title on one line (smaller when long), the subtitle
+     * on one line or wrapped at spaces onto two (smaller when needed, cut
+     * with an ellipsis only when 14 px will not hold it) */
+    {
+        cairo_surface_t *ms;
+        cairo_t *mc = measure_cr(&ms);
+        const double maxw = m->width - 2.0 * m->fx;
+        double tsz = 30.0;
+        while (m->title && tsz > 20.0 && text_width(mc, m->title, tsz * k, 1) > maxw)
+            tsz -= 1.0;
+        char l1[1024] = "", l2[1024] = "";
+        double ssz = 18.0;
+        int two = 0;
+        if (m->subtitle && text_width(mc, m->subtitle, ssz * k, 0) > maxw) {
+            two = 1;
+            for (ssz = 17.0; ssz >= 14.0; ssz -= 1.0)
+                if (wrap2(mc, m->subtitle, ssz * k, maxw, l1, l2, sizeof l1))
+                    break;
+            if (ssz < 14.0) { /* cut the second line */
+                ssz = 14.0;
+                wrap2(mc, m->subtitle, ssz * k, maxw, l1, l2, sizeof l1);
+                size_t n = strlen(l2);
+                while (n > 0 && text_width(mc, l2, ssz * k, 0) > maxw - text_width(mc, "\xe2\x80\xa6", ssz * k, 0)) {
+                    do
+                        n--;
+                    while (n > 0 && ((unsigned char)l2[n] & 0xC0) == 0x80);
+                    l2[n] = '\0';
+                }
+                strcat(l2, "\xe2\x80\xa6");
+            }
+        }
+        cairo_destroy(mc);
+        cairo_surface_destroy(ms);
+        double ty = two ? 44.0 * k : 56.0 * k;
+        if (m->title)
+            plain_text(cr, m->fx, ty, m->title, tsz * k, 1, ts_map_colour_text);
+        if (m->subtitle && !two)
+            plain_text(cr, m->fx, ty + 30.0 * k, m->subtitle, ssz * k, 0, MAP_SUBTLE);
+        if (two) {
+            plain_text(cr, m->fx, ty + 26.0 * k, l1, ssz * k, 0, MAP_SUBTLE);
+            plain_text(cr, m->fx, ty + 26.0 * k + 1.25 * ssz * k, l2, ssz * k, 0, MAP_SUBTLE);
+        }
+    }
 
     char src[1024];
     snprintf(src, sizeof src, "Sources: Natural Earth 1:%dm (public domain); thirdsite %s%s%s",

@@ -387,7 +387,7 @@ Test(scenario, good_scenario_resolves_overrides_variants_and_units)
     NEAR(f->lon_max_rad, -66.0 * DEG, 1e-12, "box east");
     NEAR(f->step_rad, 0.5 * DEG, 1e-15, "step");
     cr_assert_str_eq(sc->footprints[1].name, "europe");
-    NEAR(sc->footprints[1].step_rad, 1.0 * DEG, 1e-15, "default step");
+    NEAR(sc->footprints[1].step_rad, 0.5 * DEG, 1e-15, "default step (docs/scenario-format.md)");
     cr_assert_eq(sc->n_matrices, 1);
     cr_assert_eq(sc->matrices[0].n_from, 2, "matrix from defaults to the threat's");
     cr_assert_eq(sc->matrices[0].n_to, 2);

@@ -50,9 +50,13 @@ static const char *CSS =
     ".yes{color:#b2182b;font-weight:bold}.no{color:#777}.def{color:#1a7a2e;font-weight:bold}"
     ".undef{color:#b2182b;font-weight:bold}.kin{color:#c46a00;font-weight:bold}\n"
     ".lead{background:#fff8ee;border-left:5px solid #e08a1e;padding:12px 18px;margin:18px 0}\n"
+    ".terms dt{font-weight:bold;margin-top:0.5em}.terms dd{margin:0.1em 0 0 1.5em;color:#444}\n"
+    "table{display:block;overflow-x:auto;max-width:100%}\n"
+    "@media (max-width:600px){main{padding:12px 10px 32px}h1{font-size:1.45em}"
+    "th,td{padding:4px 5px}.files{columns:1}.pair figure{flex:1 1 100%}}\n"
     "figure{margin:14px 0 26px}figure img{width:100%;height:auto;border:1px solid #ddd}\n"
     "figcaption{font-size:0.9em;color:#555;margin-top:4px}\n"
-    ".pair{display:flex;gap:16px;flex-wrap:wrap}.pair figure{flex:1 1 480px}\n"
+    ".pair{display:block}.pair figure{width:100%}\n"
     ".files{columns:2;font-size:0.9em}.note{color:#666;font-size:0.9em}\n"
     "footer{color:#777;font-size:0.85em;margin-top:40px;border-top:1px solid #ddd;padding-top:8px}\n";
 
@@ -103,6 +107,22 @@ static int matrix_engaged(const ts_run_result *res, int m, int v, int fr, int *f
 static const char *const FRAMING_WORDS[TS_N_FRAMINGS] = {"within reach (kinematic)",
                                                          "engageable with sensor support"};
 
+/* Variants whose defenses are the same as an earlier one's (a variant that
+ * changes nothing), flagged on the page. */
+static int same_as_earlier(const ts_run_result *res, int v)
+{
+    const ts_defense *a = &res->sc->variants[v].defense;
+    for (int u = 0; u < v; u++) {
+        const ts_defense *b = &res->sc->variants[u].defense;
+        if (a->n_sensors == b->n_sensors && a->n_batteries == b->n_batteries &&
+            !memcmp(&a->doctrine, &b->doctrine, sizeof a->doctrine) &&
+            !memcmp(a->sensors, b->sensors, sizeof *a->sensors * (size_t)a->n_sensors) &&
+            !memcmp(a->batteries, b->batteries, sizeof *a->batteries * (size_t)a->n_batteries))
+            return u;
+    }
+    return -1;
+}
+
 /* An engagement's verdict in a table cell's words: with sensor support
  * (shots, notional P(kill)), within reach only, or out of reach. */
 static void verdict_html(FILE *f, const ts_engagement *g)
@@ -132,13 +152,19 @@ static void framing_table(FILE *f, const ts_run_result *res)
         fputs("<div class=\"lead\"><strong>Could the interceptors engage the ", f);
         esc(f, mn);
         fputs(" flights?</strong> Two questions, both answered:\n<table><tr><th>Defense "
-              "(variant)</th><th>within reach (kinematic): flights</th><th>engageable with "
-              "sensor support: flights</th></tr>\n", f);
+              "(variant)</th><th>within reach (kinematic) (flights)</th><th>engageable with "
+              "sensor support (flights)</th></tr>\n", f);
         for (int v = 0; v < res->n_variants; v++) {
             int flown, nk = matrix_engaged(res, m, v, TS_FRAMING_KINEMATIC, &flown);
             int ns = matrix_engaged(res, m, v, TS_FRAMING_SUPPORTED, &flown);
             fputs("<tr><td>", f);
             esc(f, sc->variants[v].name);
+            const int same = same_as_earlier(res, v);
+            if (same >= 0) {
+                fputs(" <span class=\"kin\">(the same defense as &ldquo;", f);
+                esc(f, sc->variants[same].name);
+                fputs("&rdquo;)</span>", f);
+            }
             if (sc->variants[v].description[0]) {
                 fputs("<br><span class=\"note\">", f);
                 esc(f, sc->variants[v].description);
@@ -298,7 +324,7 @@ static void key_numbers(FILE *f, const ts_run_result *res)
         fputs("</tr>\n", f);
         /* the same over the land the threat can reach, and the region's
          * cities (region.c) */
-        fputs("<tr><td>Land defended of the land the threat can reach, ", f);
+        fputs("<tr><td>Share of the land the threat can reach engageable with sensor support, ", f);
         esc(f, rl);
         fputs("</td>", f);
         for (int v = 0; v < res->n_variants; v++) {
@@ -311,7 +337,7 @@ static void key_numbers(FILE *f, const ts_run_result *res)
         fputs("</tr>\n", f);
         const ts_region_cities *rc = &rf->cities;
         if (rc->n > 0) {
-            fprintf(f, "<tr><td>Cities defended, of the %d capitals and cities of 100,000 people or "
+            fprintf(f, "<tr><td>Cities engageable with sensor support, of the %d capitals and cities of 100,000 people or "
                        "more in ", rc->n);
             esc(f, rl);
             fputs(" (their people)</td>", f);
@@ -360,14 +386,48 @@ static void key_numbers(FILE *f, const ts_run_result *res)
     fputs("</table>\n", f);
 }
 
+/* A map or chart, full width; a click opens the full-size PNG. */
 static void figure(FILE *f, const char *png, const char *svg, const char *caption)
 {
-    fprintf(f, "<figure><a href=\"%s\"><img src=\"%s\" alt=\"", svg, png);
+    fprintf(f, "<figure><a href=\"%s\"><img src=\"%s\" alt=\"", png, png);
     esc(f, caption);
     fputs("\"></a><figcaption>", f);
     esc(f, caption);
-    fprintf(f, " (<a href=\"%s\">SVG</a>)</figcaption></figure>\n", svg);
+    fprintf(f, " (full size: <a href=\"%s\">PNG</a>, <a href=\"%s\">SVG</a>, editable "
+               "text)</figcaption></figure>\n", png, svg);
 }
+
+/* The terms, in a list a reader can look up (docs/models-defense.md). */
+static void glossary(FILE *f)
+{
+    fputs("<h2>Terms</h2>\n<dl class=\"terms\">\n"
+          "<dt>Within reach (kinematic)</dt><dd>an interceptor launched no earlier than "
+          "commit plus readiness could reach the warhead in time, inside its altitude, range "
+          "and fly-out-time limits; nothing else is asked (the question Lewis and Postol "
+          "asked). Never the same as defended.</dd>\n"
+          "<dt>Engageable with sensor support</dt><dd>within reach, and a radar allowed to "
+          "update the interceptor in flight holds the warhead in track before and at the "
+          "intercept, and the kill vehicle meets it fast enough and not in a tail chase (the "
+          "question MDA and Lt Gen O&rsquo;Reilly answered).</dd>\n"
+          "<dt>Framing</dt><dd>which of the two questions an answer answers; every answer "
+          "here is given under both.</dd>\n"
+          "<dt>Commit</dt><dd>the decision to launch: a fire-control radar&rsquo;s firm track "
+          "plus the decision time.</dd>\n"
+          "<dt>Launch window, intercept window</dt><dd>the times at which an interceptor can "
+          "be launched and still meet the warhead, and the times at which it can meet "
+          "it.</dd>\n"
+          "<dt>Margin</dt><dd>the latest useful launch minus the earliest possible one (s); "
+          "negative: too late.</dd>\n"
+          "<dt>Shoot-look-shoot</dt><dd>fire, wait for the intercept and its assessment, "
+          "fire again if the warhead survived, while time remains.</dd>\n"
+          "<dt>SSPK</dt><dd>single-shot probability of kill: the chance that one interceptor "
+          "destroys the warhead. Notional here; a P(kill) derived from it is notional "
+          "too.</dd>\n"
+          "<dt>Aspect</dt><dd>the angle between the interceptor&rsquo;s velocity and the "
+          "warhead&rsquo;s reversed: 0&deg; head-on, 180&deg; a tail chase.</dd>\n"
+          "</dl>\n", f);
+}
+
 
 static void footprints(FILE *f, const ts_run_result *res)
 {
@@ -434,7 +494,7 @@ static void matrix(FILE *f, const ts_run_result *res)
               "(latest launch minus the earliest it can launch after commit); where only the "
               "kinematic framing allows it, the rule that refuses sensor support.</p>\n",
               f);
-        fputs("<table><tr><th>From</th><th>To</th><th class=\"n\">Flight time</th>", f);
+        fputs("<table><tr><th>From</th><th>To</th><th class=\"n\">Flight time (min)</th>", f);
         for (int v = 0; v < res->n_variants; v++) {
             fputs("<th>", f);
             esc(f, sc->variants[v].name);
@@ -456,7 +516,7 @@ static void matrix(FILE *f, const ts_run_result *res)
                 fputs("</td></tr>\n", f);
                 continue;
             }
-            fprintf(f, "<td class=\"n\">%s min</td>", ts_out_fmt(a, sizeof a, fl->flight.flight_time_s / 60.0, 1));
+            fprintf(f, "<td class=\"n\">%s</td>", ts_out_fmt(a, sizeof a, fl->flight.flight_time_s / 60.0, 1));
             for (int v = 0; v < res->n_variants; v++) {
                 const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
                 const ts_run_matrix_verdict *k = &c->by[TS_FRAMING_KINEMATIC];
@@ -499,7 +559,8 @@ static void engagements(FILE *f, const ts_run_result *res)
     if (!res->n_engagements)
         return;
     fputs("<h2>Engagement timelines</h2>\n<table><tr><th>Flight</th><th>Defense</th>"
-          "<th class=\"n\">Flight time</th><th class=\"n\">Commit</th><th>Result</th></tr>\n",
+          "<th class=\"n\">Flight time (s)</th><th class=\"n\">Commit (s after launch)</th>"
+          "<th>Result (P(kill) from a notional SSPK)</th></tr>\n",
           f);
     for (int e = 0; e < res->n_engagements; e++) {
         const ts_run_engagement *re = &res->engagements[e];
@@ -518,7 +579,7 @@ static void engagements(FILE *f, const ts_run_result *res)
                 continue;
             }
             const ts_engagement *g = &re->eng[v];
-            fprintf(f, "<td class=\"n\">%s s</td><td class=\"n\">%s</td><td>",
+            fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%s</td><td>",
                     ts_out_fmt(a, sizeof a, re->flight.flight.flight_time_s, 0),
                     g->commit_s >= 0.0 ? ts_out_fmt(b, sizeof b, g->commit_s, 0) : "never");
             verdict_html(f, g);
@@ -621,16 +682,25 @@ static void assumptions(FILE *f, const ts_run_result *res)
         fprintf(f, "decision %s s", ts_out_fmt(a, sizeof a, d->doctrine.decision_s, 0));
         if (d->doctrine.mode == TS_DOCTRINE_SHOOT_LOOK_SHOOT)
             fprintf(f, ", kill assessment %s s", ts_out_fmt(a, sizeof a, d->doctrine.kill_assessment_s, 0));
-        fputs("</td><td></td></tr>\n</table>\n", f);
+        fprintf(f, "; sensor support: in track %s s before the intercept",
+                ts_out_fmt(a, sizeof a, d->doctrine.track_before_intercept_s, 0));
+        fprintf(f, ", last look at most %s s old (notional)</td><td></td></tr>\n</table>\n",
+                ts_out_fmt(a, sizeof a, d->doctrine.update_gap_max_s, 0));
     }
-    /* What a reader must know before quoting a number (docs/models-defense.md). */
-    fputs("<h3>What the model leaves out</h3>\n<ul>\n"
+}
+
+/* What a reader must know before quoting a number (docs/models-defense.md),
+ * near the top of the page. */
+static void caveats(FILE *f)
+{
+    fputs("<h2>What the model leaves out</h2>\n<ul class=\"caveats\">\n"
           "<li>Kinematics and timelines only: no countermeasures, decoys or "
-          "discrimination; the kill probability is the doctrine's notional "
-          "single-shot figure compounded over the shots.</li>\n"
-          "<li>An intercept point need not lie inside a fire-control radar's coverage: "
-          "the interceptor is assumed to fly to a predicted point (in-flight track "
-          "updates are not modelled), so windows far from the radar are optimistic.</li>\n"
+          "discrimination; a kill probability is the doctrine's notional single-shot "
+          "figure compounded over the shots.</li>\n"
+          "<li>Within reach (kinematic) asks for no radar at the intercept; engageable with "
+          "sensor support asks for a track by a radar allowed to update the interceptor, and "
+          "for the kill vehicle's closing-speed and aspect limits, whose values are notional "
+          "(no figure is published; each is a scenario option).</li>\n"
           "<li>Footprint cells use interpolated boost trajectories (\"boost once, aim "
           "many times\"); cells at the edge of a defended area can differ from a single "
           "engagement flown there by a few seconds of margin.</li>\n"
@@ -690,7 +760,9 @@ int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
     }
     framing_table(f, res);
     summary(f, res);
+    caveats(f);
     key_numbers(f, res);
+    glossary(f);
     footprints(f, res);
     matrix(f, res);
     engagements(f, res);

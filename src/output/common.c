@@ -179,6 +179,13 @@ void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size)
             snprintf(out, size, "%s", named[k].label);
             return;
         }
+    if (sp->region_def && sp->name[0]) { /* countries too many to name: the footprint's name */
+        snprintf(out, size, "%s", sp->name);
+        for (char *p = out; *p; p++)
+            if (*p == '-' || *p == '_')
+                *p = ' ';
+        return;
+    }
     const ts_footprint *f = &rf->fp[0];
     const double la0 = f->lat_min_rad / TS_DEG, la1 = la0 + f->n_lat * f->step_rad / TS_DEG;
     const double lo0 = ts_wrap_lon_deg(f->lon_min_rad / TS_DEG);

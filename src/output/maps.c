@@ -52,14 +52,28 @@ static void defense_markers(ts_map *map, const ts_run_result *res, int v)
     ts_map_style bs = {C_BATTERY, C_WHITE, 1.2, TS_MAP_SOLID, "interceptor site"};
     for (int k = 0; k < d->n_sensors; k++) {
         const ts_sensor *s = &d->sensors[k];
+        /* at a catalogue site: the site's name; elsewhere the radar's own
+         * (a display name, never a capitalised id) */
+        char nm[TS_NAME_LEN];
+        ts_out_short(s->name[0] ? s->name : s->id, nm, sizeof nm);
         if (s->kind == TS_SENSOR_RADAR)
-            marker(map, res, s->lat_rad, s->lon_rad, s->site_id[0] ? s->site_id : s->id,
+            marker(map, res, s->lat_rad, s->lon_rad, s->site_id[0] ? s->site_id : nm,
                    TS_MARK_SQUARE, 13, &rs);
     }
     for (int k = 0; k < d->n_batteries; k++) {
         const ts_battery *b = &d->batteries[k];
-        marker(map, res, b->lat_rad, b->lon_rad, b->site_id[0] ? b->site_id : b->id,
-               TS_MARK_TRIANGLE, 16, &bs);
+        char nm[TS_NAME_LEN];
+        ts_out_short(b->interceptor.name[0] ? b->interceptor.name : b->id, nm, sizeof nm);
+        int shared = 0; /* a radar at the same site is labelled already */
+        for (int j = 0; j < d->n_sensors && b->site_id[0]; j++)
+            shared |= d->sensors[j].kind == TS_SENSOR_RADAR &&
+                      !strcmp(d->sensors[j].site_id, b->site_id);
+        if (shared && in_frame(map, b->lat_rad / TS_DEG, b->lon_rad / TS_DEG))
+            ts_map_marker(map, b->lat_rad / TS_DEG, b->lon_rad / TS_DEG, TS_MARK_TRIANGLE, 16,
+                          &bs, NULL);
+        else if (!shared)
+            marker(map, res, b->lat_rad, b->lon_rad, b->site_id[0] ? b->site_id : nm,
+                   TS_MARK_TRIANGLE, 16, &bs);
     }
 }
 
@@ -205,6 +219,10 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                                                                : (double)(cl->shots > 4 ? 4 : cl->shots);
                 if (cl->status == TS_CELL_DEFENDED && cl->shots == 0)
                     values[c] = 1.0; /* defended counts as one shot at least */
+                /* a region of countries: only its land is drawn (the shares
+                 * are of that land; rf->land is the region's, region.c) */
+                if (rf->spec->region_def && rf->land && !rf->land[c])
+                    values[c] = NAN;
             }
             ts_map_spec spec;
             int st = frame_for(ctx, rf->spec->region, lat0, lat0 + f0->n_lat * step, lon0,
@@ -278,7 +296,8 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
             /* legend entries for the classes present only */
             int present[6] = {0};
             for (int c = 0; c < n; c++)
-                present[values[c] < -0.5 ? 0 : 1 + (int)values[c]] = 1;
+                if (!isnan(values[c]))
+                    present[values[c] < -0.5 ? 0 : 1 + (int)values[c]] = 1;
             const char *labels[6];
             for (int k = 0; k < 6; k++)
                 labels[k] = present[k] ? (kin ? labels_kin : labels_all)[k] : NULL;

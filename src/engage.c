@@ -1376,7 +1376,9 @@ void ts_intercept_describe(const ts_intercept *x, const ts_defense *defense,
         char sr[32];
         km_words(x->radar_range_m[i], sr, sizeof sr);
         int m = snprintf(buf + n, size - (size_t)n, "; %s sees it at %s km, %.0f deg up",
-                         defense->sensors[x->radar[i]].id, sr, x->radar_el_rad[i] / TS_DEG);
+                         defense->sensors[x->radar[i]].name[0] ? defense->sensors[x->radar[i]].name
+                                                               : defense->sensors[x->radar[i]].id,
+                         sr, x->radar_el_rad[i] / TS_DEG);
         if (m < 0)
             return;
         n += m;

@@ -272,15 +272,16 @@ static void draw(cairo_t *cr, const chart *c)
     /* title and subtitle */
     {
         const int ek = g->engaged_by[TS_FRAMING_KINEMATIC], es = g->engaged_by[TS_FRAMING_SUPPORTED];
-        char pk[64] = "";
         if (es)
-            snprintf(pk, sizeof pk, ", P(kill) %.0f%% (notional SSPK)",
+            snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: engageable with sensor support, "
+                     "P(kill) %.0f%% (notional SSPK)", from, to,
                      100.0 * g->p_kill_by[TS_FRAMING_SUPPORTED]);
-        snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: %s, %s%s", from, to,
-                 ek ? "within reach (kinematic)" : "out of reach (kinematic)",
-                 es ? "engageable with sensor support" : "not engageable with sensor support", pk);
+        else
+            snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s: %s", from, to,
+                     ek ? "within reach (kinematic) only, not engageable with sensor support"
+                        : "out of reach");
     }
-    text(cr, 24, 34, buf, 21, 1, C_TEXT, 0);
+    text_fit(cr, 24, 34, buf, 21, 1, C_TEXT, W - 48);
     thousands(n1, sizeof n1, fl->flight.ground_range_m / 1e3);
     thousands(n2, sizeof n2, fl->flight.apogee_h_m / 1e3);
     thousands(n3, sizeof n3, fl->flight.flight_time_s);
@@ -459,19 +460,21 @@ static void draw(cairo_t *cr, const chart *c)
             if (br) {
                 const double xr = W - RIGHT + 20;
                 if (br->shots > 0) {
-                    if (br->interceptors_used != br->shots)
-                        snprintf(buf, sizeof buf, "%d shots (%d interceptors), P(kill) %.2f",
-                                 br->shots, br->interceptors_used, br->p_kill);
-                    else
-                        snprintf(buf, sizeof buf, "%d shot%s, P(kill) %.2f", br->shots,
-                                 br->shots == 1 ? "" : "s", br->p_kill);
-                    text(cr, xr, y + 22, buf, 12, 1, C_TEXT, 0);
+                    snprintf(buf, sizeof buf, "%d shot%s, %d interceptor%s", br->shots,
+                             br->shots == 1 ? "" : "s", br->interceptors_used,
+                             br->interceptors_used == 1 ? "" : "s");
+                    text_fit(cr, xr, y + 22, buf, 12, 1, C_TEXT, W - xr - 12);
                 } else {
                     text(cr, xr, y + 22, "no shot", 12, 1, C_TERM, 0);
                 }
                 if (br->has_launch_window) {
-                    snprintf(buf, sizeof buf, "launch margin %.0f s", br->margin_s);
-                    text(cr, xr, y + 38, buf, 10.5, 0, br->margin_s >= 0.0 ? C_GREY : C_TERM, 0);
+                    if (br->shots > 0)
+                        snprintf(buf, sizeof buf, "P(kill) %.2f, margin %.0f s", br->p_kill,
+                                 br->margin_s);
+                    else
+                        snprintf(buf, sizeof buf, "launch margin %.0f s", br->margin_s);
+                    text_fit(cr, xr, y + 38, buf, 10.5, 0,
+                             br->margin_s >= 0.0 ? C_GREY : C_TERM, W - xr - 12);
                 }
             }
             y += rh;

@@ -8,7 +8,7 @@
  * timings (they go to run.log).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/output.h"
+#include "output/framing.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -371,6 +371,7 @@ static json_t *engagement(const char *variant, const ts_defense *d, const ts_eng
             json_t *p = json_object();
             set(p, "launch_s", num(br->shot_launch_s[i], 1));
             set(p, "intercept_s", num(br->shot_intercept_s[i], 1));
+            set(p, "intercept", intercept(d, &br->framing[g->headline].intercept[i]));
             json_array_append_new(sh, p);
         }
         set(x, "shot_times", sh);
@@ -495,8 +496,13 @@ static json_t *footprints(const ts_run_result *res)
                 set(y, "reachable_land_share", rf->reachable_land_m2[v] > 0.0
                                                    ? num(land / rf->reachable_land_m2[v], 4)
                                                    : json_null());
+                snprintf(rel, sizeof rel, "layers/footprint-%s-%s-%s.geojson", rf->slug,
+                         res->variant_slugs[v], ts_framing_name((ts_framing)f));
+                set(y, "layer", json_string(rel));
                 set(x, ts_framing_name((ts_framing)f), y);
             }
+            set(x, "headline_framing",
+                json_string(ts_framing_name(ts_out_headline(&sc->variants[v].defense))));
             snprintf(rel, sizeof rel, "layers/footprint-%s-%s.geojson", rf->slug, res->variant_slugs[v]);
             set(x, "layer", json_string(rel));
             json_array_append_new(vs, x);
@@ -593,6 +599,11 @@ static json_t *matrices(const ts_run_result *res)
                 set(y, "engaged", json_integer(n_by[f]));
                 set(x, ts_framing_name((ts_framing)f), y);
             }
+            set(x, "headline_framing",
+                json_string(ts_framing_name(ts_out_headline(&sc->variants[v].defense))));
+            char rel[200];
+            snprintf(rel, sizeof rel, "layers/matrix-%s-%s.geojson", rm->slug, res->variant_slugs[v]);
+            set(x, "layer", json_string(rel));
             set(x, "cells", cells);
             json_array_append_new(vs, x);
         }

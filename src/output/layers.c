@@ -846,15 +846,17 @@ static const char *kml_class_color(int cls)
     return c[cls < 0 ? 0 : (cls > 4 ? 4 : cls)];
 }
 
-/* The KML name of a footprint class under framing fr: 0 the reachable
- * cells without a shot, k >= 1 the cells with k shots. */
+/* The KML name of a footprint class under framing fr, in words: 0 the
+ * cells the threat reaches without a shot, k >= 1 the cells with k shots. */
 static void class_name(ts_framing fr, int cls, char *buf, size_t size)
 {
-    const char *yes = ts_out_cell_status_word(fr, TS_CELL_DEFENDED);
+    const int kin = fr == TS_FRAMING_KINEMATIC;
     if (cls == 0)
-        snprintf(buf, size, "%s", ts_out_cell_status_word(fr, TS_CELL_UNDEFENDED));
+        snprintf(buf, size, "%s", kin ? "not within reach" : "undefended");
     else
-        snprintf(buf, size, "%s, %d shot%s", yes, cls, cls > 1 ? "s" : "");
+        snprintf(buf, size, "%s, %d shot%s",
+                 kin ? "within reach (kinematic)" : "defended (engageable with sensor support)", cls,
+                 cls > 1 ? "s" : "");
 }
 
 /* One footprint class (cls, under framing fr) as a GeoJSON feature and a

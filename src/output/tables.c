@@ -262,6 +262,42 @@ static int engagements_csv(ts_ctx *ctx, const ts_run_result *res, const char *di
     return ts_out_close(ctx, f, "tables/detections.csv");
 }
 
+/* tables/intercepts.csv: every shot of every listed engagement, per
+ * variant, battery and framing, with its intercept's place and geometry. */
+static int intercepts_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    const ts_scenario *sc = res->sc;
+    char b[64];
+    FILE *f = ts_out_open(ctx, dir, "tables/intercepts.csv");
+    if (!f)
+        return TS_EIO;
+    fputs("engagement,variant,battery,framing,shot,launch_s", f);
+    for (size_t i = 0; i < N_INTERCEPT_KEYS; i++)
+        fprintf(f, ",%s", intercept_keys[i]);
+    fputc('\n', f);
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants && re->flight.ok; v++) {
+            if (!re->eng_ok[v])
+                continue;
+            const ts_defense *d = &sc->variants[v].defense;
+            const ts_engagement *g = &re->eng[v];
+            for (int k = 0; k < g->n_batteries && k < d->n_batteries; k++)
+                for (int fr = 0; fr < TS_N_FRAMINGS; fr++) {
+                    const ts_battery_framing *bf = &g->batteries[k].framing[fr];
+                    for (int i = 0; i < bf->shots && i < TS_MAX_SHOTS; i++) {
+                        CSV_STRS(f, re->slug, sc->variants[v].name, d->batteries[k].id,
+                                 ts_framing_name((ts_framing)fr));
+                        fprintf(f, ",%d,%s", i + 1, F(bf->shot_launch_s[i], 1));
+                        intercept_cols(f, d, &bf->intercept[i]);
+                        fputc('\n', f);
+                    }
+                }
+        }
+    }
+    return ts_out_close(ctx, f, "tables/intercepts.csv");
+}
+
 /* Per framing: the cells, area and land a shot is possible in (kinematic:
  * within reach; supported: defended), named neutrally "engaged". */
 static void footprint_framing_header(FILE *f)
@@ -451,6 +487,8 @@ int ts_out_tables(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cf
 {
     const char *dir = cfg->dir;
     int st = engagements_csv(ctx, res, dir);
+    if (!st)
+        st = intercepts_csv(ctx, res, dir);
     if (!st)
         st = footprints_csv(ctx, res, dir);
     if (!st)

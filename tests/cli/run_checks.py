@@ -102,6 +102,7 @@ EXPECTED_FILES = [
     "index.html", "report.json", "run.log",
     "tables/engagements.csv", "tables/engagement-batteries.csv", "tables/detections.csv",
     "tables/footprints.csv", "tables/footprint-eastern-europe.csv", "tables/matrix.csv",
+    "tables/intercepts.csv",
     "layers/sites.geojson", "layers/sites.kml", "layers/coverage.geojson", "layers/coverage.kml",
     "layers/trajectories.geojson", "layers/trajectories.kml",
     "layers/footprint-eastern-europe-base.geojson", "layers/footprint-eastern-europe-base.kml",
@@ -477,6 +478,25 @@ def check_framing_tables(d, r):
                     check(not b["supported"]["engaged"] or b["kinematic"]["engaged"],
                           "battery engaged with sensor support but not within reach")
     check(n_b == len(brows), "engagement-batteries.csv: %d rows, report.json %d" % (len(brows), n_b))
+    # intercepts.csv: every shot of report.json, in its order
+    want = []
+    for e in r["engagements"]:
+        for v in e["variants"]:
+            for b in v.get("batteries", []):
+                for fr in FRAMINGS:
+                    for i, sh in enumerate(b[fr]["shot_times"]):
+                        want.append((e["name"], v["variant"], b["battery"], fr, i + 1, sh))
+    irows = read_rows(d, "tables/intercepts.csv")
+    check(len(irows) == len(want), "intercepts.csv: %d rows, report.json %d shots" % (len(irows), len(want)))
+    for row, (name, var, bat, fr, i, sh) in zip(irows, want):
+        what = "intercepts.csv %s %s %s %s shot %d" % (name, var, bat, fr, i)
+        check((row["engagement"], row["variant"], row["battery"], row["framing"], row["shot"])
+              == (name, var, bat, fr, str(i)), what + ": row order")
+        same_num(row["launch_s"], sh["launch_s"], 0.1, what + " launch_s")
+        same_num(row["intercept_time_s"], sh["intercept_s"], 0.1, what + " intercept_s")
+        for key, col, unit in INTERCEPT_COLS:
+            same_num(row[col], sh["intercept"][key], unit, what + " " + col)
+        check(row["intercept_supported_by"] == ";".join(sh["intercept"]["supported_by"]), what + ": supported_by")
     # matrix.csv
     mrows = {(x["matrix"], x["variant"], x["from"], x["to"], x["missile"]): x
              for x in read_rows(d, "tables/matrix.csv")}
@@ -534,7 +554,7 @@ def check_intercept_points(d, r):
     got = {}
     for f in feats:
         p = f["properties"]
-        key = (p["kind"], p["name"], p["variant"], p["from"], p["to"], p["framing"])
+        key = (p["kind"], p["name"], p["variant"], p["from"], p["to"], p["missile"], p["framing"])
         check(key not in got, "intercepts.geojson: %s twice" % (key,))
         got[key] = f
         lon, lat, h = f["geometry"]["coordinates"]
@@ -543,20 +563,22 @@ def check_intercept_points(d, r):
                                      else "engageable with sensor support"), "intercept words")
         check("defended" not in json.dumps(p), "intercepts.geojson: \"defended\" in %s" % (key,))
     for key in got:  # every supported intercept is also a kinematic one
-        if key[5] == "supported":
-            check(key[:5] + ("kinematic",) in got, "supported intercept %s not within reach" % (key,))
+        if key[6] == "supported":
+            check(key[:6] + ("kinematic",) in got, "supported intercept %s not within reach" % (key,))
     want = {}
+    missile = {t["id"]: t["missile"]["id"] for t in r["scenario"]["threats"]}
     for e in r["engagements"]:
         for v in e["variants"]:
             for fr in FRAMINGS:
                 if fr in v and v[fr]["intercept"] is not None:
-                    want[("engagement", e["name"], v["variant"], e["from"]["name"], e["to"]["name"], fr)] = v[fr]
+                    want[("engagement", e["name"], v["variant"], e["from"]["name"], e["to"]["name"],
+                          missile[e["threat"]], fr)] = v[fr]
     for m in r["matrix"]:
         for v in m["variants"]:
-            for c in v["cells"]:
+            for c, fl in zip(v["cells"], m["flights"]):
                 for fr in FRAMINGS:
                     if c["engaged"] is not None and c[fr]["engaged"]:
-                        want[("matrix", m["name"], v["variant"], c["from"], c["to"], fr)] = c[fr]
+                        want[("matrix", m["name"], v["variant"], c["from"], c["to"], fl["missile"], fr)] = c[fr]
     check(set(got) == set(want), "intercepts.geojson: points %s, report.json %s"
           % (sorted(set(got) - set(want))[:3], sorted(set(want) - set(got))[:3]))
     for key in set(got) & set(want):
@@ -607,6 +629,10 @@ def check_footprint_layers(d, r):
                     if p["status"] == yes:
                         area += p["area_km2"]
                 near(area, v[fr]["defended_area_km2"], len(feats) + 1, "%s: %s area" % (rel, yes))
+                if fr == "kinematic":  # "within reach", never "defended"
+                    for ext in (".geojson", ".kml"):
+                        text = open(os.path.join(d, rel.replace(".geojson", ext)), encoding="utf-8").read()
+                        check("defended" not in text, "%s: the kinematic framing called defended" % rel)
             hl = v["headline_framing"]
             a = open(os.path.join(d, v["layer"]), "rb").read()
             b = open(os.path.join(d, v[hl]["layer"]), "rb").read()

@@ -1,7 +1,8 @@
 /*
  * layers/ of a run: GeoJSON (RFC 7946) and KML 2.2 (OGC 07-147r2) layers
- * of the sites, the radars' coverage, sample trajectories and the
- * footprints.
+ * of the sites, the radars' coverage, sample trajectories, the first
+ * intercepts under each framing, the matrix flights with both verdicts and
+ * the footprints under each framing.
  *
  * GeoJSON: coordinates lon, lat (then height in m above the ellipsoid for
  * trajectories), WGS-84, at most 5 decimals (about 1 m; RFC 7946 sec.
@@ -13,7 +14,7 @@
  * 3D; colours aabbggrr.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/output.h"
+#include "output/framing.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,64 @@ static int track(const ts_earth *earth, const ts_traj *traj, ts_line *line)
     return TS_OK;
 }
 
+/* A ground track split at the antimeridian (ts_line_split) as a GeoJSON
+ * geometry: a LineString, or a MultiLineString of its parts. */
+static void track_geojson(FILE *fg, const ts_line *parts, int np)
+{
+    char a[32], b[32], c[32];
+    fprintf(fg, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"%s\",\"coordinates\":",
+            np > 1 ? "MultiLineString" : "LineString");
+    if (np > 1)
+        fputc('[', fg);
+    for (int p = 0; p < np; p++) {
+        fputs(p ? ",[" : "[", fg);
+        for (int q = 0; q < parts[p].n; q++)
+            fprintf(fg, "%s[%s,%s,%s]", q ? "," : "", ts_out_fmt(a, sizeof a, parts[p].p[3 * q], 5),
+                    ts_out_fmt(b, sizeof b, parts[p].p[3 * q + 1], 5),
+                    ts_out_fmt(c, sizeof c, parts[p].p[3 * q + 2], 0));
+        fputc(']', fg);
+    }
+    if (np > 1)
+        fputc(']', fg);
+}
+
+/* The same track as KML LineStrings (altitudeMode absolute), inside the
+ * caller's MultiGeometry. */
+static void track_kml(FILE *fk, const ts_line *parts, int np)
+{
+    char a[32], b[32], c[32];
+    for (int p = 0; p < np; p++) {
+        fputs("<LineString><altitudeMode>absolute</altitudeMode><coordinates>", fk);
+        for (int q = 0; q < parts[p].n; q++)
+            fprintf(fk, "%s%s,%s,%s", q ? " " : "", ts_out_fmt(a, sizeof a, parts[p].p[3 * q], 5),
+                    ts_out_fmt(b, sizeof b, parts[p].p[3 * q + 1], 5),
+                    ts_out_fmt(c, sizeof c, parts[p].p[3 * q + 2], 0));
+        fputs("</coordinates></LineString>", fk);
+    }
+}
+
+/* The ground track of flight f split at the antimeridian: *parts (owned by
+ * the caller: free_parts) of *np lines.  TS_OK or TS_ENOMEM. */
+static int flight_parts(const ts_earth *earth, const ts_run_flight *f, ts_line **parts, int *np)
+{
+    ts_line line;
+    memset(&line, 0, sizeof line);
+    *parts = NULL;
+    *np = 0;
+    int st = track(earth, f->traj, &line);
+    if (!st)
+        st = ts_line_split(&line, np, parts);
+    ts_line_free(&line);
+    return st;
+}
+
+static void free_parts(ts_line *parts, int np)
+{
+    for (int p = 0; p < np; p++)
+        ts_line_free(&parts[p]);
+    free(parts);
+}
+
 typedef struct {
     const ts_run_flight *f;
     const char *kind; /* "engagement" or "matrix" */
@@ -422,20 +481,15 @@ static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char 
              "<Style id=\"engagement\"><LineStyle><color>ff1c1ce3</color><width>3</width></LineStyle></Style>\n"
              "<Style id=\"matrix\"><LineStyle><color>ff7f7f7f</color><width>2</width></LineStyle></Style>\n");
     int first = 1, st = TS_OK;
-    char a[32], b[32], c[32];
+    char a[32], b[32];
     for (int i = 0; i < k && !st; i++) {
         const ts_run_flight *f = items[i].f;
         if (!f->ok)
             continue;
-        ts_line line;
-        memset(&line, 0, sizeof line);
         int np = 0;
         ts_line *parts = NULL;
-        st = track(&res->earth, f->traj, &line);
-        if (!st)
-            st = ts_line_split(&line, &np, &parts);
-        if (st) {
-            ts_line_free(&line);
+        if (flight_parts(&res->earth, f, &parts, &np)) {
+            free_parts(parts, np);
             st = ts_error(ctx, TS_ENOMEM, "out of memory");
             break;
         }
@@ -444,21 +498,7 @@ static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char 
         ts_out_place_label(res, f->to_name, to, sizeof to);
         fputs(first ? "" : ",\n", fg);
         first = 0;
-        fprintf(fg, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"%s\",\"coordinates\":",
-                np > 1 ? "MultiLineString" : "LineString");
-        if (np > 1)
-            fputc('[', fg);
-        for (int p = 0; p < np; p++) {
-            fputs(p ? ",[" : "[", fg);
-            for (int q = 0; q < parts[p].n; q++)
-                fprintf(fg, "%s[%s,%s,%s]", q ? "," : "",
-                        ts_out_fmt(a, sizeof a, parts[p].p[3 * q], 5),
-                        ts_out_fmt(b, sizeof b, parts[p].p[3 * q + 1], 5),
-                        ts_out_fmt(c, sizeof c, parts[p].p[3 * q + 2], 0));
-            fputc(']', fg);
-        }
-        if (np > 1)
-            fputc(']', fg);
+        track_geojson(fg, parts, np);
         fputs("},\"properties\":{\"kind\":", fg);
         json_str(fg, items[i].kind);
         fputs(",\"name\":", fg);
@@ -480,19 +520,9 @@ static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char 
                     "<styleUrl>#%s</styleUrl><MultiGeometry>",
                 items[i].missile, ts_out_fmt(a, sizeof a, f->flight.flight_time_s, 0),
                 ts_out_fmt(b, sizeof b, f->flight.apogee_h_m / 1e3, 0), items[i].kind);
-        for (int p = 0; p < np; p++) {
-            fputs("<LineString><altitudeMode>absolute</altitudeMode><coordinates>", fk);
-            for (int q = 0; q < parts[p].n; q++)
-                fprintf(fk, "%s%s,%s,%s", q ? " " : "", ts_out_fmt(a, sizeof a, parts[p].p[3 * q], 5),
-                        ts_out_fmt(b, sizeof b, parts[p].p[3 * q + 1], 5),
-                        ts_out_fmt(c, sizeof c, parts[p].p[3 * q + 2], 0));
-            fputs("</coordinates></LineString>", fk);
-        }
+        track_kml(fk, parts, np);
         fputs("</MultiGeometry></Placemark>\n", fk);
-        for (int p = 0; p < np; p++)
-            ts_line_free(&parts[p]);
-        free(parts);
-        ts_line_free(&line);
+        free_parts(parts, np);
     }
     free(items);
     geojson_tail(fg);
@@ -500,6 +530,310 @@ static int write_trajectories(ts_ctx *ctx, const ts_run_result *res, const char 
     int s1 = ts_out_close(ctx, fg, "layers/trajectories.geojson");
     int s2 = ts_out_close(ctx, fk, "layers/trajectories.kml");
     return st ? st : (s1 ? s1 : s2);
+}
+
+/* ---- first intercepts ---------------------------------------------------- */
+
+/* A JSON number with `dec` decimals, or null when not finite. */
+static const char *jnum(char *buf, size_t size, double x, int dec)
+{
+    return isfinite(x) ? ts_out_fmt(buf, size, x, dec) : "null";
+}
+
+/* The words of each framing (docs/report-format.md, "Framings"). */
+static const char *framing_words(ts_framing fr)
+{
+    return fr == TS_FRAMING_KINEMATIC ? "within reach (kinematic)" : "engageable with sensor support";
+}
+
+/* One first intercept: of a listed engagement (kind "engagement", name its
+ * slug) or of a matrix flight (kind "matrix", name the matrix's slug). */
+typedef struct {
+    const char *kind, *name, *variant, *from, *to, *missile;
+    const ts_defense *d;
+    int battery;
+    ts_framing framing;
+    int engaged_by[TS_N_FRAMINGS]; /* the flight's verdict under each */
+    const ts_intercept *x;
+} icpt;
+
+static void icpt_geojson(FILE *f, const ts_run_result *res, const icpt *p)
+{
+    char a[32], b[32], c[32], words[512], site[TS_NAME_LEN];
+    const ts_intercept *x = p->x;
+    fputs("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":", f);
+    fprintf(f, "[%s,%s,%s]}", ts_out_fmt(a, sizeof a, ts_wrap_lon_deg(x->lon_rad / TS_DEG), 5),
+            ts_out_fmt(b, sizeof b, x->lat_rad / TS_DEG, 5), ts_out_fmt(c, sizeof c, x->h_m, 0));
+    fputs(",\"properties\":{\"kind\":", f);
+    json_str(f, p->kind);
+    fputs(",\"name\":", f);
+    json_str(f, p->name);
+    fputs(",\"variant\":", f);
+    json_str(f, p->variant);
+    fputs(",\"framing\":", f);
+    json_str(f, ts_framing_name(p->framing));
+    fputs(",\"framing_words\":", f);
+    json_str(f, framing_words(p->framing));
+    fprintf(f, ",\"kinematic_engaged\":%s,\"supported_engaged\":%s",
+            p->engaged_by[TS_FRAMING_KINEMATIC] ? "true" : "false",
+            p->engaged_by[TS_FRAMING_SUPPORTED] ? "true" : "false");
+    fputs(",\"from\":", f);
+    json_str(f, p->from);
+    fputs(",\"to\":", f);
+    json_str(f, p->to);
+    fputs(",\"missile\":", f);
+    json_str(f, p->missile);
+    fputs(",\"battery\":", f);
+    json_str(f, p->d->batteries[p->battery].id);
+    fprintf(f, ",\"time_s\":%s", jnum(a, sizeof a, x->t_s, 1));
+    fprintf(f, ",\"altitude_km\":%s", jnum(a, sizeof a, x->h_m / 1e3, 1));
+    fprintf(f, ",\"ground_range_km\":%s", jnum(a, sizeof a, x->ground_range_m / 1e3, 1));
+    fprintf(f, ",\"flyout_s\":%s", jnum(a, sizeof a, x->flyout_s, 1));
+    fprintf(f, ",\"closing_speed_mps\":%s", jnum(a, sizeof a, x->closing_speed_mps, 0));
+    fprintf(f, ",\"aspect_deg\":%s,\"supported_by\":[", jnum(a, sizeof a, x->aspect_rad / TS_DEG, 1));
+    for (int i = 0, n = 0; i < x->n_supported && i < TS_MAX_LINKS; i++)
+        if (x->supported_by[i] >= 0 && x->supported_by[i] < p->d->n_sensors) {
+            fputs(n++ ? "," : "", f);
+            json_str(f, p->d->sensors[x->supported_by[i]].id);
+        }
+    ts_out_place_label(res, p->d->batteries[p->battery].site_id, site, sizeof site);
+    ts_intercept_describe(x, p->d, site, words, sizeof words);
+    fputs("],\"description\":", f);
+    json_str(f, words);
+    fputs("}}", f);
+}
+
+static void icpt_kml(FILE *f, const ts_run_result *res, const icpt *p)
+{
+    char a[32], b[32], c[32], words[512], site[TS_NAME_LEN], from[TS_NAME_LEN], to[TS_NAME_LEN];
+    const ts_intercept *x = p->x;
+    ts_out_place_label(res, p->from, from, sizeof from);
+    ts_out_place_label(res, p->to, to, sizeof to);
+    ts_out_place_label(res, p->d->batteries[p->battery].site_id, site, sizeof site);
+    ts_intercept_describe(x, p->d, site, words, sizeof words);
+    fputs("<Placemark><name>", f);
+    xml_str(f, from);
+    fputs(" to ", f);
+    xml_str(f, to);
+    fputs(", ", f);
+    xml_str(f, p->variant);
+    fputs(": ", f);
+    xml_str(f, framing_words(p->framing));
+    fputs("</name><description>", f);
+    xml_str(f, words);
+    fprintf(f, " (at %s s)</description><styleUrl>#%s</styleUrl>", ts_out_fmt(a, sizeof a, x->t_s, 0),
+            ts_framing_name(p->framing));
+    fprintf(f, "<Point><altitudeMode>absolute</altitudeMode><coordinates>%s,%s,%s</coordinates>"
+               "</Point></Placemark>\n",
+            ts_out_fmt(a, sizeof a, ts_wrap_lon_deg(x->lon_rad / TS_DEG), 5),
+            ts_out_fmt(b, sizeof b, x->lat_rad / TS_DEG, 5), ts_out_fmt(c, sizeof c, x->h_m, 0));
+}
+
+static void icpt_write(FILE *fg, FILE *fk, const ts_run_result *res, const icpt *p, int *first)
+{
+    fputs(*first ? "" : ",\n", fg);
+    *first = 0;
+    icpt_geojson(fg, res, p);
+    icpt_kml(fk, res, p);
+}
+
+/* The first intercepts of the listed engagements: per variant and
+ * framing, the first shot of the battery with the largest margin. */
+static void engagement_icpts(FILE *fg, FILE *fk, const ts_run_result *res, int *first)
+{
+    const ts_scenario *sc = res->sc;
+    for (int e = 0; e < res->n_engagements; e++) {
+        const ts_run_engagement *re = &res->engagements[e];
+        for (int v = 0; v < res->n_variants && re->flight.ok; v++) {
+            if (!re->eng_ok[v])
+                continue;
+            const ts_engagement *g = &re->eng[v];
+            for (int fr = 0; fr < TS_N_FRAMINGS; fr++) {
+                const int k = ts_out_best_battery(g, (ts_framing)fr);
+                if (k < 0)
+                    continue;
+                icpt p = {"engagement", re->slug, sc->variants[v].name, re->flight.from_name,
+                          re->flight.to_name, sc->threats[re->spec->threat].missile.id,
+                          &sc->variants[v].defense, k, (ts_framing)fr,
+                          {g->engaged_by[0], g->engaged_by[1]}, &g->batteries[k].framing[fr].intercept[0]};
+                icpt_write(fg, fk, res, &p, first);
+            }
+        }
+    }
+}
+
+/* The first intercepts of the matrix flights, per variant and framing. */
+static void matrix_icpts(FILE *fg, FILE *fk, const ts_run_result *res, int *first)
+{
+    const ts_scenario *sc = res->sc;
+    for (int m = 0; m < res->n_matrices; m++) {
+        const ts_run_matrix *rm = &res->matrices[m];
+        const int nf = rm->spec->n_from * rm->spec->n_to;
+        for (int v = 0; v < res->n_variants; v++)
+            for (int i = 0; i < nf; i++) {
+                const ts_run_flight *fl = &rm->flights[i];
+                const ts_run_matrix_cell *c = &rm->cells[v * nf + i];
+                for (int fr = 0; fr < TS_N_FRAMINGS && fl->ok; fr++) {
+                    const ts_run_matrix_verdict *w = &c->by[fr];
+                    if (!w->engaged || !w->has_intercept || w->battery < 0)
+                        continue;
+                    icpt p = {"matrix", rm->slug, sc->variants[v].name, fl->from_name, fl->to_name,
+                              ts_out_row_threat(sc, rm->spec, i / rm->spec->n_to)->missile.id,
+                              &sc->variants[v].defense, w->battery, (ts_framing)fr,
+                              {c->by[0].engaged, c->by[1].engaged}, &w->intercept};
+                    icpt_write(fg, fk, res, &p, first);
+                }
+            }
+    }
+}
+
+static int write_intercepts(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    FILE *fg = ts_out_open(ctx, dir, "layers/intercepts.geojson");
+    FILE *fk = fg ? ts_out_open(ctx, dir, "layers/intercepts.kml") : NULL;
+    if (!fg || !fk) {
+        if (fg)
+            fclose(fg);
+        return TS_EIO;
+    }
+    geojson_head(fg);
+    kml_head(fk, "First intercepts",
+             "<Style id=\"kinematic\"><IconStyle><color>ff0e7fff</color><scale>0.8</scale></IconStyle></Style>\n"
+             "<Style id=\"supported\"><IconStyle><color>ff2ca02c</color><scale>1.0</scale></IconStyle></Style>\n");
+    int first = 1;
+    engagement_icpts(fg, fk, res, &first);
+    matrix_icpts(fg, fk, res, &first);
+    geojson_tail(fg);
+    kml_tail(fk);
+    int s1 = ts_out_close(ctx, fg, "layers/intercepts.geojson");
+    int s2 = ts_out_close(ctx, fk, "layers/intercepts.kml");
+    return s1 ? s1 : s2;
+}
+
+/* ---- matrix flights with both verdicts ------------------------------------ */
+
+/* The class of a matrix flight: "supported" (engageable with sensor
+ * support), "kinematic-only" (within reach, refused with the supported
+ * framing), "none". */
+static const char *matrix_class(const ts_run_matrix_cell *c)
+{
+    return c->by[TS_FRAMING_SUPPORTED].engaged   ? "supported"
+           : c->by[TS_FRAMING_KINEMATIC].engaged ? "kinematic-only"
+                                                 : "none";
+}
+
+static void matrix_verdict_props(FILE *f, const ts_defense *d, const ts_run_matrix_verdict *w,
+                                 const char *prefix)
+{
+    char a[32];
+    fprintf(f, ",\"%s_engaged\":%s,\"%s_battery\":", prefix, w->engaged ? "true" : "false", prefix);
+    if (w->battery >= 0)
+        json_str(f, d->batteries[w->battery].id);
+    else
+        fputs("null", f);
+    fprintf(f, ",\"%s_margin_s\":", prefix);
+    fputs(w->battery >= 0 && isfinite(w->margin_s) ? ts_out_fmt(a, sizeof a, w->margin_s, 1) : "null", f);
+    fprintf(f, ",\"%s_shots\":%d,\"%s_p_kill\":%s", prefix, w->shots, prefix,
+            jnum(a, sizeof a, w->p_kill, 4));
+    fprintf(f, ",\"%s_refused\":", prefix);
+    if (w->refused != TS_REFUSE_NONE)
+        json_str(f, ts_refusal_text(w->refused));
+    else
+        fputs("null", f);
+}
+
+static void matrix_line(FILE *fg, FILE *fk, const ts_run_result *res, const ts_run_matrix *rm,
+                        int v, int i, const ts_line *parts, int np, int *first)
+{
+    const ts_scenario *sc = res->sc;
+    const ts_defense *d = &sc->variants[v].defense;
+    const ts_run_flight *fl = &rm->flights[i];
+    const ts_run_matrix_cell *c = &rm->cells[v * rm->spec->n_from * rm->spec->n_to + i];
+    const char *missile = ts_out_row_threat(sc, rm->spec, i / rm->spec->n_to)->missile.id;
+    const char *cls = matrix_class(c);
+    fputs(*first ? "" : ",\n", fg);
+    *first = 0;
+    track_geojson(fg, parts, np);
+    fputs("},\"properties\":{\"matrix\":", fg);
+    json_str(fg, rm->slug);
+    fputs(",\"variant\":", fg);
+    json_str(fg, sc->variants[v].name);
+    fputs(",\"missile\":", fg);
+    json_str(fg, missile);
+    fputs(",\"from\":", fg);
+    json_str(fg, fl->from_name);
+    fputs(",\"to\":", fg);
+    json_str(fg, fl->to_name);
+    fprintf(fg, ",\"class\":\"%s\"", cls);
+    matrix_verdict_props(fg, d, &c->by[TS_FRAMING_KINEMATIC], "kinematic");
+    matrix_verdict_props(fg, d, &c->by[TS_FRAMING_SUPPORTED], "supported");
+    fputs("}}", fg);
+
+    char from[TS_NAME_LEN], to[TS_NAME_LEN];
+    ts_out_place_label(res, fl->from_name, from, sizeof from);
+    ts_out_place_label(res, fl->to_name, to, sizeof to);
+    fputs("<Placemark><name>", fk);
+    xml_str(fk, from);
+    fputs(" to ", fk);
+    xml_str(fk, to);
+    fputs("</name><description>", fk);
+    xml_str(fk, missile);
+    fputs(!strcmp(cls, "supported")        ? ": engageable with sensor support"
+          : !strcmp(cls, "kinematic-only") ? ": within reach (kinematic) only; with sensor support refused: "
+                                           : ": not within reach",
+          fk);
+    if (!strcmp(cls, "kinematic-only"))
+        xml_str(fk, ts_refusal_text(c->by[TS_FRAMING_SUPPORTED].refused));
+    fprintf(fk, "</description><styleUrl>#%s</styleUrl><MultiGeometry>", cls);
+    track_kml(fk, parts, np);
+    fputs("</MultiGeometry></Placemark>\n", fk);
+}
+
+static int write_matrix_file(ts_ctx *ctx, const ts_run_result *res, const ts_run_matrix *rm, int v,
+                             const char *dir)
+{
+    char rel[200], relk[200], title[3 * TS_NAME_LEN];
+    snprintf(rel, sizeof rel, "layers/matrix-%s-%s.geojson", rm->slug, res->variant_slugs[v]);
+    snprintf(relk, sizeof relk, "layers/matrix-%s-%s.kml", rm->slug, res->variant_slugs[v]);
+    FILE *fg = ts_out_open(ctx, dir, rel);
+    FILE *fk = fg ? ts_out_open(ctx, dir, relk) : NULL;
+    if (!fg || !fk) {
+        if (fg)
+            fclose(fg);
+        return TS_EIO;
+    }
+    geojson_head(fg);
+    snprintf(title, sizeof title, "Matrix %s, %s", rm->slug, res->sc->variants[v].name);
+    kml_head(fk, title,
+             "<Style id=\"supported\"><LineStyle><color>ff2828d6</color><width>3</width></LineStyle></Style>\n"
+             "<Style id=\"kinematic-only\"><LineStyle><color>ff0e7fff</color><width>2</width></LineStyle></Style>\n"
+             "<Style id=\"none\"><LineStyle><color>ff9f9f9f</color><width>1</width></LineStyle></Style>\n");
+    int first = 1, st = TS_OK;
+    for (int i = 0; i < rm->spec->n_from * rm->spec->n_to && !st; i++) {
+        if (!rm->flights[i].ok)
+            continue;
+        int np = 0;
+        ts_line *parts = NULL;
+        st = flight_parts(&res->earth, &rm->flights[i], &parts, &np);
+        if (st)
+            st = ts_error(ctx, TS_ENOMEM, "out of memory");
+        else
+            matrix_line(fg, fk, res, rm, v, i, parts, np, &first);
+        free_parts(parts, np);
+    }
+    geojson_tail(fg);
+    kml_tail(fk);
+    int s1 = ts_out_close(ctx, fg, rel), s2 = ts_out_close(ctx, fk, relk);
+    return st ? st : (s1 ? s1 : s2);
+}
+
+static int write_matrices(ts_ctx *ctx, const ts_run_result *res, const char *dir)
+{
+    int st = TS_OK;
+    for (int m = 0; m < res->n_matrices && !st; m++)
+        for (int v = 0; v < res->n_variants && !st; v++)
+            st = write_matrix_file(ctx, res, &res->matrices[m], v, dir);
+    return st;
 }
 
 /* ---- footprints ---------------------------------------------------------- */
@@ -512,94 +846,128 @@ static const char *kml_class_color(int cls)
     return c[cls < 0 ? 0 : (cls > 4 ? 4 : cls)];
 }
 
+/* The KML name of a footprint class under framing fr, in words: 0 the
+ * cells the threat reaches without a shot, k >= 1 the cells with k shots. */
+static void class_name(ts_framing fr, int cls, char *buf, size_t size)
+{
+    const int kin = fr == TS_FRAMING_KINEMATIC;
+    if (cls == 0)
+        snprintf(buf, size, "%s", kin ? "not within reach" : "undefended");
+    else
+        snprintf(buf, size, "%s, %d shot%s",
+                 kin ? "within reach (kinematic)" : "defended (engageable with sensor support)", cls,
+                 cls > 1 ? "s" : "");
+}
+
+/* One footprint class (cls, under framing fr) as a GeoJSON feature and a
+ * KML Placemark; nothing when no cell is in it.  mask: scratch of n cells. */
+static int footprint_class(FILE *fg, FILE *fk, const ts_run_result *res, const ts_run_footprint *rf,
+                           int v, ts_framing fr, int cls, unsigned char *mask, int *first)
+{
+    const ts_footprint *fp = &rf->fp[v];
+    const int n = fp->n_lat * fp->n_lon;
+    int any = 0;
+    double area = 0.0;
+    for (int c = 0; c < n; c++) {
+        const ts_footprint_verdict *w = &fp->cells[c].by[fr];
+        mask[c] = cls == 0 ? w->status == TS_CELL_UNDEFENDED
+                           : (w->status == TS_CELL_DEFENDED && w->shots == cls);
+        any |= mask[c];
+        if (mask[c])
+            area += rf->cell_area_m2[c / fp->n_lon];
+    }
+    if (!any)
+        return TS_OK;
+    ts_mpoly mp;
+    if (ts_grid_polygonize(mask, fp->n_lat, fp->n_lon, fp->lat_min_rad / TS_DEG,
+                           fp->lon_min_rad / TS_DEG, fp->step_rad / TS_DEG, &mp))
+        return TS_ENOMEM;
+    char a[32], name[64];
+    fputs(*first ? "" : ",\n", fg);
+    *first = 0;
+    fputs("{\"type\":\"Feature\",\"geometry\":", fg);
+    mpoly_json(fg, &mp);
+    fprintf(fg, ",\"properties\":{\"status\":\"%s\",\"shots\":%d,\"area_km2\":%s,\"variant\":",
+            ts_out_cell_status_word(fr, cls ? TS_CELL_DEFENDED : TS_CELL_UNDEFENDED), cls,
+            ts_out_fmt(a, sizeof a, area / 1e6, 0));
+    json_str(fg, res->sc->variants[v].name);
+    fputs(",\"threat\":", fg);
+    json_str(fg, res->sc->threats[rf->spec->threat].id);
+    fprintf(fg, ",\"framing\":\"%s\"}}", ts_framing_name(fr));
+    class_name(fr, cls, name, sizeof name);
+    fprintf(fk, "<Placemark><name>%s</name><styleUrl>#c%d</styleUrl>", name, cls > 4 ? 4 : cls);
+    mpoly_kml(fk, &mp);
+    fputs("</Placemark>\n", fk);
+    ts_mpoly_free(&mp);
+    return TS_OK;
+}
+
+/* layers/STEM.geojson and .kml: footprint rf under variant v and framing
+ * fr, one feature per class. */
+static int write_footprint_file(ts_ctx *ctx, const ts_run_result *res, const ts_run_footprint *rf,
+                                int v, ts_framing fr, const char *stem, unsigned char *mask,
+                                const char *dir)
+{
+    const ts_footprint *fp = &rf->fp[v];
+    const int n = fp->n_lat * fp->n_lon;
+    int max_shots = 0;
+    for (int c = 0; c < n; c++)
+        if (fp->cells[c].by[fr].status == TS_CELL_DEFENDED && fp->cells[c].by[fr].shots > max_shots)
+            max_shots = fp->cells[c].by[fr].shots;
+    char rel[240], relk[240], title[4 * TS_NAME_LEN];
+    snprintf(rel, sizeof rel, "layers/%s.geojson", stem);
+    snprintf(relk, sizeof relk, "layers/%s.kml", stem);
+    FILE *fg = ts_out_open(ctx, dir, rel);
+    FILE *fk = fg ? ts_out_open(ctx, dir, relk) : NULL;
+    if (!fg || !fk) {
+        if (fg)
+            fclose(fg);
+        return TS_EIO;
+    }
+    geojson_head(fg);
+    snprintf(title, sizeof title, "Footprint %s, %s, %s", rf->slug, res->sc->variants[v].name,
+             framing_words(fr));
+    kml_head(fk, title, "");
+    for (int cls = 0; cls <= 4; cls++)
+        fprintf(fk, "<Style id=\"c%d\"><LineStyle><width>0</width></LineStyle>"
+                    "<PolyStyle><color>%s</color><outline>0</outline></PolyStyle></Style>\n",
+                cls, kml_class_color(cls));
+    int first = 1, st = TS_OK;
+    for (int cls = 0; cls <= max_shots && !st; cls++)
+        st = footprint_class(fg, fk, res, rf, v, fr, cls, mask, &first);
+    if (st)
+        st = ts_error(ctx, TS_ENOMEM, "out of memory");
+    geojson_tail(fg);
+    kml_tail(fk);
+    int s1 = ts_out_close(ctx, fg, rel), s2 = ts_out_close(ctx, fk, relk);
+    return st ? st : (s1 ? s1 : s2);
+}
+
+/* Per footprint and variant: footprint-NAME-VARIANT (the headline
+ * framing), then footprint-NAME-VARIANT-kinematic and -supported. */
 static int write_footprints(ts_ctx *ctx, const ts_run_result *res, const char *dir)
 {
-    const ts_scenario *sc = res->sc;
-    for (int i = 0; i < res->n_footprints; i++) {
+    int st = TS_OK;
+    for (int i = 0; i < res->n_footprints && !st; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
-        const ts_footprint *f0 = &rf->fp[0];
-        const int n = f0->n_lat * f0->n_lon;
+        const int n = rf->fp[0].n_lat * rf->fp[0].n_lon;
         unsigned char *mask = malloc((size_t)n + 1);
         if (!mask)
             return ts_error(ctx, TS_ENOMEM, "out of memory");
-        for (int v = 0; v < res->n_variants; v++) {
-            const ts_footprint *fp = &rf->fp[v];
-            int max_shots = 0;
-            for (int c = 0; c < n; c++)
-                if (fp->cells[c].status == TS_CELL_DEFENDED && fp->cells[c].shots > max_shots)
-                    max_shots = fp->cells[c].shots;
-            char rel[200], relk[200], a[32];
-            snprintf(rel, sizeof rel, "layers/footprint-%s-%s.geojson", rf->slug, res->variant_slugs[v]);
-            snprintf(relk, sizeof relk, "layers/footprint-%s-%s.kml", rf->slug, res->variant_slugs[v]);
-            FILE *fg = ts_out_open(ctx, dir, rel);
-            FILE *fk = fg ? ts_out_open(ctx, dir, relk) : NULL;
-            if (!fg || !fk) {
-                if (fg)
-                    fclose(fg);
-                free(mask);
-                return TS_EIO;
-            }
-            geojson_head(fg);
-            char title[3 * TS_NAME_LEN];
-            snprintf(title, sizeof title, "Footprint %s, %s", rf->slug, sc->variants[v].name);
-            kml_head(fk, title, "");
-            for (int cls = 0; cls <= 4; cls++)
-                fprintf(fk, "<Style id=\"c%d\"><LineStyle><width>0</width></LineStyle>"
-                            "<PolyStyle><color>%s</color><outline>0</outline></PolyStyle></Style>\n",
-                        cls, kml_class_color(cls));
-            int first = 1, st = TS_OK;
-            /* class 0: reachable but undefended; k >= 1: defended with k shots */
-            for (int cls = 0; cls <= max_shots && !st; cls++) {
-                int any = 0;
-                for (int c = 0; c < n; c++) {
-                    const ts_footprint_cell *cl = &fp->cells[c];
-                    mask[c] = cls == 0 ? cl->status == TS_CELL_UNDEFENDED
-                                       : (cl->status == TS_CELL_DEFENDED && cl->shots == cls);
-                    any |= mask[c];
-                }
-                if (!any)
-                    continue;
-                ts_mpoly mp;
-                st = ts_grid_polygonize(mask, f0->n_lat, f0->n_lon, f0->lat_min_rad / TS_DEG,
-                                        f0->lon_min_rad / TS_DEG, f0->step_rad / TS_DEG, &mp);
-                if (st) {
-                    st = ts_error(ctx, TS_ENOMEM, "out of memory");
-                    break;
-                }
-                double area = 0.0;
-                for (int c = 0; c < n; c++)
-                    if (mask[c])
-                        area += rf->cell_area_m2[c / f0->n_lon];
-                fputs(first ? "" : ",\n", fg);
-                first = 0;
-                fputs("{\"type\":\"Feature\",\"geometry\":", fg);
-                mpoly_json(fg, &mp);
-                fprintf(fg, ",\"properties\":{\"status\":\"%s\",\"shots\":%d,\"area_km2\":%s,\"variant\":",
-                        cls ? "defended" : "undefended", cls, ts_out_fmt(a, sizeof a, area / 1e6, 0));
-                json_str(fg, sc->variants[v].name);
-                fputs(",\"threat\":", fg);
-                json_str(fg, sc->threats[rf->spec->threat].id);
-                fputs("}}", fg);
-                fprintf(fk, "<Placemark><name>%s</name><styleUrl>#c%d</styleUrl>",
-                        cls == 0 ? "undefended" : (cls == 1 ? "defended, 1 shot" : "defended"),
-                        cls > 4 ? 4 : cls);
-                if (cls > 1)
-                    fprintf(fk, "<description>%d shots</description>", cls);
-                mpoly_kml(fk, &mp);
-                fputs("</Placemark>\n", fk);
-                ts_mpoly_free(&mp);
-            }
-            geojson_tail(fg);
-            kml_tail(fk);
-            int s1 = ts_out_close(ctx, fg, rel), s2 = ts_out_close(ctx, fk, relk);
-            if (st || s1 || s2) {
-                free(mask);
-                return st ? st : (s1 ? s1 : s2);
+        for (int v = 0; v < res->n_variants && !st; v++) {
+            char stem[200];
+            snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
+            st = write_footprint_file(ctx, res, rf, v, ts_out_headline(&res->sc->variants[v].defense),
+                                      stem, mask, dir);
+            for (int fr = 0; fr < TS_N_FRAMINGS && !st; fr++) {
+                snprintf(stem, sizeof stem, "footprint-%s-%s-%s", rf->slug, res->variant_slugs[v],
+                         ts_framing_name((ts_framing)fr));
+                st = write_footprint_file(ctx, res, rf, v, (ts_framing)fr, stem, mask, dir);
             }
         }
         free(mask);
     }
-    return TS_OK;
+    return st;
 }
 
 /* Writes every layer of the run under dir/layers/. */
@@ -611,6 +979,10 @@ int ts_out_layers(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cf
         st = write_coverage(ctx, res, dir);
     if (!st)
         st = write_trajectories(ctx, res, dir);
+    if (!st)
+        st = write_intercepts(ctx, res, dir);
+    if (!st)
+        st = write_matrices(ctx, res, dir);
     if (!st)
         st = write_footprints(ctx, res, dir);
     return st;

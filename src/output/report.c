@@ -8,7 +8,7 @@
  * timings (they go to run.log).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "output/output.h"
+#include "output/framing.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -161,8 +161,22 @@ static json_t *interceptor(const ts_interceptor *ic)
     set(o, "min_intercept_altitude_km", num(ic->h_min_m / 1e3, 1));
     set(o, "max_intercept_altitude_km", num(ic->h_max_m / 1e3, 1));
     set(o, "max_range_km", num(ic->range_max_m / 1e3, 1));
+    /* the supported framing's hit-to-kill limits (null: none) */
+    set(o, "flyout_max_s", ic->flyout_max_s > 0.0 ? num(ic->flyout_max_s, 1) : json_null());
+    set(o, "closing_speed_min_mps", ic->closing_min_mps > 0.0 ? num(ic->closing_min_mps, 0) : json_null());
+    set(o, "aspect_max_deg", ic->aspect_max_rad > 0.0 ? deg(ic->aspect_max_rad) : json_null());
     set(o, "sources", json_string(ic->sources));
     return o;
+}
+
+/* The ids of sensors list[0..n-1] of d. */
+static json_t *sensor_ids(const ts_defense *d, int n, const int *list)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < n && k < TS_MAX_LINKS; k++)
+        if (list[k] >= 0 && list[k] < d->n_sensors)
+            json_array_append_new(a, json_string(d->sensors[list[k]].id));
+    return a;
 }
 
 static json_t *defense(const ts_defense *d)
@@ -192,6 +206,11 @@ static json_t *defense(const ts_defense *d)
             if (b->hears[k] >= 0 && b->hears[k] < d->n_sensors)
                 json_array_append_new(hs, json_string(d->sensors[b->hears[k]].id));
         set(x, "hears", hs);
+        set(x, "launch_on_remote", sensor_ids(d, b->n_launch_remote, b->launch_remote));
+        set(x, "updates", sensor_ids(d, b->n_updates, b->updates));
+        set(x, "track_before_intercept_s",
+            b->track_before_intercept_s >= 0.0 ? num(b->track_before_intercept_s, 1) : json_null());
+        set(x, "update_gap_max_s", b->update_gap_max_s >= 0.0 ? num(b->update_gap_max_s, 1) : json_null());
         set(x, "interceptor", interceptor(&b->interceptor));
         json_array_append_new(bs, x);
     }
@@ -202,6 +221,9 @@ static json_t *defense(const ts_defense *d)
     set(doc, "sspk", num(d->doctrine.sspk, 4));
     set(doc, "decision_s", num(d->doctrine.decision_s, 1));
     set(doc, "kill_assessment_s", num(d->doctrine.kill_assessment_s, 1));
+    set(doc, "track_before_intercept_s", num(d->doctrine.track_before_intercept_s, 1));
+    set(doc, "update_gap_max_s", num(d->doctrine.update_gap_max_s, 1));
+    set(doc, "headline", json_string(ts_framing_name(ts_out_headline(d))));
     set(o, "doctrine", doc);
     return o;
 }
@@ -371,6 +393,7 @@ static json_t *engagement(const char *variant, const ts_defense *d, const ts_eng
             json_t *p = json_object();
             set(p, "launch_s", num(br->shot_launch_s[i], 1));
             set(p, "intercept_s", num(br->shot_intercept_s[i], 1));
+            set(p, "intercept", intercept(d, &br->framing[g->headline].intercept[i]));
             json_array_append_new(sh, p);
         }
         set(x, "shot_times", sh);
@@ -513,8 +536,13 @@ static json_t *footprints(const ts_run_result *res)
                 set(y, "reachable_land_share", rf->reachable_land_m2[v] > 0.0
                                                    ? num(land / rf->reachable_land_m2[v], 4)
                                                    : json_null());
+                snprintf(rel, sizeof rel, "layers/footprint-%s-%s-%s.geojson", rf->slug,
+                         res->variant_slugs[v], ts_framing_name((ts_framing)f));
+                set(y, "layer", json_string(rel));
                 set(x, ts_framing_name((ts_framing)f), y);
             }
+            set(x, "headline_framing",
+                json_string(ts_framing_name(ts_out_headline(&sc->variants[v].defense))));
             snprintf(rel, sizeof rel, "layers/footprint-%s-%s.geojson", rf->slug, res->variant_slugs[v]);
             set(x, "layer", json_string(rel));
             json_array_append_new(vs, x);
@@ -637,6 +665,11 @@ static json_t *matrices(const ts_run_result *res)
                 set(y, "engaged", json_integer(n_by[f]));
                 set(x, ts_framing_name((ts_framing)f), y);
             }
+            set(x, "headline_framing",
+                json_string(ts_framing_name(ts_out_headline(&sc->variants[v].defense))));
+            char rel[200];
+            snprintf(rel, sizeof rel, "layers/matrix-%s-%s.geojson", rm->slug, res->variant_slugs[v]);
+            set(x, "layer", json_string(rel));
             set(x, "cells", cells);
             json_array_append_new(vs, x);
         }

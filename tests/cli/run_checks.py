@@ -23,6 +23,12 @@ Checks (each names its independent source):
   4. KML 2.2: Python's xml.etree; namespace; every Placemark named;
      coordinates lon,lat[,alt] within range; LinearRings closed.
   5. CSV: Python's csv; a header and rows of its width; no NaN.
+  5b. the two framings in the tables and layers, read back against
+     report.json (the writer of record): every framing column of the
+     tables, every first-intercept point, every matrix line's verdicts,
+     every footprint layer's areas; every supported intercept point and
+     every supported cell is also a kinematic one (docs/models-defense.md,
+     "Framings"); the kinematic framing is never called "defended".
   6. determinism: -j 1, -j 2 and a repeat give the same bytes (run.log aside).
   7. malformed scenarios (tests/scenarios/bad, their "# expect:" lines):
      exit 2, each expected "line:col: message" on stderr, no folder made.
@@ -96,12 +102,23 @@ EXPECTED_FILES = [
     "index.html", "report.json", "run.log",
     "tables/engagements.csv", "tables/engagement-batteries.csv", "tables/detections.csv",
     "tables/footprints.csv", "tables/footprint-eastern-europe.csv", "tables/footprint-cities.csv",
-    "tables/matrix.csv",
+    "tables/matrix.csv", "tables/intercepts.csv",
     "layers/sites.geojson", "layers/sites.kml", "layers/coverage.geojson", "layers/coverage.kml",
     "layers/trajectories.geojson", "layers/trajectories.kml",
     "layers/footprint-eastern-europe-base.geojson", "layers/footprint-eastern-europe-base.kml",
     "layers/footprint-eastern-europe-fast-gbi.geojson",
     "layers/footprint-eastern-europe-fast-gbi.kml",
+    "layers/footprint-eastern-europe-base-kinematic.geojson",
+    "layers/footprint-eastern-europe-base-kinematic.kml",
+    "layers/footprint-eastern-europe-base-supported.geojson",
+    "layers/footprint-eastern-europe-base-supported.kml",
+    "layers/footprint-eastern-europe-fast-gbi-kinematic.geojson",
+    "layers/footprint-eastern-europe-fast-gbi-kinematic.kml",
+    "layers/footprint-eastern-europe-fast-gbi-supported.geojson",
+    "layers/footprint-eastern-europe-fast-gbi-supported.kml",
+    "layers/intercepts.geojson", "layers/intercepts.kml",
+    "layers/matrix-russian-base.geojson", "layers/matrix-russian-base.kml",
+    "layers/matrix-russian-fast-gbi.geojson", "layers/matrix-russian-fast-gbi.kml",
     "maps/footprint-eastern-europe-base.png", "maps/footprint-eastern-europe-base.svg",
     "maps/footprint-eastern-europe-fast-gbi.png", "maps/footprint-eastern-europe-fast-gbi.svg",
     "maps/matrix-russian-base.png", "maps/matrix-russian-base.svg",
@@ -389,6 +406,250 @@ def check_csv(path):
                 check(x.lower() not in ("nan", "-nan", "inf", "-inf"), "%s:%d: %s" % (where, i, x))
 
 
+# ---- 5b. the two framings in the tables and layers ----------------------------
+
+FRAMINGS = ("kinematic", "supported")
+# the status words of a cell under each framing (docs/report-format.md)
+STATUS_WORDS = {"kinematic": ("within-reach", "not-within-reach", "unreachable"),
+                "supported": ("defended", "undefended", "unreachable")}
+# report.json's intercept keys and the tables' columns, with the unit each is rounded to
+INTERCEPT_COLS = (("time_s", "intercept_time_s", 0.1), ("lat_deg", "intercept_lat_deg", 1e-5),
+                  ("lon_deg", "intercept_lon_deg", 1e-5), ("altitude_km", "intercept_altitude_km", 0.1),
+                  ("ground_range_km", "intercept_ground_range_km", 0.1),
+                  ("flyout_s", "intercept_flyout_s", 0.1),
+                  ("closing_speed_mps", "intercept_closing_speed_mps", 1),
+                  ("aspect_deg", "intercept_aspect_deg", 0.1))
+
+
+def read_rows(d, rel):
+    with open(os.path.join(d, rel), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def same_num(csv_text, json_value, unit, what):
+    if json_value is None:
+        return check(csv_text == "", "%s: %r in the table, null in report.json" % (what, csv_text))
+    return check(csv_text != "" and abs(float(csv_text) - json_value) <= 1.01 * unit,
+                 "%s: %r in the table, %s in report.json" % (what, csv_text, json_value))
+
+
+def check_verdict_cols(row, fr, want, what, battery=None):
+    """The columns FR_* of a table row against report.json's framing object."""
+    p = fr + "_"
+    check(row[p + "engaged"] == ("1" if want["engaged"] else "0"), "%s: %sengaged" % (what, p))
+    if battery is not None:
+        check(row[p + "battery"] == (battery or ""), "%s: %sbattery %r, want %r"
+              % (what, p, row[p + "battery"], battery))
+    same_num(row[p + "margin_s"], want["margin_s"], 0.1, what + " " + p + "margin_s")
+    check(int(row[p + "shots"]) == want["shots"], "%s: %sshots" % (what, p))
+    same_num(row[p + "p_kill"], want["p_kill"], 1e-4, what + " " + p + "p_kill")
+    x = want["intercept"]
+    for key, col, unit in INTERCEPT_COLS:
+        same_num(row[p + col], x[key] if x else None, unit, what + " " + p + col)
+    check(row[p + "intercept_supported_by"] == (";".join(x["supported_by"]) if x else ""),
+          "%s: %sintercept_supported_by" % (what, p))
+    check(row[p + "refused"] == (want["refused"] or ""), "%s: %srefused" % (what, p))
+
+
+def check_framing_tables(d, r):
+    variants = [v["name"] for v in r["scenario"]["variants"]]
+    # engagements.csv and engagement-batteries.csv
+    rows = {(x["engagement"], x["variant"]): x for x in read_rows(d, "tables/engagements.csv")}
+    brows = {(x["engagement"], x["variant"], x["battery"]): x
+             for x in read_rows(d, "tables/engagement-batteries.csv")}
+    n_b = 0
+    for e in r["engagements"]:
+        for v in e["variants"]:
+            if "kinematic" not in v:
+                continue
+            row = rows[(e["name"], v["variant"])]
+            check(row["headline_framing"] == v["headline_framing"], "engagements.csv: headline_framing")
+            for fr in FRAMINGS:
+                best = None
+                for b in v["batteries"]:
+                    bf = b[fr]
+                    if bf["shots"] > 0 and (best is None or bf["margin_s"] > best[1]["margin_s"]):
+                        best = (b["battery"], bf)
+                check_verdict_cols(row, fr, v[fr], "engagements.csv %s %s" % (e["name"], v["variant"]),
+                                   battery=best[0] if best else "")
+            for b in v["batteries"]:
+                n_b += 1
+                brow = brows[(e["name"], v["variant"], b["battery"])]
+                for fr in FRAMINGS:
+                    check_verdict_cols(brow, fr, b[fr], "engagement-batteries.csv %s %s %s"
+                                       % (e["name"], v["variant"], b["battery"]))
+                    check(not b["supported"]["engaged"] or b["kinematic"]["engaged"],
+                          "battery engaged with sensor support but not within reach")
+    check(n_b == len(brows), "engagement-batteries.csv: %d rows, report.json %d" % (len(brows), n_b))
+    # intercepts.csv: every shot of report.json, in its order
+    want = []
+    for e in r["engagements"]:
+        for v in e["variants"]:
+            for b in v.get("batteries", []):
+                for fr in FRAMINGS:
+                    for i, sh in enumerate(b[fr]["shot_times"]):
+                        want.append((e["name"], v["variant"], b["battery"], fr, i + 1, sh))
+    irows = read_rows(d, "tables/intercepts.csv")
+    check(len(irows) == len(want), "intercepts.csv: %d rows, report.json %d shots" % (len(irows), len(want)))
+    for row, (name, var, bat, fr, i, sh) in zip(irows, want):
+        what = "intercepts.csv %s %s %s %s shot %d" % (name, var, bat, fr, i)
+        check((row["engagement"], row["variant"], row["battery"], row["framing"], row["shot"])
+              == (name, var, bat, fr, str(i)), what + ": row order")
+        same_num(row["launch_s"], sh["launch_s"], 0.1, what + " launch_s")
+        same_num(row["intercept_time_s"], sh["intercept_s"], 0.1, what + " intercept_s")
+        for key, col, unit in INTERCEPT_COLS:
+            same_num(row[col], sh["intercept"][key], unit, what + " " + col)
+        check(row["intercept_supported_by"] == ";".join(sh["intercept"]["supported_by"]), what + ": supported_by")
+    # matrix.csv
+    mrows = {(x["matrix"], x["variant"], x["from"], x["to"], x["missile"]): x
+             for x in read_rows(d, "tables/matrix.csv")}
+    for m in r["matrix"]:
+        for v in m["variants"]:
+            for c, fl in zip(v["cells"], m["flights"]):
+                row = mrows[(m["name"], v["variant"], c["from"], c["to"], fl["missile"])]
+                if c["engaged"] is None:
+                    check(row["kinematic_engaged"] == "" and row["supported_engaged"] == "",
+                          "matrix.csv: verdicts on a flight not flown")
+                    continue
+                for fr in FRAMINGS:
+                    check_verdict_cols(row, fr, c[fr], "matrix.csv %s %s %s-%s"
+                                       % (m["name"], v["variant"], c["from"], c["to"]))
+    # footprints.csv and the cells
+    frows = {(x["footprint"], x["variant"]): x for x in read_rows(d, "tables/footprints.csv")}
+    for fp in r["footprints"]:
+        cells = read_rows(d, fp["cells_table"])
+        slugs = [s["slug"] for s in r["scenario"]["variants"]]
+        for v, slug in zip(fp["variants"], slugs):
+            row = frows[(fp["name"], v["variant"])]
+            for fr in FRAMINGS:
+                want = v[fr]
+                check(int(row[fr + "_cells_engaged"]) == want["cells_defended"], "footprints.csv: cells")
+                same_num(row[fr + "_engaged_area_km2"], want["defended_area_km2"], 1, "footprints.csv area")
+                same_num(row[fr + "_engaged_land_km2"], want["defended_land_km2"], 1, "footprints.csv land")
+                same_num(row[fr + "_engaged_land_share"], want["defended_land_share"], 1e-4,
+                         "footprints.csv share")
+                got = sum(c["%s_%s_status" % (slug, fr)] == STATUS_WORDS[fr][0] for c in cells)
+                check(got == want["cells_defended"], "%s: %d cells %s under %s, report.json %d"
+                      % (fp["cells_table"], got, STATUS_WORDS[fr][0], fr, want["cells_defended"]))
+            hl = v["headline_framing"]
+            for c in cells:
+                where = "%s %s,%s %s" % (fp["cells_table"], c["lat_deg"], c["lon_deg"], slug)
+                for fr in FRAMINGS:
+                    check(c["%s_%s_status" % (slug, fr)] in STATUS_WORDS[fr], where + ": status word")
+                # the headline columns (bench B2) are the headline framing's
+                for col in ("status", "shots", "p_kill", "margin_s"):
+                    check(c["%s_%s" % (slug, col)] == c["%s_%s_%s" % (slug, hl, col)],
+                          where + ": headline %s is not the %s framing's" % (col, hl))
+                if c[slug + "_supported_status"] == "defended":
+                    check(c[slug + "_kinematic_status"] == "within-reach",
+                          where + ": defended with sensor support, not within reach")
+                check((c[slug + "_supported_status"] == "unreachable")
+                      == (c[slug + "_kinematic_status"] == "unreachable"), where + ": unreachable differs")
+    return len(variants)
+
+
+def load_features(d, rel):
+    return json.load(open(os.path.join(d, rel), encoding="utf-8"))["features"]
+
+
+def check_intercept_points(d, r):
+    feats = load_features(d, "layers/intercepts.geojson")
+    got = {}
+    for f in feats:
+        p = f["properties"]
+        key = (p["kind"], p["name"], p["variant"], p["from"], p["to"], p["missile"], p["framing"])
+        check(key not in got, "intercepts.geojson: %s twice" % (key,))
+        got[key] = f
+        lon, lat, h = f["geometry"]["coordinates"]
+        near(h / 1e3, p["altitude_km"], 0.06, "intercepts.geojson %s: height" % (key,))
+        check(p["framing_words"] == ("within reach (kinematic)" if p["framing"] == "kinematic"
+                                     else "engageable with sensor support"), "intercept words")
+        check("defended" not in json.dumps(p), "intercepts.geojson: \"defended\" in %s" % (key,))
+    for key in got:  # every supported intercept is also a kinematic one
+        if key[6] == "supported":
+            check(key[:6] + ("kinematic",) in got, "supported intercept %s not within reach" % (key,))
+    want = {}
+    missile = {t["id"]: t["missile"]["id"] for t in r["scenario"]["threats"]}
+    for e in r["engagements"]:
+        for v in e["variants"]:
+            for fr in FRAMINGS:
+                if fr in v and v[fr]["intercept"] is not None:
+                    want[("engagement", e["name"], v["variant"], e["from"]["name"], e["to"]["name"],
+                          missile[e["threat"]], fr)] = v[fr]
+    for m in r["matrix"]:
+        for v in m["variants"]:
+            for c, fl in zip(v["cells"], m["flights"]):
+                for fr in FRAMINGS:
+                    if c["engaged"] is not None and c[fr]["engaged"]:
+                        want[("matrix", m["name"], v["variant"], c["from"], c["to"], fl["missile"], fr)] = c[fr]
+    check(set(got) == set(want), "intercepts.geojson: points %s, report.json %s"
+          % (sorted(set(got) - set(want))[:3], sorted(set(want) - set(got))[:3]))
+    for key in set(got) & set(want):
+        p, x = got[key]["properties"], want[key]["intercept"]
+        lon, lat, _ = got[key]["geometry"]["coordinates"]
+        near(lon, x["lon_deg"], 1.01e-5, "%s lon" % (key,))
+        near(lat, x["lat_deg"], 1.01e-5, "%s lat" % (key,))
+        for k in ("time_s", "altitude_km", "ground_range_km", "flyout_s", "closing_speed_mps", "aspect_deg"):
+            near(p[k], x[k], 1e-9, "%s %s" % (key, k))
+        check(p["supported_by"] == x["supported_by"], "%s supported_by" % (key,))
+    return len(got)
+
+
+def check_matrix_layers(d, r):
+    slugs = {s["name"]: s["slug"] for s in r["scenario"]["variants"]}
+    for m in r["matrix"]:
+        for v in m["variants"]:
+            check(v["layer"] == "layers/matrix-%s-%s.geojson" % (m["name"], slugs[v["variant"]]),
+                  "matrix layer name %s" % v["layer"])
+            feats = load_features(d, v["layer"])
+            flown = [c for c in v["cells"] if c["engaged"] is not None]
+            check(len(feats) == len(flown), "%s: %d lines, %d flights" % (v["layer"], len(feats), len(flown)))
+            for f, c in zip(feats, flown):
+                p = f["properties"]
+                check((p["from"], p["to"]) == (c["from"], c["to"]), "%s: line order" % v["layer"])
+                for fr in FRAMINGS:
+                    check(p[fr + "_engaged"] == c[fr]["engaged"], "%s: %s verdict" % (v["layer"], fr))
+                    check(p[fr + "_refused"] == c[fr]["refused"], "%s: %s refused" % (v["layer"], fr))
+                    check(p[fr + "_margin_s"] == c[fr]["margin_s"], "%s: %s margin" % (v["layer"], fr))
+                want = ("supported" if c["supported"]["engaged"] else
+                        "kinematic-only" if c["kinematic"]["engaged"] else "none")
+                check(p["class"] == want, "%s: class %s, want %s" % (v["layer"], p["class"], want))
+
+
+def check_footprint_layers(d, r):
+    for fp in r["footprints"]:
+        for v in fp["variants"]:
+            for fr in FRAMINGS:
+                rel = v[fr]["layer"]
+                check(rel == v["layer"].replace(".geojson", "-%s.geojson" % fr), "footprint layer %s" % rel)
+                feats = load_features(d, rel)
+                yes, no, _ = STATUS_WORDS[fr]
+                area = 0
+                for f in feats:
+                    p = f["properties"]
+                    check(p["framing"] == fr and p["variant"] == v["variant"], "%s: framing/variant" % rel)
+                    check(p["status"] in (yes, no), "%s: status %s" % (rel, p["status"]))
+                    if p["status"] == yes:
+                        area += p["area_km2"]
+                near(area, v[fr]["defended_area_km2"], len(feats) + 1, "%s: %s area" % (rel, yes))
+                if fr == "kinematic":  # "within reach", never "defended"
+                    for ext in (".geojson", ".kml"):
+                        text = open(os.path.join(d, rel.replace(".geojson", ext)), encoding="utf-8").read()
+                        check("defended" not in text, "%s: the kinematic framing called defended" % rel)
+            hl = v["headline_framing"]
+            a = open(os.path.join(d, v["layer"]), "rb").read()
+            b = open(os.path.join(d, v[hl]["layer"]), "rb").read()
+            check(a == b, "%s is not the %s framing's layer" % (v["layer"], hl))
+
+
+def check_framings(d, r):
+    check_framing_tables(d, r)
+    n = check_intercept_points(d, r)
+    check(n > 0, "no intercept points")
+    check_matrix_layers(d, r)
+    check_footprint_layers(d, r)
+
+
 # ---- 6. determinism -------------------------------------------------------------
 
 def same_tree(a, b):
@@ -507,12 +768,13 @@ def main():
             dirs[name] = d
         d = dirs["j1"]
         check_files(d)
-        check_report(d)
+        r = check_report(d)
         n_geo = sum(check_geojson(p) for p in sorted(glob.glob(os.path.join(d, "layers", "*.geojson"))))
         n_kml = sum(check_kml(p) for p in sorted(glob.glob(os.path.join(d, "layers", "*.kml"))))
         check(n_geo > 10 and n_kml > 10, "few features: %d GeoJSON, %d KML" % (n_geo, n_kml))
         for p in sorted(glob.glob(os.path.join(d, "tables", "*.csv"))):
             check_csv(p)
+        check_framings(d, r)
         same_tree(dirs["j1"], dirs["j2"])
         same_tree(dirs["j2"], dirs["repeat"])
         for name in dirs:

@@ -147,8 +147,8 @@ static int same_interceptor(const ts_interceptor *a, const ts_interceptor *b)
     if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
         a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
         a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
-        a->range_max_m != b->range_max_m || a->flyout_max_s != b->flyout_max_s)
-        return 0;
+        a->range_max_m != b->range_max_m)
+        return 0; /* (the fly-out, closing and aspect limits are not in the tables) */
     for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
         const ts_stage *s = &a->stage[i], *t = &b->stage[i];
         if (s->m_gross_kg != t->m_gross_kg || s->m_prop_kg != t->m_prop_kg ||

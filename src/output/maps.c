@@ -235,7 +235,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                 return st;
             }
             /* title: what the reader needs in one line */
-            char region[TS_NAME_LEN], title[512], sub[1024], src[512], area[48], mname[TS_NAME_LEN];
+            char region[TS_NAME_LEN], title[512], sub[1024], src[512], area[48], mname[TS_NAME_LEN + 16];
             ts_out_region_label(rf, region, sizeof region);
             if (!rf->spec->region_def && region[0] >= '0' && region[0] <= '9') {
                 /* a box of coordinates: the footprint's name says what it is */
@@ -244,7 +244,13 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                     if (*q == '-' || *q == '_')
                         *q = ' ';
             }
-            ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, mname, sizeof mname);
+            {
+                /* a notional model says so in the title ("notional Iranian ICBM") */
+                char sh[TS_NAME_LEN];
+                ts_out_short(th->missile.name[0] ? th->missile.name : th->missile.id, sh, sizeof sh);
+                snprintf(mname, sizeof mname, "%s%s", th->missile.notional && !strstr(sh, "otional")
+                                                          ? "notional " : "", sh);
+            }
             char sites[256] = "";
             for (int k = 0; k < th->n_from; k++) {
                 char l[TS_NAME_LEN];

@@ -369,19 +369,23 @@ static void draw(cairo_t *cr, const chart *c)
             /* an infrared sensor's second time is its report (detection plus
              * reporting latency), a radar's its firm track (thirdsite.h) */
             const char *second = s->kind == TS_SENSOR_INFRARED ? "report" : "track";
+            /* markers seconds apart would sit on each other: the track's
+             * then hangs below the detection's, joined by a tick */
+            const double xt0 = sr->track_s >= 0.0 ? tx(c, sr->track_s) : xd;
+            const int close_by = xt0 - xd < 14.0;
+            const double yd = close_by ? yc - 5 : yc, yt = close_by ? yc + 6 : yc;
             if (sr->track_s >= 0.0) {
-                const double xt = tx(c, sr->track_s);
                 color(cr, C_SENSOR);
-                cairo_set_line_width(cr, 3.0);
-                cairo_move_to(cr, xd, yc);
-                cairo_line_to(cr, xt, yc);
+                cairo_set_line_width(cr, close_by ? 1.5 : 3.0);
+                cairo_move_to(cr, xd, yd);
+                cairo_line_to(cr, xt0, yt);
                 cairo_stroke(cr);
-                dot(cr, xt, yc, 5.5, C_SENSOR);
+                dot(cr, xt0, yt, close_by ? 4.5 : 5.5, C_SENSOR);
                 snprintf(buf, sizeof buf, "detect %.0f s, %s %.0f s", sr->detect_s, second, sr->track_s);
             } else {
                 snprintf(buf, sizeof buf, "detect %.0f s", sr->detect_s);
             }
-            diamond(cr, xd, yc, 7, C_SENSOR);
+            diamond(cr, xd, yd, close_by ? 5.5 : 7, C_SENSOR);
             const double xt = sr->track_s >= 0.0 ? tx(c, sr->track_s) : xd;
             row_label(cr, &late, buf, 11, C_TEXT, xd, xt, yc + 4, x0, x1 + RIGHT - 20, xc);
         }

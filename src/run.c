@@ -291,6 +291,7 @@ typedef struct {
     size_t log_len;
     const char *step;
     double step_start;
+    int step_reported;         /* the step was shown to the progress callback */
     int threads;               /* >= 1 */
     ts_engage_plan **plans;    /* [n_variants]: each variant's defense, owned */
     ts_geo geo;                /* Natural Earth 1:50m land for the land mask, owned */
@@ -311,19 +312,28 @@ static void logf_(run_state *rs, const char *fmt, ...)
     va_end(ap);
 }
 
-static void step_begin(run_state *rs, const char *step)
+/* A step of the run: timed into run.log; report: also shown to the
+ * progress callback as a step of its own (the writers are shown as one
+ * step, "write", with the fraction of the writers done). */
+static void step_timed(run_state *rs, const char *step, int report)
 {
     rs->step = step;
     rs->step_start = now_s();
-    if (rs->opts->progress)
+    rs->step_reported = report;
+    if (report && rs->opts->progress)
         rs->opts->progress(rs->opts->progress_arg, step, 0.0);
+}
+
+static void step_begin(run_state *rs, const char *step)
+{
+    step_timed(rs, step, 1);
 }
 
 static void step_end(run_state *rs)
 {
     const double t = now_s();
     logf_(rs, "%-40s %8.3f s\n", rs->step, t - rs->step_start);
-    if (rs->opts->progress)
+    if (rs->step_reported && rs->opts->progress)
         rs->opts->progress(rs->opts->progress_arg, rs->step, 1.0);
 }
 
@@ -614,7 +624,9 @@ static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const
     for (int i = 0; i < n; i++) {
         char step[64];
         snprintf(step, sizeof step, "write %s", writers[i].name);
-        step_begin(rs, step);
+        step_timed(rs, step, 0);
+        if (rs->opts->progress)
+            rs->opts->progress(rs->opts->progress_arg, "write", (double)i / n);
         const int st = writers[i].write(ctx, res, &cfg);
         if (st < 0)
             return st;
@@ -622,6 +634,8 @@ static int write_all(ts_ctx *ctx, const ts_run_result *res, run_state *rs, const
         if (cancelled(rs))
             return ts_error(ctx, TS_EINTERRUPTED, "interrupted");
     }
+    if (rs->opts->progress)
+        rs->opts->progress(rs->opts->progress_arg, "write", 1.0);
     return TS_OK;
 }
 

@@ -262,6 +262,18 @@ static void result_free(ts_run_result *res)
 }
 
 /* Makes slugs unique within a list by appending -2, -3... */
+/* A file-name stem "KIND-SLUG", or SLUG alone when it already begins with
+ * the word KIND (a matrix named "matrix": "matrix-base.png", not
+ * "matrix-matrix-base.png"). */
+static void file_stem(const char *kind, const char *slug, char *out, size_t size)
+{
+    const size_t k = strlen(kind);
+    if (!strncmp(slug, kind, k) && (slug[k] == '\0' || slug[k] == '-'))
+        snprintf(out, size, "%s", slug);
+    else
+        snprintf(out, size, "%s-%s", kind, slug);
+}
+
 static void uniquify(char (*slug)[TS_NAME_LEN], int stride_bytes, int n)
 {
     for (int i = 1; i < n; i++) {
@@ -449,6 +461,9 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
             }
     }
     uniquify(&res->matrices[0].slug, (int)sizeof(ts_run_matrix), res->n_matrices);
+    for (int m = 0; m < res->n_matrices; m++)
+        file_stem("matrix", res->matrices[m].slug, res->matrices[m].stem,
+                  sizeof res->matrices[m].stem);
     ts_out_first_err fe = {-1, TS_OK, ""};
     int done = 0;
 #pragma omp parallel num_threads(threads)
@@ -557,6 +572,9 @@ static int compute(ts_ctx *ctx, ts_run_result *res, run_state *rs)
         }
     }
     uniquify(&res->footprints[0].slug, (int)sizeof(ts_run_footprint), res->n_footprints);
+    for (int i = 0; i < res->n_footprints; i++)
+        file_stem("footprint", res->footprints[i].slug, res->footprints[i].stem,
+                  sizeof res->footprints[i].stem);
     for (int k = 0; k < sc->n_footprints; k++) {
         ts_run_footprint *rf = &res->footprints[k];
         const ts_footprint_spec *sp = rf->spec;

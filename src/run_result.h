@@ -35,6 +35,8 @@ typedef struct {
 typedef struct {
     const ts_footprint_spec *spec;
     char slug[TS_NAME_LEN];
+    char stem[TS_NAME_LEN + 16]; /* file-name stem: "footprint-" + slug, the
+                                    prefix not doubled (ts_out_stem) */
     ts_footprint *fp;          /* [n_variants], owned */
     unsigned char *land;       /* [n_cells]: cell centre on land */
     double *cell_area_m2;      /* [n_lat]: area of one cell of each row */
@@ -74,7 +76,9 @@ typedef struct {
 
 typedef struct {
     const ts_matrix_spec *spec;
-    char slug[TS_NAME_LEN];    /* file-name stem, unique in the run */
+    char slug[TS_NAME_LEN];    /* unique in the run */
+    char stem[TS_NAME_LEN + 16]; /* file-name stem: "matrix-" + slug, the
+                                    prefix not doubled (ts_out_stem) */
     ts_run_flight *flights;    /* [n_from * n_to], owned */
     ts_run_matrix_cell *cells; /* [n_variants * n_from * n_to] */
 } ts_run_matrix;

@@ -451,25 +451,25 @@ static void footprints(FILE *f, const ts_run_result *res)
         fputs("</h3>\n<div class=\"pair\">\n", f);
         for (int v = 0; v < res->n_variants; v++) {
             char png[300], svg[300], cap[600];
-            snprintf(png, sizeof png, "maps/footprint-%s-%s.png", rf->slug, res->variant_slugs[v]);
-            snprintf(svg, sizeof svg, "maps/footprint-%s-%s.svg", rf->slug, res->variant_slugs[v]);
+            snprintf(png, sizeof png, "maps/%s-%s.png", rf->stem, res->variant_slugs[v]);
+            snprintf(svg, sizeof svg, "maps/%s-%s.svg", rf->stem, res->variant_slugs[v]);
             snprintf(cap, sizeof cap, "Defense \"%s\": engageable with sensor support",
                      sc->variants[v].name);
             figure(f, png, svg, cap);
-            snprintf(png, sizeof png, "maps/footprint-%s-%s-kinematic.png", rf->slug,
+            snprintf(png, sizeof png, "maps/%s-%s-kinematic.png", rf->stem,
                      res->variant_slugs[v]);
-            snprintf(svg, sizeof svg, "maps/footprint-%s-%s-kinematic.svg", rf->slug,
+            snprintf(svg, sizeof svg, "maps/%s-%s-kinematic.svg", rf->stem,
                      res->variant_slugs[v]);
             snprintf(cap, sizeof cap, "Defense \"%s\": within reach (kinematic)",
                      sc->variants[v].name);
             figure(f, png, svg, cap);
         }
         fputs("</div>\n<p class=\"note\">Cells: ", f);
-        fprintf(f, "<a href=\"tables/footprint-%s.csv\">CSV</a>; layers: ", rf->slug);
+        fprintf(f, "<a href=\"tables/%s.csv\">CSV</a>; layers: ", rf->stem);
         for (int v = 0; v < res->n_variants; v++) {
-            fprintf(f, "%s<a href=\"layers/footprint-%s-%s.geojson\">GeoJSON</a>, "
-                       "<a href=\"layers/footprint-%s-%s.kml\">KML</a> (",
-                    v ? "; " : "", rf->slug, res->variant_slugs[v], rf->slug, res->variant_slugs[v]);
+            fprintf(f, "%s<a href=\"layers/%s-%s.geojson\">GeoJSON</a>, "
+                       "<a href=\"layers/%s-%s.kml\">KML</a> (",
+                    v ? "; " : "", rf->stem, res->variant_slugs[v], rf->stem, res->variant_slugs[v]);
             esc(f, sc->variants[v].name);
             fputs(")", f);
         }
@@ -541,8 +541,8 @@ static void matrix(FILE *f, const ts_run_result *res)
         fputs("</table>\n<div class=\"pair\">\n", f);
         for (int v = 0; v < res->n_variants; v++) {
             char png[300], svg[300], cap[600];
-            snprintf(png, sizeof png, "maps/matrix-%s-%s.png", rm->slug, res->variant_slugs[v]);
-            snprintf(svg, sizeof svg, "maps/matrix-%s-%s.svg", rm->slug, res->variant_slugs[v]);
+            snprintf(png, sizeof png, "maps/%s-%s.png", rm->stem, res->variant_slugs[v]);
+            snprintf(svg, sizeof svg, "maps/%s-%s.svg", rm->stem, res->variant_slugs[v]);
             snprintf(cap, sizeof cap, "Defense \"%s\": red, engageable with sensor support; "
                      "orange dashed, within reach (kinematic) only; stars, first intercepts",
                      sc->variants[v].name);
@@ -722,8 +722,8 @@ static void files(FILE *f, const ts_run_result *res)
           "<li><a href=\"tables/matrix.csv\">tables/matrix.csv</a></li>\n",
           f);
     for (int i = 0; i < res->n_footprints; i++)
-        fprintf(f, "<li><a href=\"tables/footprint-%s.csv\">tables/footprint-%s.csv</a></li>\n",
-                res->footprints[i].slug, res->footprints[i].slug);
+        fprintf(f, "<li><a href=\"tables/%s.csv\">tables/%s.csv</a></li>\n",
+                res->footprints[i].stem, res->footprints[i].stem);
     static const char *const layers[] = {"sites", "coverage", "trajectories"};
     for (int i = 0; i < 3; i++)
         fprintf(f, "<li><a href=\"layers/%s.geojson\">layers/%s.geojson</a>, "

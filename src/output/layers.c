@@ -793,8 +793,8 @@ static int write_matrix_file(ts_ctx *ctx, const ts_run_result *res, const ts_run
                              const char *dir)
 {
     char rel[200], relk[200], title[3 * TS_NAME_LEN];
-    snprintf(rel, sizeof rel, "layers/matrix-%s-%s.geojson", rm->slug, res->variant_slugs[v]);
-    snprintf(relk, sizeof relk, "layers/matrix-%s-%s.kml", rm->slug, res->variant_slugs[v]);
+    snprintf(rel, sizeof rel, "layers/%s-%s.geojson", rm->stem, res->variant_slugs[v]);
+    snprintf(relk, sizeof relk, "layers/%s-%s.kml", rm->stem, res->variant_slugs[v]);
     FILE *fg = ts_out_open(ctx, dir, rel);
     FILE *fk = fg ? ts_out_open(ctx, dir, relk) : NULL;
     if (!fg || !fk) {
@@ -956,11 +956,11 @@ static int write_footprints(ts_ctx *ctx, const ts_run_result *res, const char *d
             return ts_error(ctx, TS_ENOMEM, "out of memory");
         for (int v = 0; v < res->n_variants && !st; v++) {
             char stem[200];
-            snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
+            snprintf(stem, sizeof stem, "%s-%s", rf->stem, res->variant_slugs[v]);
             st = write_footprint_file(ctx, res, rf, v, ts_out_headline(&res->sc->variants[v].defense),
                                       stem, mask, dir);
             for (int fr = 0; fr < TS_N_FRAMINGS && !st; fr++) {
-                snprintf(stem, sizeof stem, "footprint-%s-%s-%s", rf->slug, res->variant_slugs[v],
+                snprintf(stem, sizeof stem, "%s-%s-%s", rf->stem, res->variant_slugs[v],
                          ts_framing_name((ts_framing)fr));
                 st = write_footprint_file(ctx, res, rf, v, (ts_framing)fr, stem, mask, dir);
             }

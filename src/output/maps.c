@@ -318,9 +318,9 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
             defense_markers(map, res, v);
             char stem[200];
             if (f == (int)res->sc->variants[v].defense.doctrine.headline)
-                snprintf(stem, sizeof stem, "footprint-%s-%s", rf->slug, res->variant_slugs[v]);
+                snprintf(stem, sizeof stem, "%s-%s", rf->stem, res->variant_slugs[v]);
             else
-                snprintf(stem, sizeof stem, "footprint-%s-%s-%s", rf->slug, res->variant_slugs[v],
+                snprintf(stem, sizeof stem, "%s-%s-%s", rf->stem, res->variant_slugs[v],
                          ts_framing_name((ts_framing)f));
             st = write_map(ctx, map, dir, stem);
             ts_map_free(map);
@@ -492,7 +492,7 @@ static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, in
                 place_marker(map, res, &sp->to[k], 0);
             defense_markers(map, res, v);
             char stem[200];
-            snprintf(stem, sizeof stem, "matrix-%s-%s", rm->slug, res->variant_slugs[v]);
+            snprintf(stem, sizeof stem, "%s-%s", rm->stem, res->variant_slugs[v]);
             st = write_map(ctx, map, dir, stem);
             ts_map_free(map);
             if (st)

@@ -488,7 +488,7 @@ static json_t *footprints(const ts_run_result *res)
         set(o, "region_area_km2", num(f0->region_area_m2 / 1e6, 0));
         set(o, "land_area_km2", num(rf->land_area_m2 / 1e6, 0));
         char rel[200];
-        snprintf(rel, sizeof rel, "tables/footprint-%s.csv", rf->slug);
+        snprintf(rel, sizeof rel, "tables/%s.csv", rf->stem);
         set(o, "cells_table", json_string(rel));
         json_t *vs = json_array();
         for (int v = 0; v < res->n_variants; v++) {
@@ -536,14 +536,14 @@ static json_t *footprints(const ts_run_result *res)
                 set(y, "reachable_land_share", rf->reachable_land_m2[v] > 0.0
                                                    ? num(land / rf->reachable_land_m2[v], 4)
                                                    : json_null());
-                snprintf(rel, sizeof rel, "layers/footprint-%s-%s-%s.geojson", rf->slug,
+                snprintf(rel, sizeof rel, "layers/%s-%s-%s.geojson", rf->stem,
                          res->variant_slugs[v], ts_framing_name((ts_framing)f));
                 set(y, "layer", json_string(rel));
                 set(x, ts_framing_name((ts_framing)f), y);
             }
             set(x, "headline_framing",
                 json_string(ts_framing_name(ts_out_headline(&sc->variants[v].defense))));
-            snprintf(rel, sizeof rel, "layers/footprint-%s-%s.geojson", rf->slug, res->variant_slugs[v]);
+            snprintf(rel, sizeof rel, "layers/%s-%s.geojson", rf->stem, res->variant_slugs[v]);
             set(x, "layer", json_string(rel));
             json_array_append_new(vs, x);
         }
@@ -668,7 +668,7 @@ static json_t *matrices(const ts_run_result *res)
             set(x, "headline_framing",
                 json_string(ts_framing_name(ts_out_headline(&sc->variants[v].defense))));
             char rel[200];
-            snprintf(rel, sizeof rel, "layers/matrix-%s-%s.geojson", rm->slug, res->variant_slugs[v]);
+            snprintf(rel, sizeof rel, "layers/%s-%s.geojson", rm->stem, res->variant_slugs[v]);
             set(x, "layer", json_string(rel));
             set(x, "cells", cells);
             json_array_append_new(vs, x);

@@ -431,7 +431,7 @@ static int footprints_csv(ts_ctx *ctx, const ts_run_result *res, const char *dir
     for (int i = 0; i < res->n_footprints; i++) {
         const ts_run_footprint *rf = &res->footprints[i];
         char rel[160];
-        snprintf(rel, sizeof rel, "tables/footprint-%s.csv", rf->slug);
+        snprintf(rel, sizeof rel, "tables/%s.csv", rf->stem);
         f = ts_out_open(ctx, dir, rel);
         if (!f)
             return TS_EIO;

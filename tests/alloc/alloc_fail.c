@@ -13,8 +13,9 @@
  * the libraries it uses (libfyaml, jansson, cairo, PROJ, libc's stdio)
  * allocate on their own and are not failed: their handling of allocation
  * failure is theirs.
- *   alloc_fail SCENARIO OUT_PARENT [STRIDE]
- * STRIDE (default 1): every STRIDE-th n for the run (all n for loading).
+ *   alloc_fail SCENARIO OUT_PARENT [STRIDE [LOAD_STRIDE]]
+ * STRIDE (default 1): every STRIDE-th n for the run; LOAD_STRIDE (default
+ * 1): for loading (the sanitizer build's pass thins both out).
  * Exit status 0 when every n passed; 1 with the first that did not.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -236,10 +237,11 @@ static long trial(const char *scenario, const char *parent, long n, int do_run, 
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: alloc_fail SCENARIO OUT_PARENT [STRIDE]\n");
+        fprintf(stderr, "usage: alloc_fail SCENARIO OUT_PARENT [STRIDE [LOAD_STRIDE]]\n");
         return 2;
     }
-    const long stride = argc > 3 ? atol(argv[3]) : 1;
+    const long stride = argc > 3 && atol(argv[3]) > 0 ? atol(argv[3]) : 1;
+    const long load_stride = argc > 4 && atol(argv[4]) > 0 ? atol(argv[4]) : 1;
     char bad[512];
     if (getenv("ALLOC_FAIL_ONLY")) { /* one n, to study a failure: N or rN (run) */
         const char *v = getenv("ALLOC_FAIL_ONLY");
@@ -255,7 +257,7 @@ int main(int argc, char **argv)
             return 1;
         }
         long n_enomem = 0, n_tried = 0;
-        const long step = do_run ? stride : 1;
+        const long step = do_run ? stride : load_stride;
         const int progress = getenv("ALLOC_FAIL_PROGRESS") != NULL;
         /* ALLOC_FAIL_FROM=N: the run's trials from N on (to resume a study) */
         const long from = do_run && getenv("ALLOC_FAIL_FROM") ? atol(getenv("ALLOC_FAIL_FROM")) : 1;

@@ -118,6 +118,9 @@ Test(yamlutil, many_quote_escapes_load_without_libfyaml_leak)
 /* Regression: "#\0" before "variants:" ended the scenario there (libfyaml
  * takes NUL for the end), so check said valid.  Every character YAML does
  * not allow is refused at its line and column. */
+/* a literal with its length, NUL bytes included */
+#define TEXT(lit, want) {lit, sizeof lit - 1, want}
+
 Test(yamlutil, disallowed_characters_refused_at_line_and_column)
 {
     static const struct {
@@ -125,14 +128,14 @@ Test(yamlutil, disallowed_characters_refused_at_line_and_column)
         size_t n;
         const char *want; /* the message after the path */
     } cases[] = {
-        {"name: x\n#\0\nvariants: {}\n", 22, ":2:2: error: a NUL byte (0x00)"},
-        {"name: \"a\x07\"\n", 11, ":1:9: error: character U+0007 is not allowed"},
-        {"a: 1\nb: x\x7f\n", 11, ":2:5: error: character U+007F is not allowed"},
-        {"t: caf\xc3\xa9\xc2\x9b[31m\n", 15, ":1:8: error: character U+009B is not allowed"},
-        {"t: x\xef\xbf\xbe\n", 8, ":1:5: error: character U+FFFE is not allowed"},
-        {"t: \"\\e[31m\"\n", 12, ":1:4: error: the value holds control character U+001B"},
-        {"t: \"nul\\0\"\n", 11, ":1:4: error: the value holds control character U+0000"},
-        {"t: x\xff\n", 6, ":1:5: error: byte 0xFF is not valid UTF-8"},
+        TEXT("name: x\n#\0\nvariants: {}\n", ":2:2: error: a NUL byte (0x00)"),
+        TEXT("name: \"a\x07\"\n", ":1:9: error: character U+0007 is not allowed"),
+        TEXT("a: 1\nb: x\x7f\n", ":2:5: error: character U+007F is not allowed"),
+        TEXT("t: caf\xc3\xa9\xc2\x9b[31m\n", ":1:8: error: character U+009B is not allowed"),
+        TEXT("t: x\xef\xbf\xbe\n", ":1:5: error: character U+FFFE is not allowed"),
+        TEXT("t: \"\\e[31m\"\n", ":1:4: error: the value holds control character U+001B"),
+        TEXT("t: \"nul\\0\"\n", ":1:4: error: the value holds control character U+0000"),
+        TEXT("t: x\xff\n", ":1:5: error: byte 0xFF is not valid UTF-8"),
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char msg[TS_MSG_LEN];

@@ -85,6 +85,32 @@ static void place_marker(ts_map *map, const ts_run_result *res, const ts_place *
            launch ? 14 : 11, launch ? &ls : &ts);
 }
 
+/* A few of the region's largest cities (data/cities.csv, GeoNames), so a
+ * reader can find the defended area: the largest TS_MAP_CITY_LABELS in
+ * the frame that are not a listed target already. */
+#define TS_MAP_CITY_LABELS 8
+static void city_markers(ts_map *map, const ts_run_result *res, const ts_run_footprint *rf)
+{
+    ts_map_style cs = {{0.35, 0.35, 0.35, 1.0}, C_WHITE, 1.0, TS_MAP_SOLID,
+                       "large city (GeoNames)"};
+    int shown = 0;
+    for (int k = 0; k < rf->cities.n && shown < TS_MAP_CITY_LABELS; k++) {
+        const ts_city *c = &rf->cities.city[k];
+        if (!in_frame(map, c->lat_deg, c->lon_deg))
+            continue;
+        int near_target = 0; /* a target marker already labels it */
+        for (int e = 0; e < res->n_engagements && !near_target; e++) {
+            const ts_run_flight *f = &res->engagements[e].flight;
+            near_target = fabs(f->to_lat_rad / TS_DEG - c->lat_deg) < 0.3 &&
+                          fabs(f->to_lon_rad / TS_DEG - c->lon_deg) < 0.3;
+        }
+        if (near_target)
+            continue;
+        ts_map_marker(map, c->lat_deg, c->lon_deg, TS_MARK_CIRCLE, 7, &cs, c->name);
+        shown++;
+    }
+}
+
 /* The ground track of a flight, drawn as a polyline. */
 static void track_line(ts_map *map, const ts_earth *earth, const ts_traj *traj,
                        const ts_map_style *st)
@@ -315,6 +341,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
             for (int k = 0; k < th->n_from; k++)
                 place_marker(map, res, &th->from[k], 1);
             target_markers(map, res);
+            city_markers(map, res, rf);
             defense_markers(map, res, v);
             char stem[200];
             if (f == (int)res->sc->variants[v].defense.doctrine.headline)

@@ -85,6 +85,38 @@ static void place_marker(ts_map *map, const ts_run_result *res, const ts_place *
            launch ? 14 : 11, launch ? &ls : &ts);
 }
 
+/* Puts the legend in the frame's corner that covers the fewest drawn cells
+ * (a box of about a third of the frame's width and height: the legend's
+ * usual size), so that it does not hide the answer. */
+static void legend_off_cells(ts_map *map, const ts_map_grid *g, const double *values)
+{
+    double fx, fy, fw, fh;
+    ts_map_frame(map, &fx, &fy, &fw, &fh);
+    static const ts_map_legend_pos pos[4] = {TS_MAP_LEGEND_UPPER_LEFT, TS_MAP_LEGEND_UPPER_RIGHT,
+                                             TS_MAP_LEGEND_LOWER_LEFT, TS_MAP_LEGEND_LOWER_RIGHT};
+    int count[4] = {0, 0, 0, 0};
+    for (int i = 0; i < g->n_lat; i++)
+        for (int j = 0; j < g->n_lon; j++) {
+            if (isnan(values[i * g->n_lon + j]))
+                continue;
+            double x, y;
+            if (ts_map_to_px(map, g->lat0_deg + (i + 0.5) * g->dlat_deg,
+                             g->lon0_deg + (j + 0.5) * g->dlon_deg, &x, &y))
+                continue;
+            const int left = x < fx + fw / 3.0, right = x > fx + 2.0 * fw / 3.0;
+            const int top = y < fy + fh / 3.0, bottom = y > fy + 2.0 * fh / 3.0;
+            count[0] += left && top;
+            count[1] += right && top;
+            count[2] += left && bottom;
+            count[3] += right && bottom;
+        }
+    int best = 0;
+    for (int k = 1; k < 4; k++)
+        if (count[k] < count[best])
+            best = k;
+    ts_map_set_legend(map, pos[best]);
+}
+
 /* A few of the region's largest cities (data/cities.csv, GeoNames), so a
  * reader can find the defended area: the largest TS_MAP_CITY_LABELS in
  * the frame that are not a listed target already. */
@@ -338,6 +370,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                                       : "With sensor support, by shot opportunities"};
             ts_map_grid grid = {lat0, lon0, step, step, f0->n_lat, f0->n_lon};
             ts_map_grid_cells(map, &grid, values, &cls);
+            legend_off_cells(map, &grid, values);
             for (int k = 0; k < th->n_from; k++)
                 place_marker(map, res, &th->from[k], 1);
             target_markers(map, res);

@@ -968,6 +968,10 @@ int ts_map_write_png(ts_map *map, const char *path)
     render(map, cr);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
+    if (map->failed) { /* a drawing step ran out of memory: no partial map */
+        cairo_surface_destroy(s);
+        return map->failed;
+    }
     ts_membuf b = {0};
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_write_to_png_stream(s, ts_membuf_write, &b);
@@ -1002,7 +1006,9 @@ int ts_map_write_svg(ts_map *map, const char *path)
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
     int rc;
-    if (st != CAIRO_STATUS_SUCCESS || b.failed)
+    if (map->failed) /* a drawing step ran out of memory: no partial map */
+        rc = map->failed;
+    else if (st != CAIRO_STATUS_SUCCESS || b.failed)
         rc = ts_error(map->ctx, TS_EIO, "%s: cairo: %s", path,
                       cairo_status_to_string(st != CAIRO_STATUS_SUCCESS ? st : CAIRO_STATUS_NO_MEMORY));
     else if (ts_svg_renumber(&b, &r) || r.failed || ts_svg_insert_text(&r, &t, &o) || o.failed)

@@ -284,11 +284,12 @@ void ts_map_draw_graticule_labels(ts_map *m, cairo_t *cr)
     double *acc = malloc(sizeof(double) * 2 * (size_t)(m->n_glab ? m->n_glab : 1));
     int *edge_of = malloc(sizeof(int) * (size_t)(m->n_glab ? m->n_glab : 1));
     int nacc = 0;
-    if (!acc || !edge_of) {
+    if (!acc || !edge_of) { /* the map would lack its labels: not written */
         free(acc);
         free(edge_of);
         cairo_destroy(mc);
         cairo_surface_destroy(ms);
+        map_fail(m, TS_ENOMEM, "out of memory");
         return;
     }
     /* pass 0: meridians on top/bottom and parallels on left/right; pass 1:

@@ -327,3 +327,20 @@ void ts_out_row_label(const ts_run_result *res, const ts_matrix_spec *sp, int ro
     ts_out_short(m->name[0] ? m->name : m->id, s, sizeof s);
     snprintf(out, size, "%s from %s", s, place);
 }
+
+/* x rounded to a whole number with thousands commas ("-5,214"). */
+void ts_out_thousands(char *buf, size_t size, double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
+    const size_t n = strlen(t);
+    size_t k = 0;
+    if (x <= -0.5 && k + 1 < size)
+        buf[k++] = '-';
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        buf[k++] = t[i];
+        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
+            buf[k++] = ',';
+    }
+    buf[k] = '\0';
+}

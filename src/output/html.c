@@ -21,20 +21,6 @@ static void esc(FILE *f, const char *s)
         }
 }
 
-static void thousands(char *buf, size_t size, double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
-    const size_t n = strlen(t);
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 2 < size; i++) {
-        buf[k++] = t[i];
-        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
-            buf[k++] = ',';
-    }
-    buf[k] = '\0';
-}
-
 static const char *CSS =
     "body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',Helvetica,Arial,sans-serif;"
     "color:#222;background:#fff;margin:0;line-height:1.45}\n"
@@ -314,7 +300,7 @@ static void key_numbers(FILE *f, const ts_run_result *res)
         esc(f, rl);
         fputs("</td>", f);
         for (int v = 0; v < res->n_variants; v++) {
-            thousands(a, sizeof a, rf->defended_land_m2[v] / 1e6);
+            ts_out_thousands(a, sizeof a, rf->defended_land_m2[v] / 1e6);
             if (rf->land_area_m2 > 0.0)
                 fprintf(f, "<td class=\"n\">%.1f%% (%s km&sup2;)</td>",
                         100.0 * rf->defended_land_m2[v] / rf->land_area_m2, a);
@@ -345,7 +331,7 @@ static void key_numbers(FILE *f, const ts_run_result *res)
                 int cd = 0;
                 for (int k = 0; k < rc->n; k++)
                     cd += rc->status[(size_t)v * (size_t)rc->n + (size_t)k] == TS_CELL_DEFENDED;
-                thousands(a, sizeof a, rc->defended_pop[v]);
+                ts_out_thousands(a, sizeof a, rc->defended_pop[v]);
                 fprintf(f, "<td class=\"n\">%d (%s)</td>", cd, a);
             }
             fputs("</tr>\n", f);

@@ -166,20 +166,6 @@ static void track_line(ts_map *map, const ts_earth *earth, const ts_traj *traj,
         ts_map_polyline(map, n, lat, lon, st);
 }
 
-static void thousands(char *buf, size_t size, double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
-    const size_t n = strlen(t);
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 2 < size; i++) {
-        buf[k++] = t[i];
-        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
-            buf[k++] = ',';
-    }
-    buf[k] = '\0';
-}
-
 /* Writes map to dir/maps/<stem>.png and .svg. */
 /* Markers for every target of the scenario (engagements and matrices) that
  * falls on the map, each once: context for the reader. */
@@ -328,7 +314,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
             if (dl >= 1e6)
                 snprintf(area, sizeof area, "%.1f million km\xc2\xb2", dl / 1e6);
             else
-                thousands(area, sizeof area, dl), strcat(area, " km\xc2\xb2");
+                ts_out_thousands(area, sizeof area, dl), strcat(area, " km\xc2\xb2");
             if (rf->land_area_m2 > 0.0) {
                 const double out = 1.0 - rf->reachable_land_m2[v] / rf->land_area_m2;
                 char tail[128] = "";

@@ -66,6 +66,8 @@ void ts_out_place_label(const ts_run_result *res, const char *name, char *out, s
  * Khomeini space centre)"): for maps and charts. */
 void ts_out_place_short(const ts_run_result *res, const char *name, char *out, size_t size);
 /* A missile's display name, cut the same way. */
+/* x rounded to a whole number with thousands commas ("-5,214"). */
+void ts_out_thousands(char *buf, size_t size, double x);
 void ts_out_short(const char *text, char *out, size_t size);
 /* Matrices of several threats (one row per base and missile): the threat
  * row `row` flies; the missiles of the matrix in words ("SS-19, SS-25 and

@@ -146,22 +146,6 @@ static double tick_step(double span)
 }
 
 /* Thousands separated by a thin comma: 12345 -> "12,345". */
-static void thousands(char *buf, size_t size, double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.0f", fabs(x) + 0.0);
-    const size_t n = strlen(t);
-    size_t k = 0;
-    if (x <= -0.5 && k + 1 < size)
-        buf[k++] = '-';
-    for (size_t i = 0; i < n && k + 2 < size; i++) {
-        buf[k++] = t[i];
-        if ((n - 1 - i) % 3 == 0 && i + 1 < n)
-            buf[k++] = ',';
-    }
-    buf[k] = '\0';
-}
-
 /* Where a sensor row's label goes: given its markers' x (first detection
  * xd, track or report xt >= xd), its width w, the plot's left edge xmin and
  * the rightmost x it may reach xmax, and the commit line's x xc; returns in
@@ -282,9 +266,9 @@ static void draw(cairo_t *cr, const chart *c)
                         : "out of reach");
     }
     text_fit(cr, 24, 34, buf, 21, 1, C_TEXT, W - 48);
-    thousands(n1, sizeof n1, fl->flight.ground_range_m / 1e3);
-    thousands(n2, sizeof n2, fl->flight.apogee_h_m / 1e3);
-    thousands(n3, sizeof n3, fl->flight.flight_time_s);
+    ts_out_thousands(n1, sizeof n1, fl->flight.ground_range_m / 1e3);
+    ts_out_thousands(n2, sizeof n2, fl->flight.apogee_h_m / 1e3);
+    ts_out_thousands(n3, sizeof n3, fl->flight.flight_time_s);
     snprintf(buf, sizeof buf, "%s: %s flight of %s km, apogee %s km, %s s (%.1f min).  Defense \"%s\"",
              th->missile.name[0] ? th->missile.name : th->missile.id, ts_out_shape_name(th->shape), n1,
              n2, n3, fl->flight.flight_time_s / 60.0, sc->variants[c->v].name);
@@ -336,7 +320,7 @@ static void draw(cairo_t *cr, const chart *c)
     cairo_fill(cr);
     snprintf(buf, sizeof buf, "apogee %s km at %.0f s", n2, ta);
     text(cr, tx(c, ta), by + bh + 22, buf, 11, 0, C_TEXT, 0.5);
-    thousands(n3, sizeof n3, ti);
+    ts_out_thousands(n3, sizeof n3, ti);
     snprintf(buf, sizeof buf, "impact %s s", n3);
     text(cr, tx(c, ti) + 6, by + 13.5, buf, 11, 0, C_TEXT, 0);
     y += ROW * 1.5;
@@ -515,7 +499,7 @@ static void draw(cairo_t *cr, const chart *c)
         cairo_move_to(cr, xt, y_axis);
         cairo_line_to(cr, xt, y_axis + 5);
         cairo_stroke(cr);
-        thousands(n3, sizeof n3, t);
+        ts_out_thousands(n3, sizeof n3, t);
         text(cr, xt, y_axis + 18, n3, 11, 0, C_TEXT, 0.5);
     }
     text(cr, 0.5 * (x0 + x1), y_axis + 36, "time after launch (s)", 11.5, 0, C_TEXT, 0.5);

@@ -875,6 +875,90 @@ typedef struct {
 int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts);
 
 /* ------------------------------------------------------------------------ */
+/* Settings, named answers and conditions (settings.c, answers.c): what      */
+/* `run --set`, threshold, compare, sensitivity, sweeps and the what-if      */
+/* server share (docs/scenario-format.md "Settings", docs/answers.md).      */
+/* ------------------------------------------------------------------------ */
+#define TS_SETTING_PATH_LEN 128
+#define TS_SETTING_VALUE_LEN 512
+
+/* One override of a scenario value, as `--set PATH=VALUE` gives it: PATH
+ * as in the scenario ("batteries.redzikowo.burnout_speed",
+ * "sensors.emr.ref_range", "doctrine.sspk", "threats.iran-icbm.rcs",
+ * "variants.lewis-postol-2007.batteries.redzikowo.readiness"), VALUE as
+ * YAML flow text ("7 km/s", "[emr, sbirs]", "{use: gbi-3stage}"). */
+typedef struct {
+    char path[TS_SETTING_PATH_LEN];
+    char value[TS_SETTING_VALUE_LEN];
+} ts_setting;
+
+/* Splits "PATH=VALUE" at the first '=' (blanks around either part dropped).
+ * TS_EINVAL when there is no '=', an empty part or an over-long one. */
+int ts_setting_parse(ts_ctx *ctx, const char *arg, ts_setting *out);
+
+/* ts_scenario_load with settings applied, in order, to the file's tree
+ * before it is validated: the scenario the file would be with those values
+ * written in.  A setting of the defense (batteries., sensors., doctrine.)
+ * wins over the base and over every variant that sets the same key.  A bad
+ * path is refused naming it and the keys known there; a bad value is
+ * refused as "--set PATH: error: ..." (TS_ESCENARIO). */
+int ts_scenario_load_with(ts_ctx *ctx, const char *path, const char *data_dir,
+                          const ts_setting *settings, int n_settings,
+                          ts_scenario **out);
+
+/* A named answer of one variant's run (docs/answers.md): "ANALYSIS.NAME" or
+ * "ANALYSIS.FRAMING.NAME", e.g. "europe.supported.defended_land_share",
+ * "russian-icbms.kinematic.engaged", "semnan-london.detection". */
+#define TS_ANSWER_NAME_LEN (TS_NAME_LEN + 64)
+typedef struct {
+    char name[TS_ANSWER_NAME_LEN];
+    double value;              /* SI; NAN when undefined (e.g. no margin) */
+    char unit[8];              /* "1" (ratio or count), "s", "m^2" */
+    char what[192];            /* what it is, with what a share is of */
+} ts_answer;
+
+typedef struct {
+    int n;
+    ts_answer *a;              /* owned, in report order */
+} ts_answers;
+
+typedef struct {
+    int variant;               /* index into scenario->variants */
+    int threads;               /* >= 1; answers do not depend on it */
+    const char *const *only;   /* analysis names to compute; NULL: all */
+    int n_only;
+    const volatile int *cancel; /* may be NULL: TS_EINTERRUPTED */
+} ts_eval_opts;
+
+/* Computes one variant's analyses (no file is written) and their named
+ * answers, the same numbers `ts_run` writes for that variant. */
+int ts_evaluate(ts_ctx *ctx, const ts_scenario *scenario, const ts_eval_opts *opts,
+                ts_answers *out);
+const ts_answer *ts_answers_find(const ts_answers *answers, const char *name);
+void ts_answers_free(ts_answers *answers);
+
+/* A condition over named answers, "NAME OP NUMBER" with OP one of == != <
+ * <= > >=, the number plain or a percentage ("60%"), or a quantity in the
+ * answer's unit ("30 s"). */
+typedef enum { TS_CMP_EQ = 0, TS_CMP_NE, TS_CMP_LT, TS_CMP_LE, TS_CMP_GT, TS_CMP_GE } ts_cmp_op;
+typedef struct {
+    char name[TS_ANSWER_NAME_LEN];
+    ts_cmp_op op;
+    double value;              /* SI */
+    char text[256];            /* as written */
+} ts_condition;
+/* TS_EINVAL with the fault named (offset in the message). */
+int ts_condition_parse(ts_ctx *ctx, const char *text, ts_condition *out);
+/* *holds = whether it holds (an undefined answer, NAN, never does).
+ * TS_EINVAL when the answer is not among `answers` (the message lists the
+ * names there are). */
+int ts_condition_eval(ts_ctx *ctx, const ts_condition *cond, const ts_answers *answers,
+                      int *holds);
+/* The analysis a condition or answer name refers to: the text before its
+ * first '.', into buf. */
+void ts_answer_analysis(const char *name, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
 /* Quantities with units, at the edge: scenario files and options (units.c). */
 /* ------------------------------------------------------------------------ */
 typedef enum {

@@ -917,9 +917,21 @@ typedef struct {
     char what[192];            /* what it is, with what a share is of */
 } ts_answer;
 
+/* One footprint's aim points under each framing (ts_eval_opts.grids): what
+ * sweeps turn into maps of the probability that a point is defended. */
+typedef struct {
+    char analysis[TS_NAME_LEN];
+    int n_lat, n_lon;
+    double lat_min_rad, lon_min_rad, step_rad; /* as ts_footprint */
+    signed char *status[TS_N_FRAMINGS]; /* [n_lat * n_lon] ts_cell_status, owned */
+    unsigned char *land;       /* [n_lat * n_lon] 1: in the region's land, owned */
+} ts_answer_grid;
+
 typedef struct {
     int n;
     ts_answer *a;              /* owned, in report order */
+    int n_grids;
+    ts_answer_grid *grids;     /* owned; only with ts_eval_opts.grids */
 } ts_answers;
 
 typedef struct {
@@ -928,6 +940,7 @@ typedef struct {
     const char *const *only;   /* analysis names to compute; NULL: all */
     int n_only;
     const volatile int *cancel; /* may be NULL: TS_EINTERRUPTED */
+    int grids;                 /* 1: also each footprint's cells */
 } ts_eval_opts;
 
 /* Computes one variant's analyses (no file is written) and their named

@@ -15,6 +15,7 @@ static const struct {
     {"trajectory", cmd_trajectory, "one powered flight of a catalogue missile"},
     {"propagate", cmd_propagate, "batch propagation of states to impact (benchmark B1)"},
     {"engage", cmd_engage, "one threat flight against a scenario's defense"},
+    {"serve", cmd_serve, "the what-if map in the browser (a local web server)"},
     {"check", cmd_check, "validate a scenario file without running it"},
     {"catalog", cmd_catalog, "what is shipped: missiles, sites, sensors, interceptors"},
 };

@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is already there.
 set -e
 PKGS="build-essential cmake pkg-config libgsl-dev libproj-dev proj-data valgrind gcovr
-libcriterion-dev libfyaml-dev libjansson-dev libcairo2-dev python3
+libcriterion-dev libfyaml-dev libjansson-dev libcairo2-dev libmicrohttpd-dev python3
 python3-scipy python3-numpy hyperfine clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do

@@ -325,6 +325,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return serve_file(c, s->viewer_real, url + 1);
 }
 
+/* Percent-decoding of the request path (libmicrohttpd's own), refusing an
+ * encoded NUL: the path would end there, so "/map/%00/../x" would read as
+ * "/map/".  It becomes "/\x01", which rel_ok refuses. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *uri)
+{
+    (void)cls;
+    (void)c;
+    const size_t n = MHD_http_unescape(uri);
+    if (strlen(uri) != n) {
+        uri[0] = '/';
+        uri[1] = '\x01';
+        uri[2] = '\0';
+        return 2;
+    }
+    return n;
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -377,6 +394,7 @@ server *server_start(const server_opts *opts)
     }
     s->d = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, handle, s,
                             MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),

@@ -156,7 +156,7 @@ int cmd_serve(int argc, char **argv)
     }
     const int v6 = strchr(host, ':') != NULL;
     printf("thirdsite serve: http://%s%s%s:%d/%s\n", v6 ? "[" : "", host, v6 ? "]" : "",
-           server_port(s), w ? "map/" : "run/");
+           server_port(s), w ? "viewer/map.html" : "run/");
     if (run_dir)
         printf("thirdsite serve: the run folder at http://%s%s%s:%d/run/\n", v6 ? "[" : "", host,
                v6 ? "]" : "", server_port(s));

@@ -7,7 +7,8 @@
  *   POST /api/whatif          moves and settings -> footprint, matrix, flights
  *   POST /api/scenario.yaml   the scenario file with them written in
  *   GET  /run/PATH            a run folder's files (serve RUNDIR)
- *   GET  /PATH                the web app (viewer/dist); / -> /map/
+ *   GET  /viewer/PATH         the web app (viewer/dist: map.html, globe.html)
+ *   GET  /                    -> /viewer/map.html (or /run/ without a scenario)
  * Paths never leave the served folders: a segment "..", ".", empty or
  * starting with '.', a backslash, or a file whose real path (symbolic
  * links resolved) lies outside its folder is refused (403).  Bodies over
@@ -309,7 +310,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return reply_error(c, MHD_HTTP_FORBIDDEN, "path refused: not absolute");
     if (!strcmp(url, "/")) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
-        MHD_add_response_header(r, "Location", s->o.whatif ? "/map/" : "/run/");
+        MHD_add_response_header(r, "Location", s->o.whatif ? "/viewer/map.html" : "/run/");
         const enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_FOUND, r);
         MHD_destroy_response(r);
         return ret;
@@ -319,10 +320,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             return reply_error(c, MHD_HTTP_NOT_FOUND, "no run folder is served");
         return serve_file(c, s->run_real, url[4] ? url + 5 : "");
     }
+    if (strncmp(url, "/viewer/", 8) && strcmp(url, "/viewer"))
+        return reply_error(c, MHD_HTTP_NOT_FOUND, "not found (the app is under /viewer/)");
     if (!s->viewer_real[0])
         return reply_error(c, MHD_HTTP_NOT_FOUND,
                            "the web app is not built (viewer/build.sh; docs/server-api.md)");
-    return serve_file(c, s->viewer_real, url + 1);
+    return serve_file(c, s->viewer_real, url[7] ? url + 8 : "");
 }
 
 /* Percent-decoding of the request path (libmicrohttpd's own), refusing an

@@ -1144,7 +1144,21 @@ int ts_whatif_eval(ts_ctx *ctx, ts_whatif *w, const json_t *body, json_t **out)
 int ts_whatif_yaml(ts_ctx *ctx, ts_whatif *w, const json_t *body, char **out)
 {
     *out = NULL;
-    (void)w;
-    (void)body;
-    return ts_error(ctx, TS_EINVAL, "not implemented yet");
+    wi_req *r = malloc(sizeof *r);
+    if (!r)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    int st = parse_request(ctx, w, body, r);
+    ts_scenario *sc = NULL;
+    if (!st && ts_scenario_load_with(ctx, w->path, w->data_dir[0] ? w->data_dir : NULL, r->set,
+                                     r->n, &sc)) {
+        /* refused as the what-if would be: the file is not written */
+        char msg[2048];
+        snprintf(msg, sizeof msg, "set: %s", ts_ctx_message(ctx));
+        st = ts_error(ctx, TS_EINVAL, "%s", msg);
+    }
+    ts_scenario_free(sc);
+    if (!st)
+        st = ts_whatif_yaml_text(ctx, w->path, r->set, r->n, out);
+    free(r);
+    return st;
 }

@@ -59,4 +59,9 @@ int ts_whatif_eval(ts_ctx *ctx, ts_whatif *w, const json_t *body, json_t **out);
  * (malloc'ed, *out).  Status as ts_whatif_eval. */
 int ts_whatif_yaml(ts_ctx *ctx, ts_whatif *w, const json_t *body, char **out);
 
+/* The YAML text of the scenario file at path with settings[0..n) applied
+ * (server_yaml.c).  Status: TS_OK; TS_ESCENARIO (message on ctx). */
+int ts_whatif_yaml_text(ts_ctx *ctx, const char *path, const ts_setting *settings, int n,
+                        char **out);
+
 #endif /* TS_SERVER_WHATIF_H */

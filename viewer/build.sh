@@ -15,7 +15,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/dist}
-VIEWS="globe"
+VIEWS="globe map"
 esbuild=$here/node_modules/.bin/esbuild
 cesium=$here/node_modules/cesium/Build/Cesium
 if [ ! -x "$esbuild" ] || [ ! -f "$cesium/Cesium.js" ]; then

@@ -170,6 +170,7 @@ def compare_with_run(s, exe, tmp, settings, body_extra, label):
     if not truth:
         return
     rep, cells = truth
+    LAST_RUN[label] = rep
     fp = rep["footprints"][0]
     for v in fp["variants"]:
         vname = v["variant"]
@@ -282,8 +283,8 @@ def checks_api(s):
     check(st == 413, "an 80 kB chunked body gets 413", st)
 
     # methods
-    for m, p in [("PUT", "/api/whatif"), ("DELETE", "/map/"), ("PATCH", "/api/scenario"),
-                 ("GET", "/api/whatif"), ("POST", "/api/scenario"), ("POST", "/map/index.html"),
+    for m, p in [("PUT", "/api/whatif"), ("DELETE", "/viewer/map.html"), ("PATCH", "/api/scenario"),
+                 ("GET", "/api/whatif"), ("POST", "/api/scenario"), ("POST", "/viewer/map.html"),
                  ("OPTIONS", "/")]:
         st, h, _ = s.req(m, p, "{}" if m in ("PUT", "POST", "PATCH") else None)
         check(st == 405, f"{m} {p} gets 405", st)
@@ -293,15 +294,17 @@ def checks_api(s):
 
 
 def checks_paths(s, secret):
-    st, _, data = s.req("GET", "/map/")
-    check(st == 200 and b"viewer test page" in data, "GET /map/ serves the app's index.html", st)
+    st, _, data = s.req("GET", "/viewer/map.html")
+    check(st == 200 and b"viewer test page" in data, "GET /viewer/map.html serves the app", st)
     st, _, data = s.req("GET", "/")
     check(st == 302, "GET / redirects to the app", st)
-    tries = ["/../../../../etc/passwd", "/map/../../secret.txt", "/%2e%2e/%2e%2e/etc/passwd",
-             "/map/%2e%2e/%2e%2e/secret.txt", "/map/..%2f..%2fsecret.txt",
-             "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/out-link.txt", "/out-dir/secret.txt",
-             "//etc/passwd", "/map//index.html", "/.hidden", "/map/.%2e/%2e%2e/secret.txt",
-             "/run/../secret.txt", "/map/%00/../../secret.txt", "/map\\..\\..\\secret.txt"]
+    tries = ["/../../../../etc/passwd", "/viewer/../../secret.txt", "/%2e%2e/%2e%2e/etc/passwd",
+             "/viewer/%2e%2e/%2e%2e/secret.txt", "/viewer/..%2f..%2fsecret.txt",
+             "/viewer/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/viewer/out-link.txt",
+             "/viewer/out-dir/secret.txt", "//etc/passwd", "/viewer//map.html",
+             "/viewer/.hidden", "/viewer/.%2e/%2e%2e/secret.txt", "/secret.txt",
+             "/run/../secret.txt", "/viewer/%00/../../secret.txt",
+             "/viewer\\..\\..\\secret.txt", "/viewer/map/%2e%2e/%2e%2e/secret.txt"]
     for p in tries:
         raw = s.raw(f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         head = raw.split(b"\r\n", 1)[0]
@@ -326,7 +329,7 @@ def main():
         # a viewer folder of our own, with links pointing out of it
         viewer = os.path.join(tmp, "viewer")
         os.makedirs(os.path.join(viewer, "map"))
-        with open(os.path.join(viewer, "map", "index.html"), "w") as f:
+        with open(os.path.join(viewer, "map.html"), "w") as f:
             f.write("<!doctype html><title>viewer test page</title>")
         with open(os.path.join(viewer, ".hidden"), "w") as f:
             f.write("hidden")
@@ -361,6 +364,26 @@ def main():
                 st, a = whatif(s, moves)
                 check(st == 200 and a["batteries"][0]["lat_deg"] == 52.0,
                       "a moved battery is where the request put it", a if st != 200 else a["batteries"])
+                # save as scenario: the file `run` reads gives run --set's answers
+                st, h, text = s.req("POST", "/api/scenario.yaml", moves)
+                check(st == 200 and h.get("Content-Type", "").startswith("application/yaml"),
+                      "POST /api/scenario.yaml answers 200 with YAML", (st, h.get("Content-Type")))
+                saved = os.path.join(tmp, "saved.yaml")
+                with open(saved, "wb") as f:
+                    f.write(text)
+                out = os.path.join(tmp, "run-saved")
+                r = subprocess.run([exe, "run", saved, "-o", out, "-j", "2", "--quiet"],
+                                   capture_output=True, text=True, timeout=600)
+                if check(r.returncode == 0, "thirdsite run accepts the saved scenario", r.stderr):
+                    with open(os.path.join(out, "report.json")) as f:
+                        got = json.load(f)["answers"]
+                    want = LAST_RUN.get("moved", {}).get("answers")
+                    check(got == want, "the saved scenario's answers equal run --set's",
+                          json.dumps(got)[:300] + " vs " + json.dumps(want)[:300])
+                st, _, data = s.req("POST", "/api/scenario.yaml",
+                                    {"set": {"doctrine.sspk": "lots"}})
+                check(st == 400 and b"doctrine.sspk" in data,
+                      "scenario.yaml with a bad setting: 400 naming it", (st, data[:200]))
             # concurrency: 8 threads, alternating requests, against serial answers
             reqs = [{"variant": "base", "level": "preview"}, {"variant": "fast-gbi"},
                     {"variant": "base", "framing": "kinematic"}, {"variant": "fast-gbi", "level": "preview"}]
@@ -424,5 +447,6 @@ def main():
 
 
 SETTINGS = False
+LAST_RUN = {}
 if __name__ == "__main__":
     sys.exit(main())

@@ -211,7 +211,8 @@ static enum MHD_Result api_post(struct server *s, struct MHD_Connection *c, cons
     if (!strcmp(url, "/api/whatif")) {
         json_t *out = NULL;
         const int st = ts_whatif_eval(ctx, s->o.whatif, body, &out);
-        ret = st == TS_OK ? reply_json(c, MHD_HTTP_OK, out)
+        ret = st == TS_OK    ? reply_json(c, MHD_HTTP_OK, out)
+              : st == TS_EIO ? reply_error(c, MHD_HTTP_CONFLICT, ts_ctx_message(ctx))
               : st == TS_EINVAL || st == TS_ESCENARIO || st == TS_EUNIT || st == TS_ENOTFOUND
                   ? reply_error(c, MHD_HTTP_BAD_REQUEST, ts_ctx_message(ctx))
                   : reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, ts_ctx_message(ctx));
@@ -250,6 +251,27 @@ static int is_post_api(const char *url)
 static int is_get_api(const char *url)
 {
     return !strcmp(url, "/api/scenario") || !strcmp(url, "/api/geo.json");
+}
+
+/* Whether the Host header names this server: with a loopback address, only
+ * 127.0.0.1, localhost or [::1] with its port (a page of another site
+ * whose name was re-pointed at 127.0.0.1, "DNS rebinding", sends its own
+ * name and is refused).  Any Host for another --host. */
+static int host_ok(const struct server *s, struct MHD_Connection *c)
+{
+    if (strcmp(s->o.host, "127.0.0.1") && strcmp(s->o.host, "::1"))
+        return 1;
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    if (!h)
+        return 1; /* HTTP/1.0 without Host: not a browser's */
+    char want[64];
+    const char *names[] = {"127.0.0.1", "localhost", "[::1]"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(want, sizeof want, "%s:%d", names[i], s->port);
+        if (!strcmp(h, want) || !strcmp(h, names[i]))
+            return 1;
+    }
+    return 0;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -291,6 +313,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (u->too_big && post)
         return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "body: larger than 65536 bytes");
+    if (!host_ok(s, c))
+        return reply_error(c, MHD_HTTP_FORBIDDEN, "Host: not this server's name (127.0.0.1, "
+                                                  "localhost)");
     if (!get && !post)
         return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed (GET, HEAD, POST)");
     if (!strncmp(url, "/api/", 5)) {

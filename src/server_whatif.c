@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* Coverage rings of the radars: against the threat's RCS at this height
@@ -43,8 +44,22 @@ typedef struct {
     char message[256];
 } wi_flight;
 
+/* Plans of recent requests (a preview and its full grid, a state dragged
+ * back to): keyed by the variant and the settings, shared while in use. */
+#define PLAN_CACHE 4
+typedef struct {
+    char *key;                 /* NULL: empty */
+    ts_engage_plan *plan;
+    int refs;
+    unsigned long used;
+} wi_plan_slot;
+
 struct ts_whatif {
     char path[TS_TEXT_LEN], data_dir[TS_TEXT_LEN];
+    struct stat file;          /* the scenario file as loaded (size, mtime) */
+    pthread_mutex_t plan_lock; /* guards plans, tick */
+    wi_plan_slot plans[PLAN_CACHE];
+    unsigned long tick;
     double step_rad;           /* 0: the scenario's */
     int threads;
     ts_scenario *base;
@@ -173,6 +188,11 @@ void ts_whatif_free(ts_whatif *w)
                 json_decref(w->base_resp[i]);
     }
     free(w->base_resp);
+    for (int i = 0; i < PLAN_CACHE; i++) {
+        free(w->plans[i].key);
+        ts_engage_plan_free(w->plans[i].plan);
+    }
+    pthread_mutex_destroy(&w->plan_lock);
     pthread_mutex_destroy(&w->base_lock);
     ts_geo_free(&w->geo);
     ts_scenario_free(w->base);
@@ -187,6 +207,9 @@ int ts_whatif_open(ts_ctx *ctx, const char *scenario_path, const char *data_dir,
     if (!w)
         return ts_error(ctx, TS_ENOMEM, "out of memory");
     pthread_mutex_init(&w->base_lock, NULL);
+    pthread_mutex_init(&w->plan_lock, NULL);
+    if (stat(scenario_path, &w->file))
+        memset(&w->file, 0, sizeof w->file);
     snprintf(w->path, sizeof w->path, "%s", scenario_path);
     snprintf(w->data_dir, sizeof w->data_dir, "%s", data_dir ? data_dir : "");
     w->step_rad = step_rad > 0.0 ? step_rad : 0.0;
@@ -974,12 +997,111 @@ static void sites_part(const ts_scenario *sc, const ts_defense *d, json_t *out)
     set(out, "sensors", ss);
 }
 
+/* The cache key of a request's plan: variant and settings, in order. */
+static char *plan_key(const wi_req *r)
+{
+    char *k = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&k, &n);
+    if (!f)
+        return NULL;
+    fprintf(f, "%d\n", r->variant);
+    for (int i = 0; i < r->n; i++)
+        fprintf(f, "%s=%s\n", r->set[i].path, r->set[i].value);
+    if (fclose(f)) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* The plan of a request: from the cache, or made and cached.  *owned = 1
+ * when the caller must free it (not cached: every slot in use). */
+static int plan_get(ts_ctx *ctx, ts_whatif *w, const wi_req *r, const ts_scenario *sc,
+                    ts_engage_plan **plan, int *owned)
+{
+    *plan = NULL;
+    *owned = 0;
+    char *key = plan_key(r);
+    if (!key)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    pthread_mutex_lock(&w->plan_lock);
+    for (int i = 0; i < PLAN_CACHE; i++)
+        if (w->plans[i].key && !strcmp(w->plans[i].key, key)) {
+            w->plans[i].refs++;
+            w->plans[i].used = ++w->tick;
+            *plan = w->plans[i].plan;
+            break;
+        }
+    pthread_mutex_unlock(&w->plan_lock);
+    if (*plan) {
+        free(key);
+        return TS_OK;
+    }
+    ts_engage_plan *p = NULL;
+    const int st = ts_engage_plan_create(ctx, &sc->earth, &sc->variants[r->variant].defense, &p);
+    if (st) {
+        free(key);
+        return st;
+    }
+    pthread_mutex_lock(&w->plan_lock);
+    int slot = -1;
+    for (int i = 0; i < PLAN_CACHE; i++)
+        if (w->plans[i].refs == 0 && (slot < 0 || w->plans[i].used < w->plans[slot].used))
+            slot = i;
+    if (slot >= 0) {
+        wi_plan_slot *s = &w->plans[slot];
+        free(s->key);
+        ts_engage_plan_free(s->plan);
+        s->key = key;
+        s->plan = p;
+        s->refs = 1;
+        s->used = ++w->tick;
+    } else {
+        free(key);
+        *owned = 1;
+    }
+    pthread_mutex_unlock(&w->plan_lock);
+    *plan = p;
+    return TS_OK;
+}
+
+static void plan_put(ts_whatif *w, ts_engage_plan *plan, int owned)
+{
+    if (!plan)
+        return;
+    if (owned) {
+        ts_engage_plan_free(plan);
+        return;
+    }
+    pthread_mutex_lock(&w->plan_lock);
+    for (int i = 0; i < PLAN_CACHE; i++)
+        if (w->plans[i].plan == plan)
+            w->plans[i].refs--;
+    pthread_mutex_unlock(&w->plan_lock);
+}
+
+/* Whether the scenario file is still the one loaded at start-up: the
+ * flights and the cached answers are of that file. */
+static int file_unchanged(ts_ctx *ctx, const ts_whatif *w)
+{
+    struct stat now;
+    if (stat(w->path, &now) || now.st_size != w->file.st_size ||
+        now.st_mtim.tv_sec != w->file.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != w->file.st_mtim.tv_nsec)
+        return ts_error(ctx, TS_EIO, "%s: the scenario file changed (or went) since the server "
+                        "started: restart thirdsite serve to see the new file", w->path);
+    return TS_OK;
+}
+
 /* The answer of one request (no diff). */
 static int evaluate(ts_ctx *ctx, ts_whatif *w, const wi_req *r, json_t **out)
 {
     *out = NULL;
     const double t0 = now_s();
     ts_scenario *sc = NULL;
+    if (file_unchanged(ctx, w))
+        return TS_EIO;
     int st = ts_scenario_load_with(ctx, w->path, w->data_dir[0] ? w->data_dir : NULL, r->set,
                                    r->n, &sc);
     if (st) {
@@ -990,9 +1112,10 @@ static int evaluate(ts_ctx *ctx, ts_whatif *w, const wi_req *r, json_t **out)
     }
     st = same_analyses(ctx, w->base, sc);
     ts_engage_plan *plan = NULL;
+    int owned = 0;
     const double t1 = now_s();
     if (!st)
-        st = ts_engage_plan_create(ctx, &sc->earth, &sc->variants[r->variant].defense, &plan);
+        st = plan_get(ctx, w, r, sc, &plan, &owned);
     const double t2 = now_s();
     json_t *o = json_object();
     set(o, "variant", json_string(sc->variants[r->variant].name));
@@ -1020,7 +1143,7 @@ static int evaluate(ts_ctx *ctx, ts_whatif *w, const wi_req *r, json_t **out)
     set(tm, "footprint_ms", num((t3 - t2) * 1e3, 1));
     set(tm, "flights_ms", num((t4 - t3) * 1e3, 1));
     set(o, "timing", tm);
-    ts_engage_plan_free(plan);
+    plan_put(w, plan, owned);
     ts_scenario_free(sc);
     if (st) {
         json_decref(o);

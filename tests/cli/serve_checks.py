@@ -22,7 +22,8 @@ Checks (each names its independent truth):
   5. paths: "..", encoded dots (%2e%2e, %2f), empty segments, dot files,
      a path without its leading '/', and symbolic links pointing out of the
      served folder are refused (403/404/400) and never give the file.
-  6. methods: only GET/HEAD (files, GET APIs) and POST (what-if APIs); 405
+  6. Host: a request naming another host (DNS rebinding) is refused (403).
+  6b. methods: only GET/HEAD (files, GET APIs) and POST (what-if APIs); 405
      with an Allow header otherwise.
   7. results equal to `thirdsite run`: for each variant, the full grid's
      cells per framing (tables/footprint-*.csv), the land shares, the matrix
@@ -34,6 +35,8 @@ Checks (each names its independent truth):
      served folders are unchanged after every request above.
  10. a run folder: served under /run/ (index.html, report.json), its
      traversal refused.
+ 10b. the scenario file changed under a running server: 409, never an
+     answer mixing the old flights with the new file.
  11. stop: SIGTERM ends the server with exit 0 (under AddressSanitizer:
      no leak either, LeakSanitizer failing the exit status otherwise).
 """
@@ -289,6 +292,10 @@ def checks_api(s):
         st, h, _ = s.req(m, p, "{}" if m in ("PUT", "POST", "PATCH") else None)
         check(st == 405, f"{m} {p} gets 405", st)
         check("Allow" in h or "allow" in {k.lower() for k in h}, f"{m} {p}: an Allow header", h)
+    st, _, _ = s.req("GET", "/api/scenario", headers={"Host": "evil.example:%d" % s.port})
+    check(st == 403, "a request naming another host (DNS rebinding) gets 403", st)
+    st, _, _ = s.req("GET", "/api/scenario", headers={"Host": "localhost:%d" % s.port})
+    check(st == 200, "Host localhost:PORT is served", st)
     st, _, _ = s.req("GET", "/api/nothing")
     check(st == 404, "GET /api/nothing gets 404", st)
 
@@ -429,7 +436,7 @@ def main():
                 check(h.get("Content-Type", "").startswith("application/json"),
                       "RUNDIR: report.json as application/json", h.get("Content-Type"))
                 for p in ["/run/../secret.txt", "/run/%2e%2e/secret.txt", "/run/.thirdsite-run"]:
-                    raw = s.raw(f"GET {p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    raw = s.raw(f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     check(secret not in raw and b" 200 " not in raw.split(b"\r\n")[0],
                           f"RUNDIR: GET {p} refused", raw[:200])
                 st, _ = whatif(s, {"level": "preview"})
@@ -437,6 +444,21 @@ def main():
             finally:
                 rc, err = s.stop()
             check(rc == 0, "RUNDIR: SIGTERM stops the server with exit 0", (rc, err[-2000:]))
+
+        # the scenario file changed under the server
+        copy = os.path.join(tmp, "copy.yaml")
+        shutil.copy(SMALL, copy)
+        s = Server(exe, [copy, "--viewer", viewer], cwd)
+        try:
+            st, _ = whatif(s, {"level": "preview", "footprint": None})
+            check(st == 200, "a copy of the scenario is served", st)
+            with open(copy, "a") as f:
+                f.write("# edited\n")
+            st, a = whatif(s, {"level": "preview", "footprint": None})
+            check(st == 409 and "changed" in str(a), "an edited scenario file gets 409", (st, a))
+        finally:
+            rc, err = s.stop()
+        check(rc == 0, "SIGTERM stops that server with exit 0", (rc, err[-2000:]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if FAILS:

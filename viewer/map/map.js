@@ -11,7 +11,7 @@ const canvas = $("map");
 const W = canvas.width, H = canvas.height;
 const ctx = canvas.getContext("2d");
 
-const COLORS = { d: "rgba(46,139,87,0.55)", u: "rgba(200,60,50,0.40)", x: "rgba(120,120,120,0.25)" };
+const COLORS = { d: "rgba(46,139,87,0.50)", u: "rgba(200,60,50,0.35)", x: "rgba(120,120,120,0.25)" };
 const FRAMING_TEXT = { kinematic: "within reach (kinematic)", supported: "engageable with sensor support" };
 
 const app = {
@@ -95,6 +95,7 @@ function setupProjection() {
   const pb = geoPath(projection, bc);
   const borders = app.geo.features.find((x) => x.properties.name === "borders");
   bc.beginPath(); pb(borders); bc.strokeStyle = "rgba(90,90,90,0.7)"; bc.lineWidth = 0.5; bc.stroke();
+  bc.beginPath(); pb(land); bc.strokeStyle = "rgba(60,60,50,0.8)"; bc.lineWidth = 0.8; bc.stroke();
 }
 
 function drawCells(fp) {
@@ -138,8 +139,8 @@ function drawOverlay() {
         ctx.beginPath();
         p({ type: "LineString", coordinates: [[a.lon_deg, a.lat_deg], [b.lon_deg, b.lat_deg]] });
         ctx.setLineDash(x.flown ? [] : [3, 3]);
-        ctx.strokeStyle = !x.flown ? "rgba(120,120,120,0.6)" : x[fr].engaged ? "rgba(30,110,60,0.8)" : "rgba(170,40,40,0.65)";
-        ctx.lineWidth = 1; ctx.stroke(); ctx.setLineDash([]);
+        ctx.strokeStyle = !x.flown ? "rgba(120,120,120,0.5)" : x[fr].engaged ? "rgba(20,100,50,0.75)" : "rgba(150,40,40,0.35)";
+        ctx.lineWidth = 0.8; ctx.stroke(); ctx.setLineDash([]);
         const ip = x.flown && x[fr].intercept;
         if (ip) {
           const q = projection([ip.lon_deg, ip.lat_deg]);
@@ -257,7 +258,8 @@ function showLegend() {
     `<span class=sw style="background:${COLORS.d}"></span>${FRAMING_TEXT[fr]}` +
     `<span class=sw style="background:${COLORS.u}"></span>not ${fr === "kinematic" ? "within reach" : "engageable"}` +
     `<span class=sw style="background:${COLORS.x}"></span>beyond the missile's reach` +
-    ` &nbsp; ▲ battery ■ radar (dashed: coverage at 500 km altitude) ● launch site ✕ intercept`;
+    ` &nbsp; ▲ battery ■ radar (dashed: its coverage at 500 km altitude) ● launch site ✕ first intercept;` +
+    ` lines: the listed flights (blue) and the matrix (green: ${fr === "kinematic" ? "within reach" : "engageable"}, red: not, dashed: not flown)`;
 }
 
 // ---- requests, latest state first ---------------------------------------------
@@ -266,12 +268,29 @@ let pending = null, busy = false;
 function stateKey() { return JSON.stringify(app.state); }
 
 function schedule(inputId) {
-  pending = { id: inputId, key: stateKey(), t0: performance.now() };
+  const mark = performance.getEntriesByName(`ts-input-${inputId}`)[0];
+  pending = { id: inputId, key: stateKey(), t0: mark ? mark.startTime : performance.now() };
   writeHash();
   if (!busy) pump();
 }
 
 function nextFrame() { return new Promise((r) => requestAnimationFrame(() => r())); }
+
+// The full grid is asked for once the input has been still for FULL_DELAY_MS
+// (a drag's moves get previews only: an update cannot be cancelled once
+// the server has begun it, and a full grid begun for a position the drag
+// has left would only delay the next preview).
+const FULL_DELAY_MS = 250;
+let lastInputT = 0;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function stillFor(ms) {
+  while (performance.now() - lastInputT < ms) {
+    if (pending) return false;
+    await sleep(20);
+  }
+  return !pending;
+}
 
 async function pump() {
   busy = true;
@@ -279,8 +298,9 @@ async function pump() {
     const job = pending;
     pending = null;
     const rec = { id: job.id, preview_ms: null, full_ms: null };
+    app.latency.push(rec);
     for (const level of ["preview", "full"]) {
-      if (pending) break; // a newer input: its answer is what matters
+      if (level === "full" && !(await stillFor(FULL_DELAY_MS))) break; // a newer input
       setStatus(`computing the ${level === "preview" ? "preview" : "full grid"}…`, "busy");
       let res;
       try {
@@ -307,7 +327,6 @@ async function pump() {
         (current ? "" : " (for an earlier position: the current one is being computed)"),
         level === "preview" ? "preview" : "");
     }
-    app.latency.push(rec);
   }
   busy = false;
 }
@@ -320,6 +339,7 @@ function setStatus(text, cls) {
 
 function input(kind) {
   const id = ++app.inputs;
+  lastInputT = performance.now();
   performance.mark(`ts-input-${id}`);
   return id;
 }
@@ -428,7 +448,9 @@ async function main() {
   $("title").textContent = `${sc.title}: what-if map`;
   $("question").textContent = sc.question;
   app.state.footprint = sc.analyses.footprints.length ? sc.analyses.footprints[0].name : null;
+  app.state.variant = sc.variants[0].name;
   readHash();
+  if (!sc.variants.some((v) => v.name === app.state.variant)) app.state.variant = sc.variants[0].name;
   $("variant").innerHTML = sc.variants.map((v) => `<option>${v.name}</option>`).join("");
   $("footprint").innerHTML = sc.analyses.footprints.map((f) => `<option>${f.name}</option>`).join("");
   $("variant").value = app.state.variant;

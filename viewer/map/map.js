@@ -277,15 +277,15 @@ function schedule(inputId) {
 function nextFrame() { return new Promise((r) => requestAnimationFrame(() => r())); }
 
 // The full grid is asked for once the input has been still for FULL_DELAY_MS
-// (a drag's moves get previews only: an update cannot be cancelled once
-// the server has begun it, and a full grid begun for a position the drag
-// has left would only delay the next preview).
+// and no marker is held (a drag's moves get previews only: an update cannot
+// be cancelled once the server has begun it, and a full grid begun for a
+// position the drag has left would only delay the next preview).
 const FULL_DELAY_MS = 250;
 let lastInputT = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function stillFor(ms) {
-  while (performance.now() - lastInputT < ms) {
+  while (drag || performance.now() - lastInputT < ms) {
     if (pending) return false;
     await sleep(20);
   }
@@ -428,7 +428,7 @@ canvas.addEventListener("pointermove", (ev) => {
   draw();
   schedule(id);
 });
-const endDrag = () => { drag = null; canvas.style.cursor = "default"; };
+const endDrag = () => { if (drag) lastInputT = performance.now(); drag = null; canvas.style.cursor = "default"; };
 canvas.addEventListener("pointerup", endDrag);
 canvas.addEventListener("pointercancel", endDrag);
 

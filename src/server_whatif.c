@@ -69,7 +69,7 @@ struct ts_whatif {
     wi_flight *eng;            /* [n_engagements] */
     wi_flight **mx;            /* [n_matrices][n_from * n_to] */
     pthread_mutex_t base_lock; /* guards base_resp */
-    json_t **base_resp;        /* [n_variants * n_fp * LEVELS]: the
+    json_t **base_resp;        /* [n_variants * (n_fp + 1) * LEVELS]: the
                                   unmodified scenario's answer, lazily */
 };
 
@@ -184,7 +184,7 @@ void ts_whatif_free(ts_whatif *w)
     if (w->base) {
         flights_free(w->base, w->eng, w->mx);
         if (w->base_resp)
-            for (int i = 0; i < w->base->n_variants * w->n_fp * TS_WHATIF_LEVELS; i++)
+            for (int i = 0; i < w->base->n_variants * (w->n_fp + 1) * TS_WHATIF_LEVELS; i++)
                 json_decref(w->base_resp[i]);
     }
     free(w->base_resp);
@@ -221,7 +221,7 @@ int ts_whatif_open(ts_ctx *ctx, const char *scenario_path, const char *data_dir,
     if (!st) {
         w->n_fp = sc->n_footprints;
         w->lv = calloc((size_t)w->n_fp + 1, sizeof *w->lv);
-        w->base_resp = calloc((size_t)sc->n_variants * (size_t)w->n_fp * TS_WHATIF_LEVELS + 1,
+        w->base_resp = calloc((size_t)sc->n_variants * (size_t)(w->n_fp + 1) * TS_WHATIF_LEVELS,
                               sizeof *w->base_resp);
         if (!w->lv || !w->base_resp)
             st = ts_error(ctx, TS_ENOMEM, "out of memory");
@@ -1157,15 +1157,15 @@ static int evaluate(ts_ctx *ctx, ts_whatif *w, const wi_req *r, json_t **out)
  * and level (computed once, then kept). */
 static int base_answer(ts_ctx *ctx, ts_whatif *w, const wi_req *r, const json_t **out)
 {
-    const int idx = (r->variant * (w->n_fp > 0 ? w->n_fp : 1) + (r->footprint > 0 ? r->footprint : 0)) *
-                        TS_WHATIF_LEVELS + r->level;
+    /* slot: variant, footprint + 1 (0: none), level */
+    const int idx = (r->variant * (w->n_fp + 1) + r->footprint + 1) * TS_WHATIF_LEVELS + r->level;
     pthread_mutex_lock(&w->base_lock);
     int st = TS_OK;
     if (!w->base_resp[idx]) {
         wi_req b;
         memset(&b, 0, sizeof b);
         b.variant = r->variant;
-        b.footprint = w->n_fp > 0 ? (r->footprint >= 0 ? r->footprint : 0) : -1;
+        b.footprint = r->footprint;
         b.level = r->level;
         b.framing_mask = 3;
         st = evaluate(ctx, w, &b, &w->base_resp[idx]);

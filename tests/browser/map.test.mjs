@@ -138,7 +138,7 @@ try {
       await page.mouse.move(x, y, { steps: 1 });
       id = await page.evaluate(() => window.tsApp.inputs);
       await waitFull(page, id, 300000, "preview");
-      recs.push(await page.evaluate((want) => window.tsApp.latency.find((r) => r.id === want) || null, id));
+      recs.push(id);
     }
     await page.mouse.up();
     await waitFull(page, id);
@@ -150,6 +150,9 @@ try {
       await page.screenshot({ path: path.join(OUT, "map-dragged.png") });
     }
   }
+  const ids = recs.splice(0);
+  for (const id of ids)
+    recs.push(await page.evaluate((want) => window.tsApp.latency.find((r) => r.id === want) || null, id));
   check(recs.length === nDrags && recs.every((r) => r && r.preview_ms != null),
     `${nDrags} drags each timed to the preview`);
   check(recs.filter((r) => r && r.full_ms != null).length >= Math.floor(nDrags / fullEvery),
@@ -201,7 +204,10 @@ try {
   await p2.context.close();
 
   // save as scenario
-  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60000 }), page.click("#save")]);
+  await page.bringToFront();
+  await page.locator("#save").scrollIntoViewIfNeeded({ timeout: 120000 });
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 120000 }),
+    page.locator("#save").click({ timeout: 120000 })]);
   const saved = path.join(OUT, "map-saved-scenario.yaml");
   await download.saveAs(saved);
   const yaml = readFileSync(saved, "utf8");

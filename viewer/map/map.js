@@ -238,18 +238,19 @@ function showNumbers() {
       const was = d.defended_land_share_change ? ` <small>(was ${pct(d.defended_land_share_was)})</small>` : "";
       return `<td${changed} data-key="share-${fr}">${pct(f.defended_land_share[fr])}${was}</td>`;
     };
-    rows.push(`<tr><td>share of the land of ${f.defended_land_share_of}${f.level === "preview" ? " <small>(preview grid)</small>" : ""}</td>${cell("kinematic")}${cell("supported")}</tr>`);
+    rows.push(`<tr><td title="share of the land of ${f.defended_land_share_of}">land share: ${f.name}${f.level === "preview" ? " <small>(preview grid)</small>" : ""}</td>${cell("kinematic")}${cell("supported")}</tr>`);
   }
   r.matrix.forEach((m) => {
-    rows.push(`<tr><td>${m.name}: flights of ${m.flights_flown} flown</td><td data-key="mx-kinematic">${m.engaged.kinematic}</td><td data-key="mx-supported">${m.engaged.supported}</td></tr>`);
+    rows.push(`<tr><td>${m.name}: flights, of ${m.flights_flown}</td><td data-key="mx-kinematic">${m.engaged.kinematic}</td><td data-key="mx-supported">${m.engaged.supported}</td></tr>`);
   });
   r.engagements.forEach((e) => {
     const v = (fr) => !e.flown ? "not flown" : e[fr].engaged ? `yes, P(kill) ${e[fr].p_kill.toFixed(2)}` : "no";
     rows.push(`<tr><td>${e.name}</td><td>${v("kinematic")}</td><td>${v("supported")}</td></tr>`);
   });
   const flips = (ch.flights || []).length;
+  const of = r.footprint ? `Land share: of the land of ${r.footprint.defended_land_share_of}. ` : "";
   $("numbers").innerHTML = `<table>${rows.join("")}</table>` +
-    `<p class="note">P(kill) from a notional SSPK. ${flips ? `<span class=changed>${flips} flight verdict(s) changed</span> against the unmodified scenario.` : "No flight verdict changed against the unmodified scenario."}</p>`;
+    `<p class="note">${of}P(kill) from a notional SSPK. ${flips ? `<span class=changed>${flips} flight verdict(s) changed</span> against the unmodified scenario.` : "No flight verdict changed against the unmodified scenario."}</p>`;
 }
 
 function showLegend() {

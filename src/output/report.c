@@ -295,8 +295,14 @@ static int answers(ts_ctx *ctx, const ts_run_result *res, json_t **out)
         json_t *x = json_object();
         for (int i = 0; i < a.n; i++) {
             json_t *y = json_object();
-            const double val = a.a[i].value; /* counts as integers */
-            set(y, "value", num(val, val == floor(val) ? 0 : 9));
+            /* the report's roundings: times 0.1 s, areas 1 km^2, shares and
+             * probabilities 1e-6; counts as integers */
+            const double val = a.a[i].value;
+            const char *u = a.a[i].unit;
+            set(y, "value", !strcmp(u, "s")      ? num(val, 1)
+                            : !strcmp(u, "m^2")  ? num(1e6 * round(val / 1e6), 0)
+                            : val == floor(val) ? num(val, 0)
+                                                 : num(val, 6));
             set(y, "unit", json_string(a.a[i].unit));
             set(y, "what", json_string(a.a[i].what));
             set(x, a.a[i].name, y);

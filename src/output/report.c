@@ -228,6 +228,26 @@ static json_t *defense(const ts_defense *d)
     return o;
 }
 
+/* The limits on a variant's defense, each with what a monitor would
+ * observe to verify it (docs/report-format.md, "limits"). */
+static json_t *limits(const ts_variant *var)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < var->n_limits; i++) {
+        const ts_limit *l = &var->limits[i];
+        json_t *x = json_object();
+        set(x, l->entry_kind, json_string(l->entry));
+        set(x, "limit", json_string(l->limit));
+        set(x, "value", json_string(l->value));
+        set(x, "si", isnan(l->si) ? json_null() : json_real(l->si));
+        set(x, "unit", json_string(l->unit));
+        set(x, "verify", json_string(l->verify));
+        set(x, "verify_default", json_boolean(l->verify_default));
+        json_array_append_new(a, x);
+    }
+    return a;
+}
+
 static json_t *scenario(const ts_run_result *res)
 {
     const ts_scenario *sc = res->sc;
@@ -269,6 +289,7 @@ static json_t *scenario(const ts_run_result *res)
         set(x, "name", json_string(sc->variants[v].name));
         set(x, "slug", json_string(res->variant_slugs[v]));
         set(x, "defense", defense(&sc->variants[v].defense));
+        set(x, "limits", limits(&sc->variants[v]));
         json_array_append_new(vs, x);
     }
     set(o, "variants", vs);

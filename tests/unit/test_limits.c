@@ -668,3 +668,80 @@ Test(limits, scenario_keys_resolve_and_errors)
     snprintf(after, sizeof after, "variants:\n  f:\n    sensors:\n      emr: {power_max: 150%%}\n");
     expect_error("", after, ":16:24:", "out of range");
 }
+
+/* ---- the property over the shipped transparency scenario ------------------- */
+
+/* The named answers of the transparency scenario's base variant (Lewis and
+ * Postol's 8.3 km/s, no limits) with one setting, Europe coarsened to 4 deg
+ * by a second setting to keep the test short. */
+static void transparency_answers(const char *set, ts_answers *out)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/transparency-2008.yaml", TS_SOURCE_DIR);
+    ts_ctx *ctx = ts_ctx_create();
+    ts_setting s[2];
+    cr_assert_eq(ts_setting_parse(ctx, "analyses.footprints.europe.step=4 deg", &s[0]), TS_OK);
+    const int n = set ? 2 : 1;
+    if (set)
+        cr_assert_eq(ts_setting_parse(ctx, set, &s[1]), TS_OK, "%s", set);
+    ts_scenario *sc = NULL;
+    cr_assert_eq(ts_scenario_load_with(ctx, path, NULL, s, n, &sc), TS_OK, "%s: %s",
+                 set ? set : "-", ts_ctx_message(ctx));
+    const char *only[] = {"russian-icbms", "europe"};
+    ts_eval_opts o;
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.only = only;
+    o.n_only = 2;
+    cr_assert_eq(ts_evaluate(ctx, sc, &o, out), TS_OK, "%s", ts_ctx_message(ctx));
+    ts_scenario_free(sc);
+    ts_ctx_free(ctx);
+}
+
+static double answer(const ts_answers *a, const char *name)
+{
+    const ts_answer *x = ts_answers_find(a, name);
+    cr_assert(x, "no answer %s", name);
+    return x->value;
+}
+
+/* Tightening a limit (given loosest first) never adds an engageable
+ * Russian flight or defended land, in either framing; and the sequence
+ * changes something, so that the test can fail. */
+static void tightening(const char *const *sets, int n)
+{
+    static const char *const names[] = {
+        "russian-icbms.kinematic.engaged", "russian-icbms.supported.engaged",
+        "europe.kinematic.defended_land_share", "europe.supported.defended_land_share"};
+    double prev[4];
+    int changed = 0;
+    for (int i = 0; i < n; i++) {
+        ts_answers a;
+        transparency_answers(sets[i], &a);
+        for (int k = 0; k < 4; k++) {
+            const double v = answer(&a, names[k]);
+            if (i > 0) {
+                cr_assert(v <= prev[k], "%s: %g after '%s', %g before", names[k], v, sets[i],
+                          prev[k]);
+                changed += v < prev[k];
+            }
+            prev[k] = v;
+        }
+        ts_answers_free(&a);
+    }
+    cr_assert_gt(changed, 0, "the sequence from '%s' changes nothing", sets[0]);
+}
+
+Test(limits_scenario, tightening_never_enlarges_what_is_engageable, .timeout = 600)
+{
+    static const char *const speed[] = {NULL, "batteries.redzikowo.burnout_speed_max=5.5 km/s",
+                                        "batteries.redzikowo.burnout_speed_max=4 km/s"};
+    tightening(speed, 3);
+    static const char *const delay[] = {"batteries.redzikowo.readiness=30 s",
+                                        "batteries.redzikowo.readiness=400 s"};
+    tightening(delay, 2);
+    static const char *const fence[] = {
+        NULL, "sensors.emr.fences=[{azimuth: 0..45 deg, elevation: -90..90 deg}]",
+        "sensors.emr.fences=[{azimuth: 270..120 deg, elevation: -90..90 deg}]"};
+    tightening(fence, 3);
+}

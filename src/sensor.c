@@ -53,7 +53,7 @@
  *    cap, a fraction x < 1 of the power at which ref_range holds, scales
  *    the detection range by x^(1/4): the radar equation's R^4 proportional
  *    to the transmitted power (Skolnik, "Introduction to Radar Systems",
- *    3rd ed. 2001, sec. 1.2, eq. 1.7, R_max = [P_t G A_e sigma / ((4 pi)^2
+ *    3rd ed. 2001, sec. 1.2, the simple form of the radar equation, R_max = [P_t G A_e sigma / ((4 pi)^2
  *    S_min)]^(1/4); the same fourth root in the average-power form of
  *    ch. 2), all else (gain, aperture, dwell, noise) unchanged.
  */
@@ -83,7 +83,7 @@ double ts_sensor_range(const ts_sensor *sensor, double rcs_m2)
     double r = sensor->ref_range_m;
     if (sensor->ref_rcs_m2 > 0.0)
         r *= sqrt(sqrt(rcs_m2 / sensor->ref_rcs_m2));
-    /* power cap: R^4 proportional to P (Skolnik 2001 eq. 1.7) */
+    /* power cap: R^4 proportional to P (Skolnik 2001 sec. 1.2, the simple radar equation) */
     if (sensor->power_cap > 0.0 && sensor->power_cap < 1.0)
         r *= sqrt(sqrt(sensor->power_cap));
     return r;

@@ -288,6 +288,7 @@ const ts_out_writer *ts_out_writers(int *n)
         {"report.json", ts_out_report}, {"tables", ts_out_tables},
         {"layers", ts_out_layers},      {"timelines", ts_out_timelines},
         {"maps", ts_out_maps},          {"index.html", ts_out_html},
+        {"globe", ts_out_czml},
     };
     *n = (int)(sizeof writers / sizeof writers[0]);
     return writers;

@@ -739,6 +739,17 @@ static void caveats(FILE *f)
           f);
 }
 
+/* The 3D view (globe.html, layers/run.czml: czml.c, docs/viewer.md). */
+static void globe_link(FILE *f)
+{
+    fputs("<h2>3D globe</h2>\n<p><a href=\"globe.html\">The run on a 3D globe</a>: the threat "
+          "flights in time (boost, midcourse, reentry), the interceptors' fly-outs and intercept "
+          "points, the radars' coverage and the footprints, per variant and framing.  It needs "
+          "the folder served over http (<code>thirdsite serve</code>; docs/viewer.md).  The data: "
+          "<a href=\"layers/run.czml\">layers/run.czml</a> (CZML).</p>\n",
+          f);
+}
+
 static void files(FILE *f, const ts_run_result *res)
 {
     fputs("<h2>Files</h2>\n<ul class=\"files\">\n"
@@ -801,6 +812,7 @@ int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
                "Where each radar sees a target in midcourse, and the ground tracks of the flights studied");
     }
     limits_section(f, res);
+    globe_link(f);
     assumptions(f, res);
     files(f, res);
     fputs("<footer>Made with thirdsite ", f);

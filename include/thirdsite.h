@@ -342,6 +342,7 @@ typedef struct {
 /* Sensors: ground radars and space-based infrared (sensor.c).               */
 /* ------------------------------------------------------------------------ */
 #define TS_MAX_SECTORS 4
+#define TS_MAX_FENCES 4
 #define TS_MAX_LINKS 16
 
 typedef enum { TS_SENSOR_RADAR = 0, TS_SENSOR_INFRARED } ts_sensor_kind;
@@ -388,6 +389,16 @@ typedef struct {
                                   only while the booster burns */
     double ir_latency_s;       /* reporting latency */
     char sources[TS_TEXT_LEN];
+    /* Limits on the defense (scenario keys; docs/models-defense.md,
+     * "Limits"; 0 everywhere: none).  A limit only ever takes away. */
+    int off;                   /* 1: switched off, sees and reports nothing */
+    int n_fences;              /* az/el boxes the radar may not look into: */
+    ts_sector fence[TS_MAX_FENCES]; /* a target inside one is not seen */
+    double range_cap_m;        /* range cap (range_max), m; 0: none */
+    double power_cap;          /* power cap as a fraction of the power at
+                                  which ref_range holds, 0 < x < 1 scales
+                                  the detection range by x^(1/4); 0 or
+                                  >= 1: none */
 } ts_sensor;
 
 /* Detection range (m) against a target of radar cross section rcs_m2:
@@ -447,7 +458,19 @@ typedef struct {
     double aspect_max_rad;     /* largest aspect angle: 0 head-on, pi tail chase */
     int notional;
     char sources[TS_TEXT_LEN];
+    /* Limit (scenario key burnout_speed_max; 0: none): the booster stops
+     * thrusting at this speed (docs/models-defense.md, "Limits"), m/s */
+    double burnout_speed_cap_mps;
 } ts_interceptor;
+
+/* The interceptor as flown under its burnout-speed cap: a burnout-speed
+ * booster faster than the cap burns at its own acceleration until the cap
+ * (burnout_speed = cap, burn_s scaled by cap / burnout_speed: the burn cut
+ * short, or propellant offloaded, in the constant-acceleration model);
+ * below the cap, or without one, the interceptor unchanged.  A staged
+ * booster is copied unchanged (its cap acts in the fly-out, which cuts the
+ * thrust where the speed reaches it).  out may be in. */
+void ts_interceptor_capped(const ts_interceptor *in, ts_interceptor *out);
 
 /* Fly-out table of one interceptor type from a site of a given latitude:
  * the least time (s) from launch to reach a point at (ground range,
@@ -521,6 +544,15 @@ typedef struct {
     ts_framing headline;       /* the framing of headline answers */
 } ts_doctrine;
 
+/* Readiness of a battery (scenario key state). */
+typedef enum {
+    TS_STATE_READY = 0,              /* the default */
+    TS_STATE_EMPLACED_UNFUELLED,     /* built, not ready: activation_delay
+                                        before any launch */
+    TS_STATE_NOT_EMPLACED            /* no interceptors at the site */
+} ts_readiness_state;
+const char *ts_readiness_state_name(ts_readiness_state state);
+
 typedef struct {
     char id[TS_NAME_LEN];      /* e.g. "redzikowo-gbi" */
     ts_interceptor interceptor; /* resolved type with inline overrides */
@@ -539,7 +571,29 @@ typedef struct {
                                   in flight (supported framing) */
     double track_before_intercept_s; /* < 0: the doctrine's */
     double update_gap_max_s;         /* < 0: the doctrine's */
+    /* Limits (scenario keys; docs/models-defense.md, "Limits"; 0: none) */
+    int off;                   /* 1: switched off: never committed */
+    ts_readiness_state state;  /* not emplaced: never committed */
+    double activation_delay_s; /* added to readiness (commit to launch) */
+    int has_inventory_max;     /* 1: at most inventory_max interceptors */
+    int inventory_max;
+    int no_engage_on_remote;   /* 1 (engage_on_remote: false): in the
+                                  supported framing only its colocated
+                                  fire-control radars (within
+                                  TS_COLOCATED_M, or on its site) update
+                                  its interceptors */
 } ts_battery;
+
+/* A radar is colocated with a battery within this ground distance, m
+ * (engage_on_remote: false; notional: docs/models-defense.md, "Limits"). */
+#define TS_COLOCATED_M 20e3
+
+/* The interceptors a battery can fire under its limits: 0 when switched
+ * off or not emplaced, else its inventory capped by inventory_max. */
+int ts_battery_inventory(const ts_battery *battery);
+/* Whether its limits keep a battery from ever being committed (switched
+ * off or not emplaced). */
+int ts_battery_disabled(const ts_battery *battery);
 
 typedef struct {
     int n_sensors;
@@ -730,10 +784,27 @@ typedef struct {
     int line, col;             /* the entry in the scenario file (warnings) */
 } ts_matrix_spec;
 
+/* One limit on a variant's defense, as resolved for the report: which
+ * entry, which limit, its value, and what a monitor would observe to
+ * verify it (docs/scenario-format.md, "Limits"). */
+typedef struct {
+    char entry[TS_NAME_LEN];   /* the sensor's or battery's id */
+    char entry_kind[16];       /* "sensor" or "battery" */
+    char limit[32];            /* the key: "fences", "burnout_speed_max", ... */
+    char value[160];           /* in words with units: "5 km/s", "45..135 deg
+                                  azimuth, -90..90 deg elevation" */
+    double si;                 /* the value in SI (NAN when not a number) */
+    char unit[8];              /* of si: "m/s", "s", "m", "1", "" */
+    char verify[TS_TEXT_LEN];  /* what a monitor would observe */
+    int verify_default;        /* 1: the default text (none given) */
+} ts_limit;
+
 typedef struct {
     char name[TS_NAME_LEN];    /* "base", or the variant's key */
     char description[TS_TEXT_LEN]; /* what the variant assumes, "" if none */
     ts_defense defense;        /* resolved with the variant's overrides */
+    int n_limits;              /* the limits of its defense, in entry order */
+    ts_limit *limits;          /* owned (NULL when none) */
 } ts_variant;
 
 #define TS_SETTING_PATH_LEN 128

@@ -36,4 +36,11 @@ echo
 echo "== The main job: thirdsite run scenarios/third-site-2008.yaml"
 "$bin" run scenarios/third-site-2008.yaml -o out/third-site-2008 # prints the answers
 echo
-echo "Open out/third-site-2008/index.html for the maps, timelines and tables."
+# The shared 3D viewer beside the run folders (docs/viewer.md): a run's
+# globe.html loads ../viewer/ when out/ is served over http.
+if [ -f viewer/dist/globe/globe.js ]; then
+    rm -rf out/viewer && cp -R viewer/dist out/viewer
+fi
+echo "Open out/third-site-2008/index.html for the maps, timelines and tables;"
+echo "the 3D globe: thirdsite serve out/third-site-2008 (or: python3 -m http.server"
+echo "-b 127.0.0.1 -d out 8000, then http://127.0.0.1:8000/third-site-2008/globe.html)."

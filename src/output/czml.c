@@ -87,8 +87,8 @@ static const rgba C_BOOST = {255, 140, 0, 255}, C_MID = {255, 215, 0, 255},
 /* fly-outs and intercepts per framing: kinematic, supported */
 static const rgba C_FLYOUT[TS_N_FRAMINGS] = {{255, 170, 60, 255}, {0, 229, 255, 255}};
 /* footprint classes: 0 not within reach / undefended, 1, 2, 3, 4+ shots */
-static const rgba C_CLASS[5] = {{110, 110, 110, 120}, {199, 233, 192, 150}, {116, 196, 118, 165},
-                                {35, 139, 69, 175},   {0, 90, 50, 185}};
+static const rgba C_CLASS[5] = {{90, 90, 90, 150}, {199, 233, 192, 185}, {116, 196, 118, 195},
+                                {35, 139, 69, 205},   {0, 90, 50, 215}};
 
 static void jcolor(FILE *f, rgba c)
 {
@@ -557,7 +557,7 @@ static void write_shot(czml_w *w, const ts_battery *bt, const ts_intercept *x, t
     }
     fputs("]},\"point\":{\"pixelSize\":7,\"color\":", f);
     jcolor(f, C_FLYOUT[fr]);
-    fputs("},\"polyline\":{\"arcType\":\"NONE\",\"width\":2,\"material\":{\"polylineDash\":{\"color\":", f);
+    fputs("},\"polyline\":{\"arcType\":\"NONE\",\"width\":3,\"material\":{\"polylineDash\":{\"color\":", f);
     jcolor(f, C_FLYOUT[fr]);
     fputs(",\"dashLength\":12}},\"positions\":{\"cartographicDegrees\":[", f);
     for (int k = 0; k <= FLYOUT_SEGMENTS; k++) {

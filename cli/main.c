@@ -16,6 +16,9 @@ static const struct {
     {"propagate", cmd_propagate, "batch propagation of states to impact (benchmark B1)"},
     {"engage", cmd_engage, "one threat flight against a scenario's defense"},
     {"check", cmd_check, "validate a scenario file without running it"},
+    {"threshold", cmd_threshold, "the value of a parameter at which a condition changes"},
+    {"sensitivity", cmd_sensitivity, "an answer over each parameter's uncertainty, ranked"},
+    {"compare", cmd_compare, "two scenarios, variants or run folders side by side"},
     {"catalog", cmd_catalog, "what is shipped: missiles, sites, sensors, interceptors"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

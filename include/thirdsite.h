@@ -1086,6 +1086,57 @@ char *ts_threshold_json(const ts_threshold_result *res);
  * renamed into place; TS_EOUTDIR when out_dir holds files not of a run). */
 int ts_threshold_write(ts_ctx *ctx, const ts_threshold_result *res, const char *out_dir);
 
+
+/* Sensitivity of one named answer to each parameter of a ranges file
+ * (data/uncertainty.yaml: PATH: {low, high, what, sources}): the answer
+ * with the parameter at its low and at its high end, all else as the
+ * scenario has it (one-at-a-time finite differences over the documented
+ * range), ranked: first the parameters at one of whose ends the answer is
+ * undefined (it changes whether there is an answer at all), then by the
+ * swing |at_high - at_low|, ties in file order.  Entries whose battery,
+ * sensor, threat or variant the scenario lacks are skipped (noted). */
+typedef struct {
+    const char *scenario_path, *data_dir;
+    const ts_setting *settings;           /* fixed settings applied first */
+    int n_settings;
+    const char *answer;                   /* the named answer */
+    const char *variant;                  /* NULL: the base defense */
+    const char *ranges_path;              /* NULL: DATA/uncertainty.yaml */
+    int threads;
+    const volatile int *cancel;
+} ts_sensitivity_opts;
+
+typedef struct {
+    char path[TS_SETTING_PATH_LEN];
+    char what[TS_NAME_LEN * 2], sources[TS_TEXT_LEN];
+    char low_text[64], high_text[64];     /* as the ranges file writes them */
+    double low, high;                     /* SI */
+    char unit[16];                        /* the unit written, for display */
+    double unit_si;
+    double at_low, at_high;               /* the answer, SI (NAN: undefined) */
+    double swing;                         /* |at_high - at_low|; NAN when an end is undefined */
+    double slope;                         /* (at_high - at_low) / (high - low), per SI unit */
+    int line, col;                        /* of its key in the ranges file */
+} ts_sensitivity_item;
+
+typedef struct {
+    char scenario[TS_NAME_LEN], variant[TS_NAME_LEN], scenario_path[TS_TEXT_LEN];
+    char ranges_path[TS_TEXT_LEN];
+    ts_answer base;                       /* the answer as the scenario has it */
+    int n_items;
+    ts_sensitivity_item *items;           /* owned, ranked */
+    int n_skipped;
+    char (*skipped)[TS_SETTING_PATH_LEN + 96]; /* owned: "PATH: why" */
+    int n_evaluations;
+} ts_sensitivity_result;
+
+int ts_sensitivity(ts_ctx *ctx, const ts_sensitivity_opts *opts, ts_sensitivity_result *out);
+void ts_sensitivity_free(ts_sensitivity_result *res);
+char *ts_sensitivity_json(const ts_sensitivity_result *res);
+/* The folder: report.json, tables/sensitivity.csv, charts/tornado.png and
+ * .svg, index.html (like a run folder). */
+int ts_sensitivity_write(ts_ctx *ctx, const ts_sensitivity_result *res, const char *out_dir);
+
 #ifdef __cplusplus
 }
 #endif

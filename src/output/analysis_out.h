@@ -34,4 +34,8 @@ const char *ts_aout_fmt(char *buf, size_t size, double x);
  * index.html of a threshold result into dir. */
 int ts_out_threshold(ts_ctx *ctx, const ts_threshold_result *res, const char *dir);
 
+/* sensitivity_out.c: report.json, tables/sensitivity.csv,
+ * charts/tornado.{png,svg}, index.html of a sensitivity result into dir. */
+int ts_out_sensitivity(ts_ctx *ctx, const ts_sensitivity_result *res, const char *dir);
+
 #endif

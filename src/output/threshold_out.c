@@ -215,10 +215,10 @@ static int chart(ts_ctx *ctx, const ts_threshold_result *r, const char *dir)
         snprintf(title, sizeof title, "%s: %s %s %s", r->parameter, r->until.text,
                  r->until_below ? "up to" : "from", thr);
         snprintf(sub, sizeof sub, "Scenario %s, defense \"%s\": --until holds %s %s (bracket %.4g to %.4g %s, "
-                 "tolerance %.3g)",
+                 "tolerance %.3g %s)",
                  r->scenario, r->variant, r->until_below ? "below" : "above", thr,
                  r->points[r->i_below].x / r->display_si, r->points[r->i_above].x / r->display_si,
-                 r->display_unit, r->tol / r->display_si);
+                 r->display_unit, r->tol / r->display_si, r->display_unit);
         snprintf(foot, sizeof foot,
                  "thirdsite %s \xc2\xb7 %d evaluations \xc2\xb7 kinematic model from open sources; "
                  "dashed: the same answer under the other framing; sources in the runs' report.json",

@@ -99,7 +99,7 @@ static int tornado(ts_ctx *ctx, const ts_sensitivity_result *r, const char *dir)
                  it->high_text);
         bars[i] = (ts_chart_bar){label[i], detail[i], it->at_low, it->at_high, NULL, NULL};
     }
-    char axis[TS_ANSWER_NAME_LEN + 16], title[400], sub[600], centre[64], foot[300];
+    char axis[TS_ANSWER_NAME_LEN + 16], title[400], sub[600], centre[64], foot[900];
     ts_aout_axis_label(r->base.name, r->base.unit, axis, sizeof axis);
     snprintf(title, sizeof title, "What monitors would have to verify: %s", r->base.name);
     snprintf(sub, sizeof sub, "Scenario %s, defense \"%s\": the answer with each parameter at the "

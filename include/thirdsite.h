@@ -1137,6 +1137,33 @@ char *ts_sensitivity_json(const ts_sensitivity_result *res);
  * .svg, index.html (like a run folder). */
 int ts_sensitivity_write(ts_ctx *ctx, const ts_sensitivity_result *res, const char *out_dir);
 
+
+/* Two sides compared (docs/analysis-commands.md, "compare"): each a
+ * scenario file (run first, into a temporary folder removed afterwards),
+ * SCENARIO:variant, a run folder (read, not recomputed) or FOLDER:variant;
+ * without a variant, the base.  Analyses matched by name; what is not
+ * comparable is listed in the result. */
+typedef struct ts_compare ts_compare;
+typedef struct {
+    const char *a, *b;
+    const char *data_dir;                 /* for scenarios; NULL: ts_data_dir() */
+    const ts_setting *settings;           /* applied to both scenarios */
+    int n_settings;
+    int threads;
+    const volatile int *cancel;
+} ts_compare_opts;
+int ts_compare_run(ts_ctx *ctx, const ts_compare_opts *opts, ts_compare **out);
+/* Lines of the comparison that changed (0: the same answers). */
+int ts_compare_changes(const ts_compare *c);
+/* report.json's content; a text summary (what changed, what is not
+ * comparable); both malloc'd. */
+char *ts_compare_json(const ts_compare *c);
+char *ts_compare_text(const ts_compare *c);
+/* The folder: report.json, tables/compare.csv, maps/diff-NAME-FRAMING.png
+ * and .svg (cells gained and lost), index.html (like a run folder). */
+int ts_compare_write(ts_ctx *ctx, const ts_compare *c, const char *out_dir);
+void ts_compare_free(ts_compare *c);
+
 #ifdef __cplusplus
 }
 #endif

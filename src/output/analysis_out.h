@@ -38,4 +38,8 @@ int ts_out_threshold(ts_ctx *ctx, const ts_threshold_result *res, const char *di
  * charts/tornado.{png,svg}, index.html of a sensitivity result into dir. */
 int ts_out_sensitivity(ts_ctx *ctx, const ts_sensitivity_result *res, const char *dir);
 
+/* compare_out.c: report.json, tables/compare.csv, maps/diff-*.{png,svg},
+ * index.html of a comparison into dir. */
+int ts_out_compare(ts_ctx *ctx, const ts_compare *c, const char *dir);
+
 #endif

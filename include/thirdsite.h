@@ -1114,7 +1114,8 @@ typedef struct {
     char unit[16];                        /* the unit written, for display */
     double unit_si;
     double at_low, at_high;               /* the answer, SI (NAN: undefined) */
-    double swing;                         /* |at_high - at_low|; NAN when an end is undefined */
+    double swing;                         /* |at_high - at_low|; NAN when one end only is
+                                             undefined, 0 when both are */
     double slope;                         /* (at_high - at_low) / (high - low), per SI unit */
     int line, col;                        /* of its key in the ranges file */
 } ts_sensitivity_item;

@@ -317,7 +317,9 @@ int ts_sensitivity(ts_ctx *ctx, const ts_sensitivity_opts *o, ts_sensitivity_res
                     it->at_low = a.value;
             }
         }
-        it->swing = fabs(it->at_high - it->at_low);
+        /* undefined at both ends: no change (0); at one end only: NAN, the
+         * answer's existence changes (ranked first) */
+        it->swing = isnan(it->at_low) && isnan(it->at_high) ? 0.0 : fabs(it->at_high - it->at_low);
         it->slope = (it->at_high - it->at_low) / (it->high - it->low);
     }
     if (st) {

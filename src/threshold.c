@@ -22,6 +22,7 @@
  */
 #include "ts_internal.h"
 #include "runfolder.h"
+#include "threshold.h"
 #include "output/analysis_out.h"
 
 #include <gsl/gsl_errno.h>
@@ -252,6 +253,19 @@ static int variant_index(ts_ctx *ctx, const ts_scenario *sc, const char *name, i
                     known);
 }
 
+/* Whether the loader's message is about the setting's value, not its path:
+ * a value's errors are "--set PATH:1:COL: error: ..." (COL in the value),
+ * a path's "--set PATH: error: ..." (docs/scenario-format.md, "Settings"),
+ * or, for a key the loader does not know, "--set PATH:1:1: error: unknown
+ * key ...". */
+static int value_fault(const ts_ctx *ctx, const char *path)
+{
+    char want[TS_SETTING_PATH_LEN + 16];
+    snprintf(want, sizeof want, "--set %s:1:", path);
+    const char *m = ts_ctx_message(ctx);
+    return strstr(m, want) != NULL && !strstr(m, "unknown key");
+}
+
 /* Checks the options, loads the scenario once at each end as written. */
 static int prepare(search *s, char only_buf[2][TS_NAME_LEN])
 {
@@ -309,7 +323,7 @@ static int prepare(search *s, char only_buf[2][TS_NAME_LEN])
     ts_scenario *sc = NULL;
     st = load_at(ctx, o, r->kind, 0.0, o->lo, &sc);
     if (st)
-        return prefix(ctx, st, "--vary");
+        return prefix(ctx, st, value_fault(ctx, o->vary) ? "--between" : "--vary");
     snprintf(r->scenario, sizeof r->scenario, "%s", sc->name);
     snprintf(r->scenario_path, sizeof r->scenario_path, "%s", o->scenario_path);
     st = variant_index(ctx, sc, o->variant, &s->variant);
@@ -358,7 +372,23 @@ static int prepare(search *s, char only_buf[2][TS_NAME_LEN])
     sc = NULL;
     st = load_at(ctx, o, r->kind, 0.0, o->hi, &sc);
     ts_scenario_free(sc);
-    return st ? prefix(ctx, st, "--vary") : TS_OK;
+    return st ? prefix(ctx, st, value_fault(ctx, o->vary) ? "--between" : "--vary") : TS_OK;
+}
+
+ts_thr_shape ts_threshold_classify(const int *holds, int n, int *at)
+{
+    int changes = 0;
+    *at = -1;
+    for (int k = 0; k + 1 < n; k++)
+        if (!holds[k] != !holds[k + 1]) {
+            changes++;
+            *at = k;
+        }
+    if (holds[0] && holds[n - 1])
+        return TS_THR_BOTH_ENDS;
+    if (!holds[0] && !holds[n - 1])
+        return TS_THR_NEITHER_END;
+    return changes > 1 ? TS_THR_NOT_MONOTONE : TS_THR_ONE_CHANGE;
 }
 
 static int run_search(search *s)
@@ -367,33 +397,42 @@ static int run_search(search *s)
     ts_threshold_result *r = s->res;
     const int n = s->o->n_check > 1 ? s->o->n_check : 9;
     double *xs = malloc((size_t)n * sizeof *xs);
-    if (!xs)
-        return ts_error(ctx, TS_ENOMEM, "out of memory");
-    int st = TS_OK;
-    for (int k = 0; k < n && !st; k++) {
-        xs[k] = k == n - 1 ? r->hi : r->lo + (r->hi - r->lo) * k / (n - 1);
-        ts_threshold_point *p;
-        st = evaluate(s, xs[k], &p);
-    }
-    if (st) {
+    int *holds = malloc((size_t)n * sizeof *holds);
+    if (!xs || !holds) {
         free(xs);
-        return st;
+        free(holds);
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
     }
-    int changes = 0, at = -1;
-    for (int k = 0; k + 1 < n; k++)
-        if (find_point(r, xs[k])->until != find_point(r, xs[k + 1])->until) {
-            changes++;
-            at = k;
-        }
-    const int u0 = find_point(r, xs[0])->until, u1 = find_point(r, xs[n - 1])->until;
-    if (u0 && u1)
-        st = refuse(s, n, xs, "holds at both ends");
-    else if (!u0 && !u1)
-        st = refuse(s, n, xs, changes ? "holds at neither end" : "holds nowhere");
-    else if (changes > 1)
-        st = refuse(s, n, xs, "is not monotone (it changes more than once)");
+    for (int k = 0; k < n; k++)
+        xs[k] = k == n - 1 ? r->hi : r->lo + (r->hi - r->lo) * k / (n - 1);
+    /* the ends first: a condition that holds at both or neither is refused
+     * before the interior is computed */
+    int st = TS_OK;
+    ts_threshold_point *p;
+    st = evaluate(s, xs[0], &p);
+    if (!st)
+        st = evaluate(s, xs[n - 1], &p);
+    if (!st) {
+        const int e[2] = {find_point(r, xs[0])->until, find_point(r, xs[n - 1])->until};
+        const double ex[2] = {xs[0], xs[n - 1]};
+        if (e[0] && e[1])
+            st = refuse(s, 2, ex, "holds at both ends");
+        else if (!e[0] && !e[1])
+            st = refuse(s, 2, ex, "holds at neither end");
+    }
+    for (int k = 1; k + 1 < n && !st; k++)
+        st = evaluate(s, xs[k], &p);
+    int at = -1;
+    if (!st) {
+        for (int k = 0; k < n; k++)
+            holds[k] = find_point(r, xs[k])->until;
+        if (ts_threshold_classify(holds, n, &at) == TS_THR_NOT_MONOTONE)
+            st = refuse(s, n, xs, "is not monotone (it changes more than once)");
+    }
     const double a0 = at >= 0 ? xs[at] : r->lo, b0 = at >= 0 ? xs[at + 1] : r->hi;
+    const int u0 = !st && holds[0];
     free(xs);
+    free(holds);
     if (st)
         return st;
     r->until_below = u0;

@@ -1127,7 +1127,7 @@ typedef struct {
     int n_items;
     ts_sensitivity_item *items;           /* owned, ranked */
     int n_skipped;
-    char (*skipped)[TS_SETTING_PATH_LEN + 96]; /* owned: "PATH: why" */
+    char (*skipped)[TS_SETTING_PATH_LEN + 128]; /* owned: "PATH: why" */
     int n_evaluations;
 } ts_sensitivity_result;
 

@@ -205,7 +205,8 @@ static int chart(ts_ctx *ctx, const ts_threshold_result *r, const char *dir)
                 j++;
             const double a = i == 0 ? x[0] : 0.5 * (x[i - 1] + x[i]);
             const double b = j == n - 1 ? x[n - 1] : 0.5 * (x[j] + x[j + 1]);
-            bands[nb++] = (ts_chart_band){a, b, nb == 0 ? keep_label : NULL, 4};
+            bands[nb] = (ts_chart_band){a, b, nb == 0 ? keep_label : NULL, 4};
+            nb++;
             i = j;
         }
         char mlab[128], thr[64], title[800], sub[800], foot[400];

@@ -631,10 +631,11 @@ static void draw_tornado(cairo_t *cr, const void *arg, double w, double h)
     f.y1 = f.y0 + T_ROW * c->n_bars;
     f.sx = make_scale(&c->x, isfinite(c->x.min) ? lo : lo - (lo < c->centre ? pad : 0),
                       isfinite(c->x.max) ? hi : hi + (hi > c->centre ? pad : 0), 7);
-    if (c->x.percent && lo >= 0 && !isfinite(c->x.min) && f.sx.lo < 0)
-        f.sx.lo = 0.0;
-    /* decimals of the value labels: one finer than the ticks' */
-    const int dec = f.sx.decimals + 1;
+    if (lo >= 0 && !isfinite(c->x.min) && f.sx.lo < 0)
+        f.sx.lo = 0.0; /* no negative axis for values that are not */
+    /* decimals of the value labels: one finer than the ticks' (none for
+     * counts) */
+    const int dec = c->x.integer ? 0 : f.sx.decimals + 1;
     char buf[64];
     cairo_set_line_width(cr, 1.0);
     for (int k = 0; k < n_ticks(&f.sx); k++) { /* vertical grid */

@@ -118,7 +118,13 @@ static int tornado(ts_ctx *ctx, const ts_sensitivity_result *r, const char *dir)
     t.title = title;
     t.subtitle = sub;
     t.footer = foot;
-    t.x = (ts_chart_axis){axis, share ? 0.0 : NAN, share ? 1.0 : NAN, share, 0};
+    int whole = !share && !strcmp(r->base.unit, "1");
+    for (int i = 0; i < r->n_items && whole; i++) {
+        const double v[2] = {r->items[i].at_low, r->items[i].at_high};
+        for (int k = 0; k < 2; k++)
+            whole &= !isfinite(v[k]) || v[k] == floor(v[k]);
+    }
+    t.x = (ts_chart_axis){axis, share ? 0.0 : NAN, share ? 1.0 : NAN, share, whole};
     t.centre = isfinite(r->base.value) ? r->base.value : 0.0;
     t.centre_label = centre;
     t.low_legend = "parameter at the low end of its range";

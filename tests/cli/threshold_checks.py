@@ -13,6 +13,7 @@
      point evaluated, the chart's PNG and SVG, index.html, the run-folder
      marker; the same bytes with -j 1 (determinism);
   3. bad input is exit 2 and names the option: an unknown path (--vary),
+     an unknown variant (--variant, the known ones listed),
      a unit the key does not take and a text that is no quantity
      (--between), a condition on an unknown answer or analysis (--until),
      a condition that holds at both ends or at neither (--until, the
@@ -155,6 +156,7 @@ def case_refusals():
             "--until", "unknown analysis", "nosuch")
     refused(["--vary", PATH, "--between", "4 km/s", "9 km/s", "--until", "russian.kinematic.engaged = 0"],
             "--until", "bad operator")
+    refused(["--vary", PATH, "--variant", "nosuch"] + good, "--variant", "unknown variant", "fast-gbi")
     refused(["--vary", PATH, "--between", "4 km/s", "9 km/s", "--until", UNTIL, "--tol", "5 s"],
             "--tol", "tolerance of another kind")
     p = refused(["--vary", PATH, "--between", "4 km/s", "9 km/s", "--until", "russian.kinematic.engaged >= 0"],

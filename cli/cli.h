@@ -20,6 +20,9 @@ int cmd_run(int argc, char **argv);
 int cmd_engage(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_threshold(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 /* `catalog sites|sensors|interceptors`: argv[0] is the kind. */
 int cmd_catalog_defense(int argc, char **argv);
 

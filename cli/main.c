@@ -17,6 +17,9 @@ static const struct {
     {"engage", cmd_engage, "one threat flight against a scenario's defense"},
     {"serve", cmd_serve, "the what-if map in the browser (a local web server)"},
     {"check", cmd_check, "validate a scenario file without running it"},
+    {"threshold", cmd_threshold, "the value of a parameter at which a condition changes"},
+    {"sensitivity", cmd_sensitivity, "an answer over each parameter's uncertainty, ranked"},
+    {"compare", cmd_compare, "two scenarios, variants or run folders side by side"},
     {"catalog", cmd_catalog, "what is shipped: missiles, sites, sensors, interceptors"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

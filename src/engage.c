@@ -356,7 +356,8 @@ typedef struct {
     const ts_interceptor *ic;
     double tau, gap;         /* track before intercept, update gap, s */
     int framing;             /* of the scan under way */
-    double guess;            /* last fly-out time found (fixed-point seed) */
+    int g_n;                 /* fly-out times found last (fixed-point seeds): */
+    double g_t[2], g_T[2];   /* [1] the latest, at threat times g_t, s */
     int n_sup;               /* support intervals [sup_a, sup_b] of sensor */
     double sup_a[TS_ENG_MAX_SUPPORT], sup_b[TS_ENG_MAX_SUPPORT];
     int sup_k[TS_ENG_MAX_SUPPORT];
@@ -424,6 +425,39 @@ static double ground_range(const wks *w, const smp *s)
     return w->p->re * atan2(ts_v3_norm(cr), ts_v3_dot(*us, s->u));
 }
 
+/* Seeds of the fly-out fixed point (ts_flyout_reach): the line through
+ * the last two fly-out times found, within TS_ENG_GUESS_SPAN of the later
+ * (T(t) is smooth along the path: the seed is then within a few
+ * milliseconds and one table reading settles it), else the last time,
+ * else none. */
+#define TS_ENG_GUESS_SPAN 40.0 /* s */
+static void guess_reset(wks *w)
+{
+    w->g_n = 0;
+}
+
+static void guess_push(wks *w, double t, double T)
+{
+    w->g_t[0] = w->g_t[1];
+    w->g_T[0] = w->g_T[1];
+    w->g_t[1] = t;
+    w->g_T[1] = T;
+    if (w->g_n < 2)
+        w->g_n++;
+}
+
+static double guess_for(const wks *w, double t)
+{
+    if (w->g_n == 0)
+        return 0.0;
+    const double tb = w->g_t[1], Tb = w->g_T[1];
+    if (w->g_n < 2 || fabs(t - tb) > TS_ENG_GUESS_SPAN || w->g_t[0] == tb ||
+        fabs(tb - w->g_t[0]) > TS_ENG_GUESS_SPAN)
+        return Tb;
+    const double g = Tb + (t - tb) * (Tb - w->g_T[0]) / (tb - w->g_t[0]);
+    return g > 0.0 ? g : Tb;
+}
+
 /* The kinematic reach of the battery at a sample and the geometry of the
  * least-time fly-out there (closing speed, aspect). */
 static void reach_eval(wks *w, const smp *s, rch *r)
@@ -441,9 +475,9 @@ static void reach_eval(wks *w, const smp *s, rch *r)
             return;
     }
     ts_flyout_arrival arr;
-    if (!ts_flyout_reach(w->fo, &w->p->site_r[w->b], &s->r, s->h, w->guess, &arr))
+    if (!ts_flyout_reach(w->fo, &w->p->site_r[w->b], &s->r, s->h, guess_for(w, s->t), &arr))
         return;
-    w->guess = arr.t_s;
+    guess_push(w, s->t, arr.t_s);
     if (ic->flyout_max_s > 0.0 && arr.t_s > ic->flyout_max_s)
         return;
     r->T = arr.t_s;
@@ -477,7 +511,7 @@ static void base_reach(wks *w)
 {
     const int n = w->n, K = TS_ENG_COARSE;
     rch *r = w->base;
-    w->guess = 0.0;
+    guess_reset(w);
     if (n <= 2 * K) {
         for (int i = 0; i < n; i++)
             reach_eval(w, &w->s[i], &r[i]);
@@ -499,7 +533,9 @@ static void base_reach(wks *w)
         if (i1 - i0 < 2)
             continue;
         if (reach_differs(w, &r[i0], &r[i1]) || b == best || b + 1 == best) {
-            w->guess = r[i0].kin ? r[i0].T : 0.0;
+            guess_reset(w);
+            if (r[i0].kin)
+                guess_push(w, w->s[i0].t, r[i0].T);
             for (int i = i0 + 1; i < i1; i++)
                 reach_eval(w, &w->s[i], &r[i]);
             continue;
@@ -516,7 +552,9 @@ static void base_reach(wks *w)
          * through its ends and middle) where the line through the ends
          * already predicts the middle to TS_ENG_INTERP_TOL, else exactly */
         const int im = (i0 + i1) / 2;
-        w->guess = r[i0].T;
+        guess_reset(w);
+        guess_push(w, w->s[i0].t, r[i0].T);
+        guess_push(w, w->s[i1].t, r[i1].T);
         reach_eval(w, &w->s[im], &r[im]);
         const double ta = w->s[i0].t, tm = w->s[im].t, tb = w->s[i1].t;
         const double um = (tm - ta) / (tb - ta);

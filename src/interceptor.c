@@ -1323,13 +1323,16 @@ typedef struct {
     ts_vec3 up, down;
 } fo_geom;
 
-static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_vec3 *target,
-                       double T, fo_geom *g)
+/* The plane geometry with the site's unit vector us and the target's
+ * inverse distance from the centre inv_q given (the rotation about the
+ * axis keeps |target|): no square root or division for them. */
+static void plane_geom_u(double omega, double re, const ts_vec3 *us_p, const ts_vec3 *target,
+                         double inv_q, double T, fo_geom *g)
 {
     double th = omega * T, c = cos(th), sn = sin(th);
-    ts_vec3 q = ts_v3(c * target->x - sn * target->y, sn * target->x + c * target->y,
-                      target->z);
-    ts_vec3 us = ts_v3_unit(*site), uq = ts_v3_unit(q);
+    const ts_vec3 us = *us_p;
+    ts_vec3 uq = ts_v3(inv_q * (c * target->x - sn * target->y),
+                       inv_q * (sn * target->x + c * target->y), inv_q * target->z);
     ts_vec3 n = ts_v3_cross(us, uq);
     double sn_ang = ts_v3_norm(n);
     g->range = re * atan2(sn_ang, ts_v3_dot(us, uq));
@@ -1349,6 +1352,13 @@ static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_ve
     g->down = ts_v3_cross(n, uq);
 }
 
+static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_vec3 *target,
+                       double T, fo_geom *g)
+{
+    const ts_vec3 us = ts_v3_unit(*site);
+    plane_geom_u(omega, re, &us, target, 1.0 / ts_v3_norm(*target), T, g);
+}
+
 /* Arrival velocity in ECEF axes at arrival (inertial velocity, m/s). */
 static ts_vec3 arrival_velocity(double omega, double T, const fo_geom *g, double vr, double vh)
 {
@@ -1365,8 +1375,11 @@ static ts_vec3 arrival_velocity(double omega, double T, const fo_geom *g, double
  *           h_m (the target's geodetic height, m), t_guess_s (a first
  *           guess of the time, s; <= 0: none).
  * Returned: 1 and *out when in reach, else 0.
- * Notes: fixed-point iteration T = table(target turned by omega T); no
- * allocation, read-only.
+ * Notes: fixed-point iteration T = table(target turned by omega T),
+ * stopped when a step moves T by less than TS_FO_FIXED_POINT_TOL; the
+ * geometry returned is that of the last step's start (T within the
+ * tolerance: the target turned by under 1e-7 rad more), so a good guess
+ * costs one geometry and one table reading.  No allocation, read-only.
  */
 int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
                     const ts_vec3 *target_ecef, double h_m, double t_guess_s,
@@ -1385,11 +1398,13 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     double tmax = f->row_tmax[ih] > f->row_tmax[ih + 1] ? f->row_tmax[ih] : f->row_tmax[ih + 1];
     if (rmax < 0.0)
         return 0;
+    const double inv_q = 1.0 / ts_v3_norm(*target_ecef);
+    const ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_scale(*target_ecef, inv_q);
     {
-        ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_unit(*target_ecef);
-        if (ts_v3_dot(us, uq) < f->pair_cos[ih])
+        const double c0 = ts_v3_dot(us, uq);
+        if (c0 < f->pair_cos[ih])
             return 0; /* the test below, by a cosine (no atan2) */
-        double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), ts_v3_dot(us, uq));
+        double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), c0);
         if (r0 - f->omega * f->re * tmax > rmax + f->dr)
             return 0;
     }
@@ -1399,12 +1414,13 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     static const double starts[] = {0.0, 300.0, 700.0, 1100.0, 1500.0, 1900.0, 2300.0};
     int ns = (int)(sizeof starts / sizeof starts[0]);
     fo_geom g;
-    double T = -1.0, vr = 0.0, vh = 0.0;
+    double T = -1.0, vr = 0.0, vh = 0.0, t_from = 0.0;
     for (int i = -1; i < ns && T < 0.0; i++) {
         double t0 = i < 0 ? t_guess_s : starts[i];
         if (i < 0 && !(t0 > 0.0))
             continue;
-        plane_geom(f->omega, f->re, site_ecef, target_ecef, t0, &g);
+        plane_geom_u(f->omega, f->re, &us, target_ecef, inv_q, t0, &g);
+        t_from = t0;
         if (!ts_flyout_lookup(f, g.wn, g.range, h_m, &T, &vr, &vh))
             T = -1.0;
         if (f->omega == 0.0 && i >= 0)
@@ -1412,17 +1428,18 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     }
     if (T < 0.0)
         return 0;
-    for (int it = 0; it < TS_FO_FIXED_POINT_IT && f->omega != 0.0; it++) {
-        plane_geom(f->omega, f->re, site_ecef, target_ecef, T, &g);
+    /* g was computed at t_from, T read there */
+    int done = f->omega == 0.0 || fabs(T - t_from) < TS_FO_FIXED_POINT_TOL;
+    for (int it = 0; it < TS_FO_FIXED_POINT_IT && !done; it++) {
+        plane_geom_u(f->omega, f->re, &us, target_ecef, inv_q, T, &g);
         double Tn;
         if (!ts_flyout_lookup(f, g.wn, g.range, h_m, &Tn, &vr, &vh))
             return 0;
-        int done = fabs(Tn - T) < TS_FO_FIXED_POINT_TOL;
+        done = fabs(Tn - T) < TS_FO_FIXED_POINT_TOL;
         T = Tn;
-        if (done)
-            break;
     }
-    plane_geom(f->omega, f->re, site_ecef, target_ecef, T, &g);
+    if (!done)
+        plane_geom_u(f->omega, f->re, &us, target_ecef, inv_q, T, &g);
     out->t_s = T;
     out->range_m = g.range;
     out->wn_rads = g.wn;

@@ -47,6 +47,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "footprint_internal.h"
+#include "defense_internal.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -263,10 +264,10 @@ static double wrap_pi(double x)
     return x;
 }
 
-/* Rotation of v by angle th about the unit vector u (Rodrigues' formula). */
-static ts_vec3 rotate(ts_vec3 v, ts_vec3 u, double th)
+/* Rotation of v about the unit vector u by the angle whose cosine and sine
+ * are c, s (Rodrigues' formula). */
+static ts_vec3 rotate_cs(ts_vec3 v, ts_vec3 u, double c, double s)
 {
-    const double c = cos(th), s = sin(th);
     const ts_vec3 uxv = ts_v3_cross(u, v);
     const double ud = ts_v3_dot(u, v) * (1.0 - c);
     return ts_v3(v.x * c + uxv.x * s + u.x * ud, v.y * c + uxv.y * s + u.y * ud,
@@ -340,8 +341,9 @@ static void fly_node(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat
         const ts_vec3 r = sv.r, v = sv.v;
         double *x = nd->x + (size_t)k * 9;
         /* turn the heading az to north: a rotation by +az about the vertical */
-        const ts_vec3 rr = rotate(r, st->up, az), vr = rotate(v, st->up, az),
-                      ar = rotate(a, st->up, az);
+        const double ca = cos(az), sa = sin(az);
+        const ts_vec3 rr = rotate_cs(r, st->up, ca, sa), vr = rotate_cs(v, st->up, ca, sa),
+                      ar = rotate_cs(a, st->up, ca, sa);
         x[0] = rr.x; x[1] = rr.y; x[2] = rr.z;
         x[3] = vr.x; x[4] = vr.y; x[5] = vr.z;
         x[6] = ar.x; x[7] = ar.y; x[8] = ar.z;
@@ -633,10 +635,10 @@ static void sample(const site_table *st, const int *k, const double *w, int j, d
         for (int m = 0; m < 9; m++)
             x[m] += w[c] * y[m];
     }
-    const double th = -(st->az_ref + st->az0 + u * st->daz);
-    *r = rotate(ts_v3(x[0], x[1], x[2]), st->up, th);
-    *v = rotate(ts_v3(x[3], x[4], x[5]), st->up, th);
-    *acc = rotate(ts_v3(x[6], x[7], x[8]), st->up, th);
+    const double th = -(st->az_ref + st->az0 + u * st->daz), c = cos(th), s = sin(th);
+    *r = rotate_cs(ts_v3(x[0], x[1], x[2]), st->up, c, s);
+    *v = rotate_cs(ts_v3(x[3], x[4], x[5]), st->up, c, s);
+    *acc = rotate_cs(ts_v3(x[6], x[7], x[8]), st->up, c, s);
 }
 
 /* The impact the table predicts at (u, v): relative azimuth and range. */
@@ -932,12 +934,13 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
     {
         ts_ctx *tctx = ts_ctx_create();
         ts_traj *traj = ts_traj_create();
+        ts_engage_work *ew = ts_engage_work_create();
         ts_engagement eng;
         memset(&eng, 0, sizeof eng);
         /* worst[k] over the sites so far, cand[k] of the current site */
         ts_footprint_cell *worst = malloc(2 * (size_t)n_plans * sizeof *worst);
         ts_footprint_cell *cand = worst ? worst + n_plans : NULL;
-        if (!tctx || !traj || !worst) {
+        if (!tctx || !traj || !worst || !ew) {
 #pragma omp atomic write
             fail_mem = 1;
         }
@@ -948,7 +951,7 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             int halt;
 #pragma omp atomic read
             halt = stop;
-            if (halt || !tctx || !traj || !worst)
+            if (halt || !tctx || !traj || !worst || !ew)
                 continue;
             if (cancel && *cancel) {
 #pragma omp atomic write
@@ -984,9 +987,14 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     failed = 1;
                     continue;
                 }
+                /* sampled once for every plan (traj is refilled per
+                 * site: sampling again also drops the last site's
+                 * samples; a failure leaves ew empty and ts_engage_with
+                 * reports it) */
+                ts_engage_work_sample(tctx, ew, earth, traj);
                 int k;
                 for (k = 0; k < n_plans; k++) {
-                    const int est = ts_engage(tctx, plans[k], traj, threat->rcs_m2, &eng);
+                    const int est = ts_engage_with(tctx, plans[k], ew, traj, threat->rcs_m2, &eng);
                     if (est >= 0)
                         ts_footprint_cell_from(&eng, &cand[k]);
                     if (est == TS_ENOMEM) {
@@ -1037,6 +1045,7 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             }
         }
         free(worst);
+        ts_engage_work_free(ew);
         ts_engagement_free(&eng);
         ts_traj_free(traj);
         ts_ctx_free(tctx);

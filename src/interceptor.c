@@ -168,6 +168,7 @@ struct ts_flyout {
     double *pair_cos;      /* per pair of height rows i, i + 1: the cosine of
                               the largest angle from the site at which a
                               target can be in reach (ts_flyout_reach) */
+    double *pair_cos_in;   /* the same narrowed: above it, surely within */
     double *coarse;        /* while building: the table from the base
                               members alone, to judge refinements */
     double *build_t;       /* while building: the table being filled, s */
@@ -957,13 +958,14 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     free(f->coarse);
     free(f->build_t);
     f->coarse = f->build_t = f->build_vr = f->build_vh = NULL;
-    f->row_rmax = malloc(3 * (size_t)f->n_h * sizeof *f->row_rmax);
+    f->row_rmax = malloc(4 * (size_t)f->n_h * sizeof *f->row_rmax);
     if (!f->row_rmax) {
         ts_flyout_free(f);
         return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
     }
     f->row_tmax = f->row_rmax + f->n_h;
     f->pair_cos = f->row_tmax + f->n_h;
+    f->pair_cos_in = f->pair_cos + f->n_h;
     for (int i = 0; i < f->n_h; i++) {
         double rm = -1.0, tm = 0.0;
         for (int k = 0; k < f->n_w; k++)
@@ -984,6 +986,9 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
         double tm = f->row_tmax[i] > f->row_tmax[i + 1] ? f->row_tmax[i] : f->row_tmax[i + 1];
         double ang = (rm + f->dr + f->omega * f->re * tm) / f->re * (1.0 + 1e-9) + 1e-9;
         f->pair_cos[i] = rm < 0.0 ? 2.0 : ang >= TS_PI ? -2.0 : cos(ang);
+        /* narrowed: a cosine above this passes that test without it */
+        double in = (rm + f->dr + f->omega * f->re * tm) / f->re * (1.0 - 1e-9) - 1e-9;
+        f->pair_cos_in[i] = rm < 0.0 ? 2.0 : in >= TS_PI ? -2.0 : in <= 0.0 ? 2.0 : cos(in);
     }
     *out = f;
     return TS_OK;
@@ -1404,9 +1409,11 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
         const double c0 = ts_v3_dot(us, uq);
         if (c0 < f->pair_cos[ih])
             return 0; /* the test below, by a cosine (no atan2) */
-        double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), c0);
-        if (r0 - f->omega * f->re * tmax > rmax + f->dr)
-            return 0;
+        if (c0 <= f->pair_cos_in[ih]) { /* near the limit: the range itself */
+            double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), c0);
+            if (r0 - f->omega * f->re * tmax > rmax + f->dr)
+                return 0;
+        }
     }
     /* A start that reads the tables: the guess, else the first of a few
      * times (0 s first) whose turned target is in reach; the iteration

@@ -153,25 +153,6 @@ typedef struct {
 
 /* ---- plan ----------------------------------------------------------------- */
 
-static int same_interceptor(const ts_interceptor *a, const ts_interceptor *b)
-{
-    if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
-        a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
-        a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
-        a->range_max_m != b->range_max_m ||
-        a->burnout_speed_cap_mps != b->burnout_speed_cap_mps)
-        return 0; /* (the fly-out, closing and aspect limits are not in the tables) */
-    for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
-        const ts_stage *s = &a->stage[i], *t = &b->stage[i];
-        if (s->m_gross_kg != t->m_gross_kg || s->m_prop_kg != t->m_prop_kg ||
-            s->isp_vac_s != t->isp_vac_s || s->thrust_vac_n != t->thrust_vac_n ||
-            s->burn_s != t->burn_s || s->area_ref_m2 != t->area_ref_m2 ||
-            s->exit_area_m2 != t->exit_area_m2)
-            return 0;
-    }
-    return 1;
-}
-
 /*
  * Prepares a defense for many engagements.
  * Given:    ctx, earth, defense (copied: the plan does not keep the pointer).
@@ -255,15 +236,15 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
         p->rmax_cos[2 * b + 1] = hi >= TS_PI ? -2.0 : hi <= 0.0 ? 2.0 : cos(hi);
         int k = -1;
         for (int c = 0; c < b; c++)
-            if (same_interceptor(&p->def.batteries[c].interceptor, &bt->interceptor) &&
+            if (ts_interceptor_same_flyout(&p->def.batteries[c].interceptor, &bt->interceptor) &&
                 p->def.batteries[c].lat_rad == bt->lat_rad) {
                 k = p->bat_flyout[c];
                 break;
             }
         if (k < 0) {
             k = p->n_flyouts;
-            st = ts_flyout_create(ctx, earth, &bt->interceptor, bt->lat_rad,
-                                  &p->flyouts[k]);
+            st = ts_flyout_acquire(ctx, earth, &bt->interceptor, bt->lat_rad,
+                                   &p->flyouts[k]);
             if (st < 0) {
                 ts_engage_plan_free(p);
                 return st;
@@ -305,7 +286,7 @@ void ts_engage_plan_free(ts_engage_plan *plan)
     if (!plan)
         return;
     for (int i = 0; i < plan->n_flyouts; i++)
-        ts_flyout_free(plan->flyouts[i]);
+        ts_flyout_release(plan->flyouts[i]);
     free(plan->flyouts);
     free(plan->bat_flyout);
     free(plan->site_u);

@@ -174,6 +174,7 @@ struct ts_flyout {
     double *build_t;       /* while building: the table being filled, s */
     double *build_vr, *build_vh;
     int n_members;         /* fly-outs flown to build it */
+    int cached;            /* held by the process-wide cache (ts_flyout_acquire) */
 };
 
 /* The booster as flown here. */
@@ -1004,6 +1005,208 @@ void ts_flyout_free(ts_flyout *flyout)
     free(flyout->coarse);
     free(flyout->build_t);
     free(flyout);
+}
+
+/* ---- process-wide cache of fly-out tables -------------------------------- */
+
+/* Plans that share an interceptor, a site latitude and an earth share one
+ * table (a what-if change of a radar, an SSPK or a battery's readiness
+ * rebuilds its plan without the 0.5 to 1 s table).  The key is everything
+ * ts_flyout_create reads: the earth, the site latitude and the
+ * interceptor's booster, limits and cap (ts_interceptor_same_flyout).
+ * Bounded: at most TS_FO_CACHE_SLOTS tables, and tables no plan holds are
+ * dropped, least recently used first, beyond TS_FO_CACHE_IDLE_BYTES.
+ * Deterministic: a table is the same bytes however often it is built, so
+ * a hit gives what a fresh build would.  Thread-safe: one lock (an OpenMP
+ * named critical section) around the slots; tables are built outside it
+ * (two threads may build the same one at once: the second is dropped). */
+#define TS_FO_CACHE_SLOTS 16
+#define TS_FO_CACHE_IDLE_BYTES ((size_t)256 << 20)
+
+typedef struct {
+    ts_flyout *f;          /* NULL: free slot */
+    ts_earth earth;
+    ts_interceptor ic;
+    double lat;
+    int refs;              /* plans holding it */
+    unsigned long used;    /* last use, for least recently used */
+    size_t bytes;
+} fo_slot;
+
+static fo_slot fo_cache[TS_FO_CACHE_SLOTS];
+static unsigned long fo_clock;
+
+/* Whether two interceptors give the same fly-out table: the booster, the
+ * intercept limits and the burnout-speed cap (the fly-out time, closing
+ * and aspect limits and the names are not in the tables). */
+int ts_interceptor_same_flyout(const ts_interceptor *a, const ts_interceptor *b)
+{
+    if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
+        a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
+        a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
+        a->range_max_m != b->range_max_m ||
+        a->burnout_speed_cap_mps != b->burnout_speed_cap_mps)
+        return 0;
+    for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
+        const ts_stage *s = &a->stage[i], *t = &b->stage[i];
+        if (s->m_gross_kg != t->m_gross_kg || s->m_prop_kg != t->m_prop_kg ||
+            s->isp_vac_s != t->isp_vac_s || s->thrust_vac_n != t->thrust_vac_n ||
+            s->burn_s != t->burn_s || s->area_ref_m2 != t->area_ref_m2 ||
+            s->exit_area_m2 != t->exit_area_m2)
+            return 0;
+    }
+    return 1;
+}
+
+static int fo_same_earth(const ts_earth *a, const ts_earth *b)
+{
+    return a->model == b->model && a->a_m == b->a_m && a->f == b->f && a->b_m == b->b_m &&
+           a->e2 == b->e2 && a->gm_m3s2 == b->gm_m3s2 && a->j2 == b->j2 &&
+           a->omega_rads == b->omega_rads;
+}
+
+static size_t fo_bytes(const ts_flyout *f)
+{
+    return sizeof *f + (size_t)f->n_w * 4 * (size_t)f->n_h * (size_t)f->n_r * sizeof(float) +
+           4 * (size_t)f->n_h * sizeof(double);
+}
+
+/* The cached table for the key, its reference taken; NULL when absent.
+ * Called inside the lock. */
+static ts_flyout *fo_find(const ts_earth *earth, const ts_interceptor *ic, double lat)
+{
+    for (int i = 0; i < TS_FO_CACHE_SLOTS; i++) {
+        fo_slot *sl = &fo_cache[i];
+        if (sl->f && sl->lat == lat && fo_same_earth(&sl->earth, earth) &&
+            ts_interceptor_same_flyout(&sl->ic, ic)) {
+            sl->refs++;
+            sl->used = ++fo_clock;
+            return sl->f;
+        }
+    }
+    return NULL;
+}
+
+/* Drops idle tables, least recently used first, while the idle ones
+ * exceed the budget or (need_slot) no slot is free.  Inside the lock;
+ * returns the tables to free outside it in drop[] (*n_drop). */
+static void fo_trim(int need_slot, ts_flyout **drop, int *n_drop)
+{
+    for (;;) {
+        size_t idle = 0;
+        int free_slot = 0, lru = -1;
+        for (int i = 0; i < TS_FO_CACHE_SLOTS; i++) {
+            const fo_slot *sl = &fo_cache[i];
+            if (!sl->f) {
+                free_slot = 1;
+                continue;
+            }
+            if (sl->refs == 0) {
+                idle += sl->bytes;
+                if (lru < 0 || sl->used < fo_cache[lru].used)
+                    lru = i;
+            }
+        }
+        if (lru < 0 || (idle <= TS_FO_CACHE_IDLE_BYTES && (free_slot || !need_slot)))
+            return;
+        drop[(*n_drop)++] = fo_cache[lru].f;
+        fo_cache[lru].f = NULL;
+    }
+}
+
+/*
+ * The fly-out table of an interceptor at a site latitude, from the
+ * process-wide cache or built (ts_flyout_create) and kept there.
+ * Returned: *out, to be given back with ts_flyout_release (never
+ *           ts_flyout_free).  Status: as ts_flyout_create.
+ */
+int ts_flyout_acquire(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *interceptor,
+                      double site_lat_rad, ts_flyout **out)
+{
+    if (!earth || !interceptor || !out)
+        return ts_error(ctx, TS_EINVAL, "flyout: NULL argument");
+    ts_flyout *hit;
+#pragma omp critical(ts_flyout_cache)
+    hit = fo_find(earth, interceptor, site_lat_rad);
+    if (hit) {
+        *out = hit;
+        return TS_OK;
+    }
+    ts_flyout *f = NULL;
+    int st = ts_flyout_create(ctx, earth, interceptor, site_lat_rad, &f);
+    if (st < 0)
+        return st;
+    ts_flyout *drop[TS_FO_CACHE_SLOTS + 1];
+    int n_drop = 0;
+#pragma omp critical(ts_flyout_cache)
+    {
+        hit = fo_find(earth, interceptor, site_lat_rad);
+        if (hit) { /* built meanwhile by another thread: same bytes */
+            drop[n_drop++] = f;
+            f = hit;
+        } else {
+            fo_trim(1, drop, &n_drop);
+            for (int i = 0; i < TS_FO_CACHE_SLOTS; i++)
+                if (!fo_cache[i].f) {
+                    fo_slot *sl = &fo_cache[i];
+                    sl->f = f;
+                    sl->earth = *earth;
+                    sl->ic = *interceptor;
+                    sl->lat = site_lat_rad;
+                    sl->refs = 1;
+                    sl->used = ++fo_clock;
+                    sl->bytes = fo_bytes(f);
+                    f->cached = 1;
+                    break;
+                }
+            /* every slot held by a plan: f stays uncached (released by
+             * freeing) */
+        }
+    }
+    for (int i = 0; i < n_drop; i++)
+        ts_flyout_free(drop[i]);
+    *out = f;
+    return TS_OK;
+}
+
+/* Gives back a table of ts_flyout_acquire (NULL: nothing). */
+void ts_flyout_release(ts_flyout *flyout)
+{
+    if (!flyout)
+        return;
+    int mine = 0;
+    ts_flyout *drop[TS_FO_CACHE_SLOTS + 1];
+    int n_drop = 0;
+#pragma omp critical(ts_flyout_cache)
+    {
+        if (flyout->cached) {
+            for (int i = 0; i < TS_FO_CACHE_SLOTS; i++)
+                if (fo_cache[i].f == flyout && fo_cache[i].refs > 0)
+                    fo_cache[i].refs--;
+            fo_trim(0, drop, &n_drop);
+        } else {
+            mine = 1;
+        }
+    }
+    for (int i = 0; i < n_drop; i++)
+        ts_flyout_free(drop[i]);
+    if (mine)
+        ts_flyout_free(flyout);
+}
+
+/* Empties the cache of the tables no plan holds (tests, leak checkers). */
+void ts_flyout_cache_clear(void)
+{
+    ts_flyout *drop[TS_FO_CACHE_SLOTS];
+    int n_drop = 0;
+#pragma omp critical(ts_flyout_cache)
+    for (int i = 0; i < TS_FO_CACHE_SLOTS; i++)
+        if (fo_cache[i].f && fo_cache[i].refs == 0) {
+            drop[n_drop++] = fo_cache[i].f;
+            fo_cache[i].f = NULL;
+        }
+    for (int i = 0; i < n_drop; i++)
+        ts_flyout_free(drop[i]);
 }
 
 /* Bilinear reading of table w at (range, height): time and velocity;

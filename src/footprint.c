@@ -61,6 +61,10 @@
 #define AIM_MAX_ITER 8
 #define TABLE_MIN_RANGE_M 300e3    /* nearer cells take the slow path */
 #define REACH_TOL_M 40e3           /* reach limits found to this, m */
+/* A footprint session keeps the table flights (about 6 kB each) up to
+ * this many bytes; the flights beyond are rebuilt from their aims at each
+ * update (the same flight, so the same bytes either way). */
+#define SESSION_FLIGHT_BYTES ((size_t)512 << 20)
 
 /* Largest azimuth and range steps of the boost table (the grid of ts_fly
  * nodes about each launch site) when none are given. */
@@ -924,7 +928,7 @@ typedef struct {
 static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                      const ts_engage_plan *const *plans, const ts_threat *threat, const grid *gp,
                      int threads, const ts_boost_cache *cache, const aim_sol *sol,
-                     ts_progress_fn progress, void *progress_arg, const volatile int *cancel,
+                     ts_traj *const *flights, ts_progress_fn progress, void *progress_arg, const volatile int *cancel,
                      ts_footprint *outs)
 {
     const grid g = *gp;
@@ -963,9 +967,14 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             int reached = 0, failed = 0;
             for (int s = 0; s < threat->n_from; s++) {
                 int fst = -1;
+                const ts_traj *fl = traj; /* the flight engaged */
                 if (sol) { /* a session: the aim found at its creation */
                     const aim_sol *a = &sol[(size_t)i * threat->n_from + s];
-                    if (a->kind == AIM_TABLE)
+                    const ts_traj *kept = flights ? flights[(size_t)i * threat->n_from + s] : NULL;
+                    if (a->kind == AIM_TABLE && kept) {
+                        fl = kept; /* the flight kept at the session's creation */
+                        fst = TS_OK;
+                    } else if (a->kind == AIM_TABLE)
                         fst = boost_build(tctx, cache, s, lat, lon, a->u, a->v, traj, NULL);
                     else if (a->kind == AIM_BEYOND)
                         fst = TS_EIMPOSSIBLE;
@@ -991,10 +1000,10 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                  * site: sampling again also drops the last site's
                  * samples; a failure leaves ew empty and ts_engage_with
                  * reports it) */
-                ts_engage_work_sample(tctx, ew, earth, traj);
+                ts_engage_work_sample(tctx, ew, earth, fl);
                 int k;
                 for (k = 0; k < n_plans; k++) {
-                    const int est = ts_engage_with(tctx, plans[k], ew, traj, threat->rcs_m2, &eng);
+                    const int est = ts_engage_with(tctx, plans[k], ew, fl, threat->rcs_m2, &eng);
                     if (est >= 0)
                         ts_footprint_cell_from(&eng, &cand[k]);
                     if (est == TS_ENOMEM) {
@@ -1132,7 +1141,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             return st;
         }
     }
-    st = run_cells(ctx, earth, n_plans, plans, threat, &g, threads, cache, NULL, progress,
+    st = run_cells(ctx, earth, n_plans, plans, threat, &g, threads, cache, NULL, NULL, progress,
                    progress_arg, cancel, outs);
     ts_boost_cache_free(cache);
     return st;
@@ -1159,6 +1168,9 @@ struct ts_footprint_session {
     int threads;
     ts_boost_cache *cache;     /* owned */
     aim_sol *sol;              /* owned, [cells * sites] */
+    ts_traj **flights;         /* owned, [cells * sites]: the table flights
+                                  kept (NULL: rebuilt from sol at updates) */
+    size_t flight_bytes;       /* their heap bytes */
 };
 
 void ts_footprint_session_free(ts_footprint_session *session)
@@ -1166,6 +1178,11 @@ void ts_footprint_session_free(ts_footprint_session *session)
     if (!session)
         return;
     ts_boost_cache_free(session->cache);
+    const size_t nf = (size_t)session->g.n_lat * session->g.n_lon *
+                      (session->threat ? session->threat->n_from : 0);
+    for (size_t i = 0; session->flights && i < nf; i++)
+        ts_traj_free(session->flights[i]);
+    free(session->flights);
     free(session->sol);
     free(session);
 }
@@ -1177,11 +1194,14 @@ void ts_footprint_session_free(ts_footprint_session *session)
  * Returned: *out (ts_footprint_session_free): the boost tables of the
  *           threat's launch sites and, for every aim point and site, the
  *           aim the table found (or that the site is out of range, or
- *           that the slow path flies it).
+ *           that the slow path flies it) and the table flight itself
+ *           (ts_traj_copy; while SESSION_FLIGHT_BYTES, 512 MiB, lasts:
+ *           about 6 kB a flight, so some 85,000 flights).
  * Status:   TS_OK; TS_EINVAL (bad grid, no launch site); TS_ENOMEM.
- * Notes: the aims do not depend on the defense; an update rebuilds each
- * flight from its aim (table interpolation and one free flight), which
- * ts_footprint_compute would also fly, so an update's cells are those of
+ * Notes: the aims and flights do not depend on the defense; an update
+ * engages the kept flights (a flight not kept is rebuilt from its aim:
+ * table interpolation and one free flight), the very flights
+ * ts_footprint_compute flies, so an update's cells are those of
  * ts_footprint_compute with the same plan, byte for byte.
  */
 int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
@@ -1207,7 +1227,8 @@ int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_thr
     const int n = ss->g.n_lat * ss->g.n_lon, ns = threat->n_from;
     if (st == TS_OK) {
         ss->sol = calloc((size_t)n * ns, sizeof *ss->sol);
-        if (!ss->sol)
+        ss->flights = calloc((size_t)n * ns, sizeof *ss->flights);
+        if (!ss->sol || !ss->flights)
             st = ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
     }
     if (st != TS_OK) {
@@ -1239,6 +1260,18 @@ int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_thr
                     a->kind = AIM_BEYOND;
                 else if (fst == TS_OK)
                     a->kind = AIM_TABLE; /* else as ts_boost_fly: the slow path */
+                if (fst == TS_OK) { /* keep the flight while the budget lasts */
+                    size_t used;
+#pragma omp atomic read
+                    used = ss->flight_bytes;
+                    size_t b = 0;
+                    ts_traj *kept = used < SESSION_FLIGHT_BYTES ? ts_traj_copy(traj, &b) : NULL;
+                    if (kept) {
+                        ss->flights[(size_t)i * ns + s] = kept;
+#pragma omp atomic update
+                        ss->flight_bytes += b;
+                    }
+                }
                 if (fst == TS_ENOMEM) {
 #pragma omp atomic write
                     fail = 1;
@@ -1259,7 +1292,8 @@ int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_thr
 /*
  * The footprint of the session's threat and grid against plan (a changed
  * defense: batteries or radars moved, another interceptor, readiness,
- * SSPK, radar range): each flight rebuilt from its aim and engaged.
+ * SSPK, radar range): each kept flight engaged (the others rebuilt from
+ * their aims first).
  * Returned: *out (cells allocated; ts_footprint_free), equal to what
  * ts_footprint_compute gives for the same plan.  Status: TS_OK; TS_ENOMEM.
  * Notes: the session is read-only here; one update at a time per session
@@ -1285,5 +1319,5 @@ int ts_footprint_session_update(ts_ctx *ctx, const ts_footprint_session *session
         return ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
     const ts_engage_plan *plans[1] = {plan};
     return run_cells(ctx, &session->earth, 1, plans, session->threat, g, session->threads,
-                     session->cache, session->sol, NULL, NULL, NULL, out);
+                     session->cache, session->sol, session->flights, NULL, NULL, NULL, out);
 }

@@ -64,7 +64,7 @@
 /* A footprint session keeps the table flights (about 6 kB each) up to
  * this many bytes; the flights beyond are rebuilt from their aims at each
  * update (the same flight, so the same bytes either way). */
-#define SESSION_FLIGHT_BYTES ((size_t)512 << 20)
+#define SESSION_FLIGHT_BYTES ((size_t)256 << 20)
 
 /* Largest azimuth and range steps of the boost table (the grid of ts_fly
  * nodes about each launch site) when none are given. */
@@ -1195,8 +1195,8 @@ void ts_footprint_session_free(ts_footprint_session *session)
  *           threat's launch sites and, for every aim point and site, the
  *           aim the table found (or that the site is out of range, or
  *           that the slow path flies it) and the table flight itself
- *           (ts_traj_copy; while SESSION_FLIGHT_BYTES, 512 MiB, lasts:
- *           about 6 kB a flight, so some 85,000 flights).
+ *           (ts_traj_copy; while SESSION_FLIGHT_BYTES, 256 MiB, lasts:
+ *           about 5.4 kB a flight, so some 50,000 flights).
  * Status:   TS_OK; TS_EINVAL (bad grid, no launch site); TS_ENOMEM.
  * Notes: the aims and flights do not depend on the defense; an update
  * engages the kept flights (a flight not kept is rebuilt from its aim:

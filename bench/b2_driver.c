@@ -267,7 +267,7 @@ static int cmd_land(int argc, char **argv)
         double *area = calloc((size_t)fp[0].n_lat + 1, sizeof *area);
         double land_m2, *def = calloc((size_t)nv, sizeof *def), *rea = calloc((size_t)nv, sizeof *rea);
         double *by = calloc((size_t)nv * TS_N_FRAMINGS, sizeof *by);
-        ts_footprint_land(&sc->earth, &geo, nv, fp, land, area, &land_m2, def, rea);
+        ts_footprint_land(&sc->earth, &geo, nv, fp, NULL, land, area, &land_m2, def, rea);
         ts_footprint_land_by_framing(nv, fp, land, area, by);
         for (int v = 0; v < nv && v < 32; v++)
             for (int f = 0; f < TS_N_FRAMINGS; f++)

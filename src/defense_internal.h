@@ -47,4 +47,29 @@ double ts_radar_range_limit(const ts_sensor *sensor, double rcs_m2);
 int ts_radar_geom_sees(const ts_radar_geom *g, const ts_earth *earth,
                        const ts_vec3 *r_ecef, double h_m, double range_limit_m);
 
+/* The process-wide cache of fly-out tables (interceptor.c): the table of
+ * an interceptor at a site latitude on an earth, shared by every plan
+ * that asks for the same; give it back with ts_flyout_release.
+ * ts_flyout_cache_clear drops the tables no plan holds. */
+int ts_interceptor_same_flyout(const ts_interceptor *a, const ts_interceptor *b);
+int ts_flyout_acquire(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *interceptor,
+                      double site_lat_rad, ts_flyout **out);
+void ts_flyout_release(ts_flyout *flyout);
+void ts_flyout_cache_clear(void);
+
+/* An engagement workspace (engage.c): the samples of one flight, kept for
+ * every plan that engages it, and the per-engagement block, grown as
+ * needed and reused (no allocation per engagement once grown).  One per
+ * thread. */
+typedef struct ts_engage_work ts_engage_work;
+ts_engage_work *ts_engage_work_create(void);
+void ts_engage_work_free(ts_engage_work *work);
+/* Samples threat on earth into work (ts_engage_with then reuses them for
+ * every plan on that earth).  TS_OK, TS_EINVAL, TS_ENOMEM. */
+int ts_engage_work_sample(ts_ctx *ctx, ts_engage_work *work, const ts_earth *earth,
+                          const ts_traj *threat);
+/* ts_engage in a workspace: the same results, byte for byte. */
+int ts_engage_with(ts_ctx *ctx, const ts_engage_plan *plan, ts_engage_work *work,
+                   const ts_traj *threat, double rcs_m2, ts_engagement *out);
+
 #endif /* TS_DEFENSE_INTERNAL_H */

@@ -153,25 +153,6 @@ typedef struct {
 
 /* ---- plan ----------------------------------------------------------------- */
 
-static int same_interceptor(const ts_interceptor *a, const ts_interceptor *b)
-{
-    if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
-        a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
-        a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
-        a->range_max_m != b->range_max_m ||
-        a->burnout_speed_cap_mps != b->burnout_speed_cap_mps)
-        return 0; /* (the fly-out, closing and aspect limits are not in the tables) */
-    for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
-        const ts_stage *s = &a->stage[i], *t = &b->stage[i];
-        if (s->m_gross_kg != t->m_gross_kg || s->m_prop_kg != t->m_prop_kg ||
-            s->isp_vac_s != t->isp_vac_s || s->thrust_vac_n != t->thrust_vac_n ||
-            s->burn_s != t->burn_s || s->area_ref_m2 != t->area_ref_m2 ||
-            s->exit_area_m2 != t->exit_area_m2)
-            return 0;
-    }
-    return 1;
-}
-
 /*
  * Prepares a defense for many engagements.
  * Given:    ctx, earth, defense (copied: the plan does not keep the pointer).
@@ -255,15 +236,15 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
         p->rmax_cos[2 * b + 1] = hi >= TS_PI ? -2.0 : hi <= 0.0 ? 2.0 : cos(hi);
         int k = -1;
         for (int c = 0; c < b; c++)
-            if (same_interceptor(&p->def.batteries[c].interceptor, &bt->interceptor) &&
+            if (ts_interceptor_same_flyout(&p->def.batteries[c].interceptor, &bt->interceptor) &&
                 p->def.batteries[c].lat_rad == bt->lat_rad) {
                 k = p->bat_flyout[c];
                 break;
             }
         if (k < 0) {
             k = p->n_flyouts;
-            st = ts_flyout_create(ctx, earth, &bt->interceptor, bt->lat_rad,
-                                  &p->flyouts[k]);
+            st = ts_flyout_acquire(ctx, earth, &bt->interceptor, bt->lat_rad,
+                                   &p->flyouts[k]);
             if (st < 0) {
                 ts_engage_plan_free(p);
                 return st;
@@ -305,7 +286,7 @@ void ts_engage_plan_free(ts_engage_plan *plan)
     if (!plan)
         return;
     for (int i = 0; i < plan->n_flyouts; i++)
-        ts_flyout_free(plan->flyouts[i]);
+        ts_flyout_release(plan->flyouts[i]);
     free(plan->flyouts);
     free(plan->bat_flyout);
     free(plan->site_u);
@@ -320,17 +301,17 @@ void ts_engage_plan_free(ts_engage_plan *plan)
 
 /* The threat at time t: ECEF position, height, direction.  TS_OK or the
  * status of ts_traj_state. */
-static int sample_at(const ts_engage_plan *p, const ts_traj *tr, double t, smp *s)
+static int sample_at(const ts_earth *earth, const ts_traj *tr, double t, smp *s)
 {
     ts_state x;
     int st = ts_traj_state(tr, t, &x);
     if (st != TS_OK)
         return st;
-    double th = p->earth.omega_rads * t, c = cos(th), sn = sin(th);
+    double th = earth->omega_rads * t, c = cos(th), sn = sin(th);
     /* ECI -> ECEF, position only (ts_eci_to_ecef). */
     s->t = t;
     s->r = ts_v3(c * x.r.x + sn * x.r.y, -sn * x.r.x + c * x.r.y, x.r.z);
-    s->h = ts_geodetic_height(&p->earth, &s->r);
+    s->h = ts_geodetic_height(earth, &s->r);
     s->u = ts_v3_unit(s->r);
     s->v = ts_v3(c * x.v.x + sn * x.v.y, -sn * x.v.x + c * x.v.y, x.v.z);
     return TS_OK;
@@ -356,7 +337,8 @@ typedef struct {
     const ts_interceptor *ic;
     double tau, gap;         /* track before intercept, update gap, s */
     int framing;             /* of the scan under way */
-    double guess;            /* last fly-out time found (fixed-point seed) */
+    int g_n;                 /* fly-out times found last (fixed-point seeds): */
+    double g_t[2], g_T[2];   /* [1] the latest, at threat times g_t, s */
     int n_sup;               /* support intervals [sup_a, sup_b] of sensor */
     double sup_a[TS_ENG_MAX_SUPPORT], sup_b[TS_ENG_MAX_SUPPORT];
     int sup_k[TS_ENG_MAX_SUPPORT];
@@ -385,7 +367,7 @@ static double first_visible(const wks *w, int k, double c)
     int i = 0;
     if (c > w->t0) {
         smp sc;
-        if (sample_at(w->p, w->tr, c, &sc) == TS_OK && radar_sees(w, k, &sc))
+        if (sample_at(&w->p->earth, w->tr, c, &sc) == TS_OK && radar_sees(w, k, &sc))
             return c;
         /* first sample strictly after c */
         double step = (w->t1 - w->t0) / (w->n - 1);
@@ -408,7 +390,7 @@ static double first_visible(const wks *w, int k, double c)
     while (hi - lo > TS_ENG_TOL) {
         double mid = 0.5 * (lo + hi);
         smp sm;
-        if (sample_at(w->p, w->tr, mid, &sm) == TS_OK && radar_sees(w, k, &sm))
+        if (sample_at(&w->p->earth, w->tr, mid, &sm) == TS_OK && radar_sees(w, k, &sm))
             hi = mid;
         else
             lo = mid;
@@ -422,6 +404,39 @@ static double ground_range(const wks *w, const smp *s)
     const ts_vec3 *us = &w->p->site_u[w->b];
     ts_vec3 cr = ts_v3_cross(*us, s->u);
     return w->p->re * atan2(ts_v3_norm(cr), ts_v3_dot(*us, s->u));
+}
+
+/* Seeds of the fly-out fixed point (ts_flyout_reach): the line through
+ * the last two fly-out times found, within TS_ENG_GUESS_SPAN of the later
+ * (T(t) is smooth along the path: the seed is then within a few
+ * milliseconds and one table reading settles it), else the last time,
+ * else none. */
+#define TS_ENG_GUESS_SPAN 40.0 /* s */
+static void guess_reset(wks *w)
+{
+    w->g_n = 0;
+}
+
+static void guess_push(wks *w, double t, double T)
+{
+    w->g_t[0] = w->g_t[1];
+    w->g_T[0] = w->g_T[1];
+    w->g_t[1] = t;
+    w->g_T[1] = T;
+    if (w->g_n < 2)
+        w->g_n++;
+}
+
+static double guess_for(const wks *w, double t)
+{
+    if (w->g_n == 0)
+        return 0.0;
+    const double tb = w->g_t[1], Tb = w->g_T[1];
+    if (w->g_n < 2 || fabs(t - tb) > TS_ENG_GUESS_SPAN || w->g_t[0] == tb ||
+        fabs(tb - w->g_t[0]) > TS_ENG_GUESS_SPAN)
+        return Tb;
+    const double g = Tb + (t - tb) * (Tb - w->g_T[0]) / (tb - w->g_t[0]);
+    return g > 0.0 ? g : Tb;
 }
 
 /* The kinematic reach of the battery at a sample and the geometry of the
@@ -441,9 +456,9 @@ static void reach_eval(wks *w, const smp *s, rch *r)
             return;
     }
     ts_flyout_arrival arr;
-    if (!ts_flyout_reach(w->fo, &w->p->site_r[w->b], &s->r, s->h, w->guess, &arr))
+    if (!ts_flyout_reach(w->fo, &w->p->site_r[w->b], &s->r, s->h, guess_for(w, s->t), &arr))
         return;
-    w->guess = arr.t_s;
+    guess_push(w, s->t, arr.t_s);
     if (ic->flyout_max_s > 0.0 && arr.t_s > ic->flyout_max_s)
         return;
     r->T = arr.t_s;
@@ -477,7 +492,7 @@ static void base_reach(wks *w)
 {
     const int n = w->n, K = TS_ENG_COARSE;
     rch *r = w->base;
-    w->guess = 0.0;
+    guess_reset(w);
     if (n <= 2 * K) {
         for (int i = 0; i < n; i++)
             reach_eval(w, &w->s[i], &r[i]);
@@ -499,7 +514,9 @@ static void base_reach(wks *w)
         if (i1 - i0 < 2)
             continue;
         if (reach_differs(w, &r[i0], &r[i1]) || b == best || b + 1 == best) {
-            w->guess = r[i0].kin ? r[i0].T : 0.0;
+            guess_reset(w);
+            if (r[i0].kin)
+                guess_push(w, w->s[i0].t, r[i0].T);
             for (int i = i0 + 1; i < i1; i++)
                 reach_eval(w, &w->s[i], &r[i]);
             continue;
@@ -516,7 +533,9 @@ static void base_reach(wks *w)
          * through its ends and middle) where the line through the ends
          * already predicts the middle to TS_ENG_INTERP_TOL, else exactly */
         const int im = (i0 + i1) / 2;
-        w->guess = r[i0].T;
+        guess_reset(w);
+        guess_push(w, w->s[i0].t, r[i0].T);
+        guess_push(w, w->s[i1].t, r[i1].T);
         reach_eval(w, &w->s[im], &r[im]);
         const double ta = w->s[i0].t, tm = w->s[im].t, tb = w->s[i1].t;
         const double um = (tm - ta) / (tb - ta);
@@ -594,7 +613,7 @@ static void reach_at(wks *w, double t, rpt *r)
 {
     smp s;
     rch c;
-    if (sample_at(w->p, w->tr, t, &s) != TS_OK) {
+    if (sample_at(&w->p->earth, w->tr, t, &s) != TS_OK) {
         r->t = t;
         r->in = 0;
         r->g = 0.0;
@@ -734,7 +753,7 @@ static double vis_edge(const wks *w, int k, double lo, double hi, int rising)
     while (hi - lo > TS_ENG_TOL) {
         double mid = 0.5 * (lo + hi);
         smp sm;
-        int v = sample_at(w->p, w->tr, mid, &sm) == TS_OK && radar_sees(w, k, &sm);
+        int v = sample_at(&w->p->earth, w->tr, mid, &sm) == TS_OK && radar_sees(w, k, &sm);
         if (v == rising)
             hi = mid;
         else
@@ -846,7 +865,7 @@ static void intercept_geometry(wks *w, double t, ts_intercept *x)
     memset(x, 0, sizeof *x);
     x->t_s = t;
     smp s;
-    if (sample_at(w->p, w->tr, t, &s) != TS_OK)
+    if (sample_at(&w->p->earth, w->tr, t, &s) != TS_OK)
         return;
     const ts_earth *e = &w->p->earth;
     const ts_battery *bt = &w->p->def.batteries[w->b];
@@ -925,7 +944,7 @@ static ts_refusal refusal(wks *w, const ts_battery_framing *kin, const int *upd,
 {
     double t = kin->shot_intercept_s[0];
     smp s;
-    if (sample_at(w->p, w->tr, t, &s) != TS_OK)
+    if (sample_at(&w->p->earth, w->tr, t, &s) != TS_OK)
         return TS_REFUSE_OTHER;
     int seen = 0;
     for (int i = 0; i < n_upd; i++)
@@ -1122,30 +1141,140 @@ static void engage_battery(wks *w, int b, int left, ts_engagement *out, double *
                                        : TS_FRAMING_SUPPORTED]);
 }
 
+/* ---- workspace: a flight's samples, shared by the plans that engage it ---- */
+
+struct ts_engage_work {
+    char *blk;               /* samples, then the per-plan block */
+    size_t cap;              /* bytes of blk */
+    const ts_traj *tr;       /* the flight sampled (NULL: none) */
+    ts_earth earth;          /* the earth it was sampled on */
+    double t0, t1;
+    int n;
+};
+
+ts_engage_work *ts_engage_work_create(void)
+{
+    return calloc(1, sizeof(ts_engage_work));
+}
+
+void ts_engage_work_free(ts_engage_work *work)
+{
+    if (!work)
+        return;
+    free(work->blk);
+    free(work);
+}
+
+/* Sample span and count of a flight: t0 to impact (or its end), every
+ * dt = min(TS_ENG_DT_MAX, span / TS_ENG_MIN_SAMPLES). */
+static int sample_span(ts_ctx *ctx, const ts_traj *threat, double *t0, double *t1, int *n)
+{
+    *t0 = ts_traj_t_begin(threat);
+    *t1 = ts_traj_t_end(threat);
+    const ts_event *imp = ts_traj_find_event(threat, TS_EVENT_IMPACT);
+    if (imp && imp->t_s < *t1)
+        *t1 = imp->t_s;
+    if (!(*t1 > *t0))
+        return ts_error(ctx, TS_EINVAL, "engage: empty threat trajectory");
+    double dt = (*t1 - *t0) / TS_ENG_MIN_SAMPLES;
+    if (dt > TS_ENG_DT_MAX)
+        dt = TS_ENG_DT_MAX;
+    *n = (int)ceil((*t1 - *t0) / dt) + 1;
+    return TS_OK;
+}
+
+/* Grows the workspace's block to at least sz bytes, keeping its contents. */
+static int work_reserve(ts_engage_work *w, size_t sz)
+{
+    if (sz <= w->cap)
+        return 1;
+    char *b = realloc(w->blk, sz);
+    if (!b)
+        return 0;
+    w->blk = b;
+    w->cap = sz;
+    return 1;
+}
+
+static int sample_all(const ts_earth *earth, const ts_traj *threat, double t0, double t1, int n,
+                      smp *s, double *t_bad)
+{
+    const double dt = (t1 - t0) / (n - 1);
+    for (int i = 0; i < n; i++) {
+        double t = i == n - 1 ? t1 : t0 + i * dt;
+        if (sample_at(earth, threat, t, &s[i]) != TS_OK) {
+            *t_bad = t;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * Samples a flight once for several engagements (ts_engage_with).
+ * Given:    ctx, work (ts_engage_work_create), earth, threat (kept by
+ *           pointer until the next call: it must not change meanwhile).
+ * Status:   TS_OK; TS_EINVAL (empty or unsampleable trajectory); TS_ENOMEM.
+ */
+int ts_engage_work_sample(ts_ctx *ctx, ts_engage_work *work, const ts_earth *earth,
+                          const ts_traj *threat)
+{
+    if (!work || !earth || !threat)
+        return ts_error(ctx, TS_EINVAL, "engage: NULL argument");
+    work->tr = NULL;
+    double t0 = 0.0, t1 = 0.0, tb = 0.0;
+    int n = 0, st = sample_span(ctx, threat, &t0, &t1, &n);
+    if (st)
+        return st;
+    if (!work_reserve(work, (size_t)n * sizeof(smp)))
+        return ts_error(ctx, TS_ENOMEM, "engage: out of memory");
+    if (!sample_all(earth, threat, t0, t1, n, (smp *)work->blk, &tb))
+        return ts_error(ctx, TS_EINVAL, "engage: threat trajectory cannot be "
+                                        "sampled at t = %.3f s", tb);
+    work->tr = threat;
+    work->earth = *earth;
+    work->t0 = t0;
+    work->t1 = t1;
+    work->n = n;
+    return TS_OK;
+}
+
+static int same_earth(const ts_earth *a, const ts_earth *b)
+{
+    return a->model == b->model && a->a_m == b->a_m && a->f == b->f && a->b_m == b->b_m &&
+           a->e2 == b->e2 && a->gm_m3s2 == b->gm_m3s2 && a->j2 == b->j2 &&
+           a->omega_rads == b->omega_rads;
+}
+
 /*
  * The engagement, given the inventory left in each battery (NULL: full).
+ * work (may be NULL): a workspace; when it holds this flight's samples
+ * on the plan's earth (ts_engage_work_sample) they are used, else the
+ * flight is sampled into it (or, without one, into a block of its own).
  */
 static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *threat,
-                       double rcs_m2, const int *inv_left, ts_engagement *out)
+                       double rcs_m2, const int *inv_left, ts_engage_work *work,
+                       ts_engagement *out)
 {
     memset(out, 0, sizeof *out);
     if (!plan || !threat || !(rcs_m2 > 0.0))
         return ts_error(ctx, TS_EINVAL, "engage: needs a plan, a threat and a "
                                         "positive radar cross section");
-    double t0 = ts_traj_t_begin(threat), t1 = ts_traj_t_end(threat);
     const ts_event *imp = ts_traj_find_event(threat, TS_EVENT_IMPACT);
-    if (imp && imp->t_s < t1)
-        t1 = imp->t_s;
-    if (!(t1 > t0))
-        return ts_error(ctx, TS_EINVAL, "engage: empty threat trajectory");
     const ts_defense *d = &plan->def;
     int ns = d->n_sensors, nb = d->n_batteries;
-
-    double dt = (t1 - t0) / TS_ENG_MIN_SAMPLES;
-    if (dt > TS_ENG_DT_MAX)
-        dt = TS_ENG_DT_MAX;
-    int n = (int)ceil((t1 - t0) / dt) + 1;
-    dt = (t1 - t0) / (n - 1);
+    const int have = work && work->tr == threat && same_earth(&work->earth, &plan->earth);
+    double t0 = 0.0, t1 = 0.0;
+    int n = 0;
+    if (have) {
+        t0 = work->t0;
+        t1 = work->t1;
+        n = work->n;
+    } else {
+        int st = sample_span(ctx, threat, &t0, &t1, &n);
+        if (st)
+            return st;
+    }
 
     /* One block: samples, reach at the samples, reach points, range
      * limits, per-battery sensor times, visibility bits. */
@@ -1155,11 +1284,20 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     size_t sz_l = (size_t)(ns + 1) * sizeof(double);
     size_t sz_c = (size_t)(ns + 1) * 3 * sizeof(double);
     size_t sz_v = (size_t)(ns + 1) * (size_t)n;
-    char *blk = malloc(sz_s + sz_r + sz_p + sz_l + sz_c + sz_v);
+    const size_t sz = sz_s + sz_r + sz_p + sz_l + sz_c + sz_v;
+    char *own = NULL, *blk = NULL;
+    if (work) {
+        if (!have)
+            work->tr = NULL; /* its samples are about to be overwritten */
+        if (work_reserve(work, sz))
+            blk = work->blk;
+    } else {
+        blk = own = malloc(sz);
+    }
     out->sensors = calloc((size_t)(ns > 0 ? ns : 1), sizeof *out->sensors);
     out->batteries = calloc((size_t)(nb > 0 ? nb : 1), sizeof *out->batteries);
     if (!blk || !out->sensors || !out->batteries) {
-        free(blk);
+        free(own);
         ts_engagement_free(out);
         return ts_error(ctx, TS_ENOMEM, "engage: out of memory");
     }
@@ -1181,15 +1319,19 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     double *ctx_rep = ctx_trk + (ns + 1);
     w.vis = (unsigned char *)(blk + sz_s + sz_r + sz_p + sz_l + sz_c);
 
-    for (int i = 0; i < n; i++) {
-        double t = i == n - 1 ? t1 : t0 + i * dt;
-        int st = sample_at(plan, threat, t, &w.s[i]);
-        if (st != TS_OK) {
-            free(blk);
-            ts_engagement_free(out);
-            return ts_error(ctx, TS_EINVAL, "engage: threat trajectory cannot be "
-                                            "sampled at t = %.3f s", t);
-        }
+    double tb = 0.0;
+    if (!have && !sample_all(&plan->earth, threat, t0, t1, n, w.s, &tb)) {
+        free(own);
+        ts_engagement_free(out);
+        return ts_error(ctx, TS_EINVAL, "engage: threat trajectory cannot be "
+                                        "sampled at t = %.3f s", tb);
+    }
+    if (work && !have) { /* the samples are now the workspace's */
+        work->tr = threat;
+        work->earth = plan->earth;
+        work->t0 = t0;
+        work->t1 = t1;
+        work->n = n;
     }
 
     /* Sensors on their own (no cue). */
@@ -1245,7 +1387,7 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     out->p_kill = out->p_kill_by[hl];
     out->defended = out->engaged_by[hl];
     out->flight_time_s = (imp ? imp->t_s : t1);
-    free(blk);
+    free(own);
     return TS_OK;
 }
 
@@ -1263,7 +1405,23 @@ int ts_engage(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *threat,
 {
     if (!out)
         return ts_error(ctx, TS_EINVAL, "engage: NULL result");
-    return engage_core(ctx, plan, threat, rcs_m2, NULL, out);
+    return engage_core(ctx, plan, threat, rcs_m2, NULL, NULL, out);
+}
+
+/*
+ * As ts_engage, in a workspace: the flight's samples are taken from work
+ * when it holds them (ts_engage_work_sample, or an earlier ts_engage_with
+ * on the same flight and earth), so plans engaging one flight sample it
+ * once; the same results as ts_engage, byte for byte.
+ * Notes: one workspace per thread; threat must not change while work
+ * holds its samples (sample it again after refilling a trajectory).
+ */
+int ts_engage_with(ts_ctx *ctx, const ts_engage_plan *plan, ts_engage_work *work,
+                   const ts_traj *threat, double rcs_m2, ts_engagement *out)
+{
+    if (!out)
+        return ts_error(ctx, TS_EINVAL, "engage: NULL result");
+    return engage_core(ctx, plan, threat, rcs_m2, NULL, work, out);
 }
 
 /* ---- raid ------------------------------------------------------------------- */
@@ -1328,7 +1486,7 @@ int ts_engage_raid(ts_ctx *ctx, const ts_engage_plan *plan, int n_threats,
     int st = TS_OK;
     for (int i = 0; i < n_threats; i++) {
         ts_engagement e;
-        st = engage_core(ctx, plan, threats[i], rcs_m2[i], NULL, &e);
+        st = engage_core(ctx, plan, threats[i], rcs_m2[i], NULL, NULL, &e);
         if (st < 0)
             goto fail;
         first[i] = first_shot(&e);
@@ -1346,7 +1504,7 @@ int ts_engage_raid(ts_ctx *ctx, const ts_engage_plan *plan, int n_threats,
     for (int j = 0; j < n_threats; j++) {
         int i = out->order[j];
         ts_engagement *e = &out->threats[i];
-        st = engage_core(ctx, plan, threats[i], rcs_m2[i], left, e);
+        st = engage_core(ctx, plan, threats[i], rcs_m2[i], left, NULL, e);
         if (st < 0)
             goto fail;
         int shots = 0;

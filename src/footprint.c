@@ -47,6 +47,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "footprint_internal.h"
+#include "defense_internal.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -60,6 +61,10 @@
 #define AIM_MAX_ITER 8
 #define TABLE_MIN_RANGE_M 300e3    /* nearer cells take the slow path */
 #define REACH_TOL_M 40e3           /* reach limits found to this, m */
+/* A footprint session keeps the table flights (about 6 kB each) up to
+ * this many bytes; the flights beyond are rebuilt from their aims at each
+ * update (the same flight, so the same bytes either way). */
+#define SESSION_FLIGHT_BYTES ((size_t)256 << 20)
 
 /* Largest azimuth and range steps of the boost table (the grid of ts_fly
  * nodes about each launch site) when none are given. */
@@ -263,10 +268,10 @@ static double wrap_pi(double x)
     return x;
 }
 
-/* Rotation of v by angle th about the unit vector u (Rodrigues' formula). */
-static ts_vec3 rotate(ts_vec3 v, ts_vec3 u, double th)
+/* Rotation of v about the unit vector u by the angle whose cosine and sine
+ * are c, s (Rodrigues' formula). */
+static ts_vec3 rotate_cs(ts_vec3 v, ts_vec3 u, double c, double s)
 {
-    const double c = cos(th), s = sin(th);
     const ts_vec3 uxv = ts_v3_cross(u, v);
     const double ud = ts_v3_dot(u, v) * (1.0 - c);
     return ts_v3(v.x * c + uxv.x * s + u.x * ud, v.y * c + uxv.y * s + u.y * ud,
@@ -340,8 +345,9 @@ static void fly_node(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat
         const ts_vec3 r = sv.r, v = sv.v;
         double *x = nd->x + (size_t)k * 9;
         /* turn the heading az to north: a rotation by +az about the vertical */
-        const ts_vec3 rr = rotate(r, st->up, az), vr = rotate(v, st->up, az),
-                      ar = rotate(a, st->up, az);
+        const double ca = cos(az), sa = sin(az);
+        const ts_vec3 rr = rotate_cs(r, st->up, ca, sa), vr = rotate_cs(v, st->up, ca, sa),
+                      ar = rotate_cs(a, st->up, ca, sa);
         x[0] = rr.x; x[1] = rr.y; x[2] = rr.z;
         x[3] = vr.x; x[4] = vr.y; x[5] = vr.z;
         x[6] = ar.x; x[7] = ar.y; x[8] = ar.z;
@@ -633,10 +639,10 @@ static void sample(const site_table *st, const int *k, const double *w, int j, d
         for (int m = 0; m < 9; m++)
             x[m] += w[c] * y[m];
     }
-    const double th = -(st->az_ref + st->az0 + u * st->daz);
-    *r = rotate(ts_v3(x[0], x[1], x[2]), st->up, th);
-    *v = rotate(ts_v3(x[3], x[4], x[5]), st->up, th);
-    *acc = rotate(ts_v3(x[6], x[7], x[8]), st->up, th);
+    const double th = -(st->az_ref + st->az0 + u * st->daz), c = cos(th), s = sin(th);
+    *r = rotate_cs(ts_v3(x[0], x[1], x[2]), st->up, c, s);
+    *v = rotate_cs(ts_v3(x[3], x[4], x[5]), st->up, c, s);
+    *acc = rotate_cs(ts_v3(x[6], x[7], x[8]), st->up, c, s);
 }
 
 /* The impact the table predicts at (u, v): relative azimuth and range. */
@@ -922,7 +928,7 @@ typedef struct {
 static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                      const ts_engage_plan *const *plans, const ts_threat *threat, const grid *gp,
                      int threads, const ts_boost_cache *cache, const aim_sol *sol,
-                     ts_progress_fn progress, void *progress_arg, const volatile int *cancel,
+                     ts_traj *const *flights, ts_progress_fn progress, void *progress_arg, const volatile int *cancel,
                      ts_footprint *outs)
 {
     const grid g = *gp;
@@ -932,12 +938,13 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
     {
         ts_ctx *tctx = ts_ctx_create();
         ts_traj *traj = ts_traj_create();
+        ts_engage_work *ew = ts_engage_work_create();
         ts_engagement eng;
         memset(&eng, 0, sizeof eng);
         /* worst[k] over the sites so far, cand[k] of the current site */
         ts_footprint_cell *worst = malloc(2 * (size_t)n_plans * sizeof *worst);
         ts_footprint_cell *cand = worst ? worst + n_plans : NULL;
-        if (!tctx || !traj || !worst) {
+        if (!tctx || !traj || !worst || !ew) {
 #pragma omp atomic write
             fail_mem = 1;
         }
@@ -948,7 +955,7 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             int halt;
 #pragma omp atomic read
             halt = stop;
-            if (halt || !tctx || !traj || !worst)
+            if (halt || !tctx || !traj || !worst || !ew)
                 continue;
             if (cancel && *cancel) {
 #pragma omp atomic write
@@ -960,9 +967,14 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             int reached = 0, failed = 0;
             for (int s = 0; s < threat->n_from; s++) {
                 int fst = -1;
+                const ts_traj *fl = traj; /* the flight engaged */
                 if (sol) { /* a session: the aim found at its creation */
                     const aim_sol *a = &sol[(size_t)i * threat->n_from + s];
-                    if (a->kind == AIM_TABLE)
+                    const ts_traj *kept = flights ? flights[(size_t)i * threat->n_from + s] : NULL;
+                    if (a->kind == AIM_TABLE && kept) {
+                        fl = kept; /* the flight kept at the session's creation */
+                        fst = TS_OK;
+                    } else if (a->kind == AIM_TABLE)
                         fst = boost_build(tctx, cache, s, lat, lon, a->u, a->v, traj, NULL);
                     else if (a->kind == AIM_BEYOND)
                         fst = TS_EIMPOSSIBLE;
@@ -984,9 +996,14 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
                     failed = 1;
                     continue;
                 }
+                /* sampled once for every plan (traj is refilled per
+                 * site: sampling again also drops the last site's
+                 * samples; a failure leaves ew empty and ts_engage_with
+                 * reports it) */
+                ts_engage_work_sample(tctx, ew, earth, fl);
                 int k;
                 for (k = 0; k < n_plans; k++) {
-                    const int est = ts_engage(tctx, plans[k], traj, threat->rcs_m2, &eng);
+                    const int est = ts_engage_with(tctx, plans[k], ew, fl, threat->rcs_m2, &eng);
                     if (est >= 0)
                         ts_footprint_cell_from(&eng, &cand[k]);
                     if (est == TS_ENOMEM) {
@@ -1037,6 +1054,7 @@ static int run_cells(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             }
         }
         free(worst);
+        ts_engage_work_free(ew);
         ts_engagement_free(&eng);
         ts_traj_free(traj);
         ts_ctx_free(tctx);
@@ -1123,7 +1141,7 @@ int ts_footprint_compute_multi(ts_ctx *ctx, const ts_earth *earth, int n_plans,
             return st;
         }
     }
-    st = run_cells(ctx, earth, n_plans, plans, threat, &g, threads, cache, NULL, progress,
+    st = run_cells(ctx, earth, n_plans, plans, threat, &g, threads, cache, NULL, NULL, progress,
                    progress_arg, cancel, outs);
     ts_boost_cache_free(cache);
     return st;
@@ -1150,6 +1168,9 @@ struct ts_footprint_session {
     int threads;
     ts_boost_cache *cache;     /* owned */
     aim_sol *sol;              /* owned, [cells * sites] */
+    ts_traj **flights;         /* owned, [cells * sites]: the table flights
+                                  kept (NULL: rebuilt from sol at updates) */
+    size_t flight_bytes;       /* their heap bytes */
 };
 
 void ts_footprint_session_free(ts_footprint_session *session)
@@ -1157,6 +1178,11 @@ void ts_footprint_session_free(ts_footprint_session *session)
     if (!session)
         return;
     ts_boost_cache_free(session->cache);
+    const size_t nf = (size_t)session->g.n_lat * session->g.n_lon *
+                      (session->threat ? session->threat->n_from : 0);
+    for (size_t i = 0; session->flights && i < nf; i++)
+        ts_traj_free(session->flights[i]);
+    free(session->flights);
     free(session->sol);
     free(session);
 }
@@ -1168,11 +1194,14 @@ void ts_footprint_session_free(ts_footprint_session *session)
  * Returned: *out (ts_footprint_session_free): the boost tables of the
  *           threat's launch sites and, for every aim point and site, the
  *           aim the table found (or that the site is out of range, or
- *           that the slow path flies it).
+ *           that the slow path flies it) and the table flight itself
+ *           (ts_traj_copy; while SESSION_FLIGHT_BYTES, 256 MiB, lasts:
+ *           about 5.4 kB a flight, so some 50,000 flights).
  * Status:   TS_OK; TS_EINVAL (bad grid, no launch site); TS_ENOMEM.
- * Notes: the aims do not depend on the defense; an update rebuilds each
- * flight from its aim (table interpolation and one free flight), which
- * ts_footprint_compute would also fly, so an update's cells are those of
+ * Notes: the aims and flights do not depend on the defense; an update
+ * engages the kept flights (a flight not kept is rebuilt from its aim:
+ * table interpolation and one free flight), the very flights
+ * ts_footprint_compute flies, so an update's cells are those of
  * ts_footprint_compute with the same plan, byte for byte.
  */
 int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_threat *threat,
@@ -1198,7 +1227,8 @@ int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_thr
     const int n = ss->g.n_lat * ss->g.n_lon, ns = threat->n_from;
     if (st == TS_OK) {
         ss->sol = calloc((size_t)n * ns, sizeof *ss->sol);
-        if (!ss->sol)
+        ss->flights = calloc((size_t)n * ns, sizeof *ss->flights);
+        if (!ss->sol || !ss->flights)
             st = ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
     }
     if (st != TS_OK) {
@@ -1230,6 +1260,18 @@ int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_thr
                     a->kind = AIM_BEYOND;
                 else if (fst == TS_OK)
                     a->kind = AIM_TABLE; /* else as ts_boost_fly: the slow path */
+                if (fst == TS_OK) { /* keep the flight while the budget lasts */
+                    size_t used;
+#pragma omp atomic read
+                    used = ss->flight_bytes;
+                    size_t b = 0;
+                    ts_traj *kept = used < SESSION_FLIGHT_BYTES ? ts_traj_copy(traj, &b) : NULL;
+                    if (kept) {
+                        ss->flights[(size_t)i * ns + s] = kept;
+#pragma omp atomic update
+                        ss->flight_bytes += b;
+                    }
+                }
                 if (fst == TS_ENOMEM) {
 #pragma omp atomic write
                     fail = 1;
@@ -1250,7 +1292,8 @@ int ts_footprint_session_create(ts_ctx *ctx, const ts_earth *earth, const ts_thr
 /*
  * The footprint of the session's threat and grid against plan (a changed
  * defense: batteries or radars moved, another interceptor, readiness,
- * SSPK, radar range): each flight rebuilt from its aim and engaged.
+ * SSPK, radar range): each kept flight engaged (the others rebuilt from
+ * their aims first).
  * Returned: *out (cells allocated; ts_footprint_free), equal to what
  * ts_footprint_compute gives for the same plan.  Status: TS_OK; TS_ENOMEM.
  * Notes: the session is read-only here; one update at a time per session
@@ -1276,5 +1319,5 @@ int ts_footprint_session_update(ts_ctx *ctx, const ts_footprint_session *session
         return ts_error(ctx, TS_ENOMEM, "footprint session: out of memory");
     const ts_engage_plan *plans[1] = {plan};
     return run_cells(ctx, &session->earth, 1, plans, session->threat, g, session->threads,
-                     session->cache, session->sol, NULL, NULL, NULL, out);
+                     session->cache, session->sol, session->flights, NULL, NULL, NULL, out);
 }

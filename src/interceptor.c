@@ -168,11 +168,13 @@ struct ts_flyout {
     double *pair_cos;      /* per pair of height rows i, i + 1: the cosine of
                               the largest angle from the site at which a
                               target can be in reach (ts_flyout_reach) */
+    double *pair_cos_in;   /* the same narrowed: above it, surely within */
     double *coarse;        /* while building: the table from the base
                               members alone, to judge refinements */
     double *build_t;       /* while building: the table being filled, s */
     double *build_vr, *build_vh;
     int n_members;         /* fly-outs flown to build it */
+    int cached;            /* held by the process-wide cache (ts_flyout_acquire) */
 };
 
 /* The booster as flown here. */
@@ -957,13 +959,14 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
     free(f->coarse);
     free(f->build_t);
     f->coarse = f->build_t = f->build_vr = f->build_vh = NULL;
-    f->row_rmax = malloc(3 * (size_t)f->n_h * sizeof *f->row_rmax);
+    f->row_rmax = malloc(4 * (size_t)f->n_h * sizeof *f->row_rmax);
     if (!f->row_rmax) {
         ts_flyout_free(f);
         return ts_error(ctx, TS_ENOMEM, "flyout: out of memory");
     }
     f->row_tmax = f->row_rmax + f->n_h;
     f->pair_cos = f->row_tmax + f->n_h;
+    f->pair_cos_in = f->pair_cos + f->n_h;
     for (int i = 0; i < f->n_h; i++) {
         double rm = -1.0, tm = 0.0;
         for (int k = 0; k < f->n_w; k++)
@@ -984,6 +987,9 @@ int ts_flyout_create(ts_ctx *ctx, const ts_earth *earth,
         double tm = f->row_tmax[i] > f->row_tmax[i + 1] ? f->row_tmax[i] : f->row_tmax[i + 1];
         double ang = (rm + f->dr + f->omega * f->re * tm) / f->re * (1.0 + 1e-9) + 1e-9;
         f->pair_cos[i] = rm < 0.0 ? 2.0 : ang >= TS_PI ? -2.0 : cos(ang);
+        /* narrowed: a cosine above this passes that test without it */
+        double in = (rm + f->dr + f->omega * f->re * tm) / f->re * (1.0 - 1e-9) - 1e-9;
+        f->pair_cos_in[i] = rm < 0.0 ? 2.0 : in >= TS_PI ? -2.0 : in <= 0.0 ? 2.0 : cos(in);
     }
     *out = f;
     return TS_OK;
@@ -999,6 +1005,208 @@ void ts_flyout_free(ts_flyout *flyout)
     free(flyout->coarse);
     free(flyout->build_t);
     free(flyout);
+}
+
+/* ---- process-wide cache of fly-out tables -------------------------------- */
+
+/* Plans that share an interceptor, a site latitude and an earth share one
+ * table (a what-if change of a radar, an SSPK or a battery's readiness
+ * rebuilds its plan without the 0.5 to 1 s table).  The key is everything
+ * ts_flyout_create reads: the earth, the site latitude and the
+ * interceptor's booster, limits and cap (ts_interceptor_same_flyout).
+ * Bounded: at most TS_FO_CACHE_SLOTS tables, and tables no plan holds are
+ * dropped, least recently used first, beyond TS_FO_CACHE_IDLE_BYTES.
+ * Deterministic: a table is the same bytes however often it is built, so
+ * a hit gives what a fresh build would.  Thread-safe: one lock (an OpenMP
+ * named critical section) around the slots; tables are built outside it
+ * (two threads may build the same one at once: the second is dropped). */
+#define TS_FO_CACHE_SLOTS 16
+#define TS_FO_CACHE_IDLE_BYTES ((size_t)256 << 20)
+
+typedef struct {
+    ts_flyout *f;          /* NULL: free slot */
+    ts_earth earth;
+    ts_interceptor ic;
+    double lat;
+    int refs;              /* plans holding it */
+    unsigned long used;    /* last use, for least recently used */
+    size_t bytes;
+} fo_slot;
+
+static fo_slot fo_cache[TS_FO_CACHE_SLOTS];
+static unsigned long fo_clock;
+
+/* Whether two interceptors give the same fly-out table: the booster, the
+ * intercept limits and the burnout-speed cap (the fly-out time, closing
+ * and aspect limits and the names are not in the tables). */
+int ts_interceptor_same_flyout(const ts_interceptor *a, const ts_interceptor *b)
+{
+    if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
+        a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
+        a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
+        a->range_max_m != b->range_max_m ||
+        a->burnout_speed_cap_mps != b->burnout_speed_cap_mps)
+        return 0;
+    for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
+        const ts_stage *s = &a->stage[i], *t = &b->stage[i];
+        if (s->m_gross_kg != t->m_gross_kg || s->m_prop_kg != t->m_prop_kg ||
+            s->isp_vac_s != t->isp_vac_s || s->thrust_vac_n != t->thrust_vac_n ||
+            s->burn_s != t->burn_s || s->area_ref_m2 != t->area_ref_m2 ||
+            s->exit_area_m2 != t->exit_area_m2)
+            return 0;
+    }
+    return 1;
+}
+
+static int fo_same_earth(const ts_earth *a, const ts_earth *b)
+{
+    return a->model == b->model && a->a_m == b->a_m && a->f == b->f && a->b_m == b->b_m &&
+           a->e2 == b->e2 && a->gm_m3s2 == b->gm_m3s2 && a->j2 == b->j2 &&
+           a->omega_rads == b->omega_rads;
+}
+
+static size_t fo_bytes(const ts_flyout *f)
+{
+    return sizeof *f + (size_t)f->n_w * 4 * (size_t)f->n_h * (size_t)f->n_r * sizeof(float) +
+           4 * (size_t)f->n_h * sizeof(double);
+}
+
+/* The cached table for the key, its reference taken; NULL when absent.
+ * Called inside the lock. */
+static ts_flyout *fo_find(const ts_earth *earth, const ts_interceptor *ic, double lat)
+{
+    for (int i = 0; i < TS_FO_CACHE_SLOTS; i++) {
+        fo_slot *sl = &fo_cache[i];
+        if (sl->f && sl->lat == lat && fo_same_earth(&sl->earth, earth) &&
+            ts_interceptor_same_flyout(&sl->ic, ic)) {
+            sl->refs++;
+            sl->used = ++fo_clock;
+            return sl->f;
+        }
+    }
+    return NULL;
+}
+
+/* Drops idle tables, least recently used first, while the idle ones
+ * exceed the budget or (need_slot) no slot is free.  Inside the lock;
+ * returns the tables to free outside it in drop[] (*n_drop). */
+static void fo_trim(int need_slot, ts_flyout **drop, int *n_drop)
+{
+    for (;;) {
+        size_t idle = 0;
+        int free_slot = 0, lru = -1;
+        for (int i = 0; i < TS_FO_CACHE_SLOTS; i++) {
+            const fo_slot *sl = &fo_cache[i];
+            if (!sl->f) {
+                free_slot = 1;
+                continue;
+            }
+            if (sl->refs == 0) {
+                idle += sl->bytes;
+                if (lru < 0 || sl->used < fo_cache[lru].used)
+                    lru = i;
+            }
+        }
+        if (lru < 0 || (idle <= TS_FO_CACHE_IDLE_BYTES && (free_slot || !need_slot)))
+            return;
+        drop[(*n_drop)++] = fo_cache[lru].f;
+        fo_cache[lru].f = NULL;
+    }
+}
+
+/*
+ * The fly-out table of an interceptor at a site latitude, from the
+ * process-wide cache or built (ts_flyout_create) and kept there.
+ * Returned: *out, to be given back with ts_flyout_release (never
+ *           ts_flyout_free).  Status: as ts_flyout_create.
+ */
+int ts_flyout_acquire(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *interceptor,
+                      double site_lat_rad, ts_flyout **out)
+{
+    if (!earth || !interceptor || !out)
+        return ts_error(ctx, TS_EINVAL, "flyout: NULL argument");
+    ts_flyout *hit;
+#pragma omp critical(ts_flyout_cache)
+    hit = fo_find(earth, interceptor, site_lat_rad);
+    if (hit) {
+        *out = hit;
+        return TS_OK;
+    }
+    ts_flyout *f = NULL;
+    int st = ts_flyout_create(ctx, earth, interceptor, site_lat_rad, &f);
+    if (st < 0)
+        return st;
+    ts_flyout *drop[TS_FO_CACHE_SLOTS + 1];
+    int n_drop = 0;
+#pragma omp critical(ts_flyout_cache)
+    {
+        hit = fo_find(earth, interceptor, site_lat_rad);
+        if (hit) { /* built meanwhile by another thread: same bytes */
+            drop[n_drop++] = f;
+            f = hit;
+        } else {
+            fo_trim(1, drop, &n_drop);
+            for (int i = 0; i < TS_FO_CACHE_SLOTS; i++)
+                if (!fo_cache[i].f) {
+                    fo_slot *sl = &fo_cache[i];
+                    sl->f = f;
+                    sl->earth = *earth;
+                    sl->ic = *interceptor;
+                    sl->lat = site_lat_rad;
+                    sl->refs = 1;
+                    sl->used = ++fo_clock;
+                    sl->bytes = fo_bytes(f);
+                    f->cached = 1;
+                    break;
+                }
+            /* every slot held by a plan: f stays uncached (released by
+             * freeing) */
+        }
+    }
+    for (int i = 0; i < n_drop; i++)
+        ts_flyout_free(drop[i]);
+    *out = f;
+    return TS_OK;
+}
+
+/* Gives back a table of ts_flyout_acquire (NULL: nothing). */
+void ts_flyout_release(ts_flyout *flyout)
+{
+    if (!flyout)
+        return;
+    int mine = 0;
+    ts_flyout *drop[TS_FO_CACHE_SLOTS + 1];
+    int n_drop = 0;
+#pragma omp critical(ts_flyout_cache)
+    {
+        if (flyout->cached) {
+            for (int i = 0; i < TS_FO_CACHE_SLOTS; i++)
+                if (fo_cache[i].f == flyout && fo_cache[i].refs > 0)
+                    fo_cache[i].refs--;
+            fo_trim(0, drop, &n_drop);
+        } else {
+            mine = 1;
+        }
+    }
+    for (int i = 0; i < n_drop; i++)
+        ts_flyout_free(drop[i]);
+    if (mine)
+        ts_flyout_free(flyout);
+}
+
+/* Empties the cache of the tables no plan holds (tests, leak checkers). */
+void ts_flyout_cache_clear(void)
+{
+    ts_flyout *drop[TS_FO_CACHE_SLOTS];
+    int n_drop = 0;
+#pragma omp critical(ts_flyout_cache)
+    for (int i = 0; i < TS_FO_CACHE_SLOTS; i++)
+        if (fo_cache[i].f && fo_cache[i].refs == 0) {
+            drop[n_drop++] = fo_cache[i].f;
+            fo_cache[i].f = NULL;
+        }
+    for (int i = 0; i < n_drop; i++)
+        ts_flyout_free(drop[i]);
 }
 
 /* Bilinear reading of table w at (range, height): time and velocity;
@@ -1323,13 +1531,16 @@ typedef struct {
     ts_vec3 up, down;
 } fo_geom;
 
-static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_vec3 *target,
-                       double T, fo_geom *g)
+/* The plane geometry with the site's unit vector us and the target's
+ * inverse distance from the centre inv_q given (the rotation about the
+ * axis keeps |target|): no square root or division for them. */
+static void plane_geom_u(double omega, double re, const ts_vec3 *us_p, const ts_vec3 *target,
+                         double inv_q, double T, fo_geom *g)
 {
     double th = omega * T, c = cos(th), sn = sin(th);
-    ts_vec3 q = ts_v3(c * target->x - sn * target->y, sn * target->x + c * target->y,
-                      target->z);
-    ts_vec3 us = ts_v3_unit(*site), uq = ts_v3_unit(q);
+    const ts_vec3 us = *us_p;
+    ts_vec3 uq = ts_v3(inv_q * (c * target->x - sn * target->y),
+                       inv_q * (sn * target->x + c * target->y), inv_q * target->z);
     ts_vec3 n = ts_v3_cross(us, uq);
     double sn_ang = ts_v3_norm(n);
     g->range = re * atan2(sn_ang, ts_v3_dot(us, uq));
@@ -1349,6 +1560,13 @@ static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_ve
     g->down = ts_v3_cross(n, uq);
 }
 
+static void plane_geom(double omega, double re, const ts_vec3 *site, const ts_vec3 *target,
+                       double T, fo_geom *g)
+{
+    const ts_vec3 us = ts_v3_unit(*site);
+    plane_geom_u(omega, re, &us, target, 1.0 / ts_v3_norm(*target), T, g);
+}
+
 /* Arrival velocity in ECEF axes at arrival (inertial velocity, m/s). */
 static ts_vec3 arrival_velocity(double omega, double T, const fo_geom *g, double vr, double vh)
 {
@@ -1365,8 +1583,11 @@ static ts_vec3 arrival_velocity(double omega, double T, const fo_geom *g, double
  *           h_m (the target's geodetic height, m), t_guess_s (a first
  *           guess of the time, s; <= 0: none).
  * Returned: 1 and *out when in reach, else 0.
- * Notes: fixed-point iteration T = table(target turned by omega T); no
- * allocation, read-only.
+ * Notes: fixed-point iteration T = table(target turned by omega T),
+ * stopped when a step moves T by less than TS_FO_FIXED_POINT_TOL; the
+ * geometry returned is that of the last step's start (T within the
+ * tolerance: the target turned by under 1e-7 rad more), so a good guess
+ * costs one geometry and one table reading.  No allocation, read-only.
  */
 int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
                     const ts_vec3 *target_ecef, double h_m, double t_guess_s,
@@ -1385,13 +1606,17 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     double tmax = f->row_tmax[ih] > f->row_tmax[ih + 1] ? f->row_tmax[ih] : f->row_tmax[ih + 1];
     if (rmax < 0.0)
         return 0;
+    const double inv_q = 1.0 / ts_v3_norm(*target_ecef);
+    const ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_scale(*target_ecef, inv_q);
     {
-        ts_vec3 us = ts_v3_unit(*site_ecef), uq = ts_v3_unit(*target_ecef);
-        if (ts_v3_dot(us, uq) < f->pair_cos[ih])
+        const double c0 = ts_v3_dot(us, uq);
+        if (c0 < f->pair_cos[ih])
             return 0; /* the test below, by a cosine (no atan2) */
-        double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), ts_v3_dot(us, uq));
-        if (r0 - f->omega * f->re * tmax > rmax + f->dr)
-            return 0;
+        if (c0 <= f->pair_cos_in[ih]) { /* near the limit: the range itself */
+            double r0 = f->re * atan2(ts_v3_norm(ts_v3_cross(us, uq)), c0);
+            if (r0 - f->omega * f->re * tmax > rmax + f->dr)
+                return 0;
+        }
     }
     /* A start that reads the tables: the guess, else the first of a few
      * times (0 s first) whose turned target is in reach; the iteration
@@ -1399,12 +1624,13 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     static const double starts[] = {0.0, 300.0, 700.0, 1100.0, 1500.0, 1900.0, 2300.0};
     int ns = (int)(sizeof starts / sizeof starts[0]);
     fo_geom g;
-    double T = -1.0, vr = 0.0, vh = 0.0;
+    double T = -1.0, vr = 0.0, vh = 0.0, t_from = 0.0;
     for (int i = -1; i < ns && T < 0.0; i++) {
         double t0 = i < 0 ? t_guess_s : starts[i];
         if (i < 0 && !(t0 > 0.0))
             continue;
-        plane_geom(f->omega, f->re, site_ecef, target_ecef, t0, &g);
+        plane_geom_u(f->omega, f->re, &us, target_ecef, inv_q, t0, &g);
+        t_from = t0;
         if (!ts_flyout_lookup(f, g.wn, g.range, h_m, &T, &vr, &vh))
             T = -1.0;
         if (f->omega == 0.0 && i >= 0)
@@ -1412,17 +1638,18 @@ int ts_flyout_reach(const ts_flyout *flyout, const ts_vec3 *site_ecef,
     }
     if (T < 0.0)
         return 0;
-    for (int it = 0; it < TS_FO_FIXED_POINT_IT && f->omega != 0.0; it++) {
-        plane_geom(f->omega, f->re, site_ecef, target_ecef, T, &g);
+    /* g was computed at t_from, T read there */
+    int done = f->omega == 0.0 || fabs(T - t_from) < TS_FO_FIXED_POINT_TOL;
+    for (int it = 0; it < TS_FO_FIXED_POINT_IT && !done; it++) {
+        plane_geom_u(f->omega, f->re, &us, target_ecef, inv_q, T, &g);
         double Tn;
         if (!ts_flyout_lookup(f, g.wn, g.range, h_m, &Tn, &vr, &vh))
             return 0;
-        int done = fabs(Tn - T) < TS_FO_FIXED_POINT_TOL;
+        done = fabs(Tn - T) < TS_FO_FIXED_POINT_TOL;
         T = Tn;
-        if (done)
-            break;
     }
-    plane_geom(f->omega, f->re, site_ecef, target_ecef, T, &g);
+    if (!done)
+        plane_geom_u(f->omega, f->re, &us, target_ecef, inv_q, T, &g);
     out->t_s = T;
     out->range_m = g.range;
     out->wn_rads = g.wn;

@@ -36,6 +36,34 @@ void ts_traj_free(ts_traj *traj)
     free(traj);
 }
 
+/*
+ * An exact-size copy of a trajectory (nodes and events), e.g. to keep a
+ * flight for later engagements.  Returned: the copy (ts_traj_free), NULL
+ * when out of memory; *bytes (may be NULL): the heap bytes it holds.
+ */
+ts_traj *ts_traj_copy(const ts_traj *src, size_t *bytes)
+{
+    ts_traj *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    const size_t bn = (size_t)src->n * sizeof *src->node, be = (size_t)src->n_ev * sizeof *src->ev;
+    t->node = malloc(bn > 0 ? bn : 1);
+    t->ev = malloc(be > 0 ? be : 1);
+    if (!t->node || !t->ev) {
+        ts_traj_free(t);
+        return NULL;
+    }
+    if (bn)
+        memcpy(t->node, src->node, bn);
+    if (be)
+        memcpy(t->ev, src->ev, be);
+    t->n = t->cap = src->n;
+    t->n_ev = t->cap_ev = src->n_ev;
+    if (bytes)
+        *bytes = sizeof *t + bn + be;
+    return t;
+}
+
 void ts_traj_clear(ts_traj *traj)
 {
     if (!traj)

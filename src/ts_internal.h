@@ -116,5 +116,8 @@ struct ts_traj {
 int ts_traj_push_node(ts_traj *traj, double t, const ts_vec3 *r, const ts_vec3 *v,
                       const ts_vec3 *a);
 int ts_traj_push_event(ts_traj *traj, const ts_event *ev);
+/* An exact-size copy (traj.c), e.g. a flight kept by a footprint session;
+ * NULL when out of memory; *bytes (may be NULL): the heap bytes it holds. */
+ts_traj *ts_traj_copy(const ts_traj *src, size_t *bytes);
 
 #endif /* TS_INTERNAL_H */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ts_internal.h"
+#include "defense_internal.h"
 #include "test_util.h"
 
 #define DEG TS_DEG
@@ -1159,4 +1160,93 @@ Test(engage, framing_and_limit_properties, .timeout = 600)
     cr_assert(n_kin > n_sup, "no kinematic-only engagement among the cases (%d, %d)", n_kin,
               n_sup);
 #endif
+}
+
+/* ---- workspaces and the fly-out table cache --------------------------------- */
+
+/* ts_engage_with (one flight sampled once for several plans) gives what
+ * ts_engage gives, byte for byte: the truth is ts_engage itself on the
+ * same flights.  Two plans that differ in a radar's place and the SSPK but
+ * not in the interceptor share one cached fly-out table. */
+Test(engage, workspace_equals_engage, .timeout = 600)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_WGS84, 1);
+    ts_sensor s[2] = {radar("fc", 50.0, 15.0, 600.0, 4000.0, TS_ROLE_FIRE_CONTROL),
+                      radar("fc", 48.0, 20.0, 600.0, 4000.0, TS_ROLE_FIRE_CONTROL)};
+    ts_battery b = battery(54.5, 17.0, 6000.0, 120.0, 6);
+    b.n_fire_control = 1;
+    b.fire_control[0] = 0;
+    b.n_hears = 1;
+    b.hears[0] = 0;
+    ts_defense d0 = defense_of(1, &s[0], 1, &b, salvo_doctrine(2, 0.8));
+    ts_defense d1 = defense_of(1, &s[1], 1, &b, salvo_doctrine(1, 0.6));
+    ts_ctx *ctx = ts_ctx_create();
+    ts_engage_plan *p[2];
+    cr_assert_eq(ts_engage_plan_create(ctx, &e, &d0, &p[0]), TS_OK, "%s", ts_ctx_message(ctx));
+    cr_assert_eq(ts_engage_plan_create(ctx, &e, &d1, &p[1]), TS_OK, "%s", ts_ctx_message(ctx));
+    ts_engage_work *w = ts_engage_work_create();
+    cr_assert_not_null(w);
+    const double aims[3][2] = {{51.5, -0.1}, {48.9, 2.3}, {40.4, -3.7}};
+    int engaged = 0;
+    for (int a = 0; a < 3; a++) {
+        ts_traj *tr = arc_threat(&e, 35.2, 53.9, aims[a][0], aims[a][1]);
+        cr_assert_eq(ts_engage_work_sample(ctx, w, &e, tr), TS_OK, "%s", ts_ctx_message(ctx));
+        for (int k = 0; k < 2; k++) {
+            ts_engagement x, y;
+            cr_assert_eq(ts_engage_with(ctx, p[k], w, tr, 0.1, &x), TS_OK);
+            cr_assert_eq(ts_engage(ctx, p[k], tr, 0.1, &y), TS_OK);
+            cr_assert(memcmp(x.batteries, y.batteries, sizeof *x.batteries) == 0,
+                      "aim %d plan %d: battery results differ", a, k);
+            cr_assert(memcmp(x.sensors, y.sensors, sizeof *x.sensors) == 0,
+                      "aim %d plan %d: sensor results differ", a, k);
+            cr_assert(x.commit_s == y.commit_s && x.p_kill == y.p_kill &&
+                      x.flight_time_s == y.flight_time_s && x.defended == y.defended);
+            engaged += y.batteries[0].framing[TS_FRAMING_KINEMATIC].shots > 0;
+            ts_engagement_free(&x);
+            ts_engagement_free(&y);
+        }
+        ts_traj_free(tr);
+    }
+    cr_assert(engaged >= 2, "too few engaged cases: %d", engaged);
+    ts_engage_work_free(w);
+    ts_engage_plan_free(p[0]);
+    ts_engage_plan_free(p[1]);
+    ts_defense_free(&d0);
+    ts_defense_free(&d1);
+    ts_ctx_free(ctx);
+}
+
+/* The process-wide cache hands out one table per key (earth, latitude,
+ * interceptor), another for another key, and its tables read exactly as a
+ * table built afresh (the truth: ts_flyout_create). */
+Test(engage, flyout_cache_shares_and_matches_fresh, .timeout = 600)
+{
+    ts_earth e;
+    ts_earth_init(&e, TS_EARTH_WGS84, 1);
+    ts_battery b = battery(54.5, 17.0, 5500.0, 110.0, 6);
+    ts_flyout *a = NULL, *a2 = NULL, *c = NULL, *fresh = NULL;
+    cr_assert_eq(ts_flyout_acquire(NULL, &e, &b.interceptor, b.lat_rad, &a), TS_OK);
+    ts_interceptor other = b.interceptor;
+    other.flyout_max_s = 900.0; /* not in the table: the same key */
+    strcpy(other.id, "renamed");
+    cr_assert_eq(ts_flyout_acquire(NULL, &e, &other, b.lat_rad, &a2), TS_OK);
+    cr_assert_eq(a, a2, "same interceptor and latitude: one table");
+    cr_assert_eq(ts_flyout_acquire(NULL, &e, &b.interceptor, b.lat_rad + 0.01, &c), TS_OK);
+    cr_assert_neq(a, c, "another latitude: another table");
+    cr_assert_eq(ts_flyout_create(NULL, &e, &b.interceptor, b.lat_rad, &fresh), TS_OK);
+    srand(7u);
+    for (int i = 0; i < 200; i++) {
+        double rg = urand(0.0, 3000e3), h = urand(100e3, 1400e3), wn = urand(-7e-5, 7e-5);
+        double t1 = -1, v1 = 0, d1 = 0, t2 = -1, v2 = 0, d2 = 0;
+        int i1 = ts_flyout_lookup(a, wn, rg, h, &t1, &v1, &d1);
+        int i2 = ts_flyout_lookup(fresh, wn, rg, h, &t2, &v2, &d2);
+        cr_assert(i1 == i2 && t1 == t2 && v1 == v2 && d1 == d2,
+                  "cached and fresh tables differ at %.0f m, %.0f m", rg, h);
+    }
+    ts_flyout_free(fresh);
+    ts_flyout_release(a);
+    ts_flyout_release(a2);
+    ts_flyout_release(c);
+    ts_flyout_cache_clear();
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "thirdsite.h"
+#include "defense_internal.h" /* ts_flyout_cache_clear */
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
@@ -223,6 +224,7 @@ static long trial(const char *scenario, const char *parent, long n, int do_run, 
         snprintf(bad, size, "allocation %ld failed: a scenario was returned", n);
     ts_scenario_free(sc);
     ts_ctx_free(ctx);
+    ts_flyout_cache_clear(); /* the process-wide fly-out tables a run keeps */
     if (!bad[0] && live_n != live0)
         snprintf(bad, size, "allocation %ld failed (status %d): %zu blocks leaked", n, st,
                  live_n - live0);

@@ -56,6 +56,16 @@ int cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
  * error) when the option is last. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 
+/* `--set PATH=VALUE` overrides of a scenario (ts_setting), as given. */
+#define CLI_MAX_SETTINGS 64
+typedef struct {
+    int n;
+    ts_setting set[CLI_MAX_SETTINGS];
+} cli_settings;
+/* argv[*i] is the option ("--set"): parses its value into s (advancing
+ * *i).  CLI_OK, or CLI_USAGE after an error naming the option. */
+int cli_setting(const char *cmd, int argc, char **argv, int *i, cli_settings *s);
+
 /* Writes s on stdout as a JSON string (quotes, backslashes and control
  * characters escaped). */
 void cli_json_string(const char *s);

@@ -16,13 +16,15 @@
 
 static void help(FILE *f)
 {
-    fprintf(f, "usage: thirdsite check SCENARIO [--data DIR]\n\n"
+    fprintf(f, "usage: thirdsite check SCENARIO [--set PATH=VALUE ...] [--data DIR]\n\n"
                "Validates a scenario file (docs/scenario-format.md) without running it:\n"
                "every key, unit, range and catalogue reference.  Prints a one-paragraph\n"
                "summary and exits 0 when the file is valid; otherwise prints every error\n"
                "as \"path:line:col: error: message\" on stderr and exits 2.  Analyses\n"
                "that cannot be flown (a target beyond the missile's reach) are warnings,\n"
                "\"path:line:col: warning: ...\" on stderr, and do not change the status.\n\n"
+               "  --set PATH=VALUE  a scenario value overridden, as `run --set` does\n"
+               "               (docs/scenario-format.md \"Settings\")\n"
                "  --data DIR   catalogues (sites, sensors, interceptors, missiles) from DIR\n"
                "               instead of $THIRDSITE_DATA or the shipped data/\n");
 }
@@ -189,9 +191,13 @@ int cmd_check(int argc, char **argv)
         return CLI_OK;
     }
     const char *path = NULL, *data = NULL;
+    static cli_settings settings;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data")) {
             if (!(data = cli_value(CMD, argc, argv, &i)))
+                return CLI_USAGE;
+        } else if (!strcmp(argv[i], "--set")) {
+            if (cli_setting(CMD, argc, argv, &i, &settings))
                 return CLI_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error(CMD, "unknown option '%s' (see thirdsite check --help)",
@@ -209,7 +215,7 @@ int cmd_check(int argc, char **argv)
     if (!ctx)
         return cli_failure(CMD, "out of memory");
     ts_scenario *sc = NULL;
-    int st = ts_scenario_load(ctx, path, data, &sc);
+    int st = ts_scenario_load_with(ctx, path, data, settings.set, settings.n, &sc);
     int rc = CLI_OK;
     if (st == TS_ENOMEM) {
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));

@@ -32,7 +32,7 @@ static void help(FILE *f)
             "usage: thirdsite engage SCENARIO --from SITE|LAT,LON --to SITE|LAT,LON\n"
             "                        --missile NAME [--shape min-energy|lofted|depressed]\n"
             "                        [--variant NAME] [--rcs Q] [--raid N] [--data DIR]\n"
-            "                        [--json]\n\n"
+            "                        [--set PATH=VALUE ...] [--json]\n\n"
             "Flies one missile from a launch point to an aim point and engages it with the\n"
             "scenario's defense (docs/models-defense.md): detection and track by each\n"
             "sensor, commit, each battery's launch and intercept windows, the shots its\n"
@@ -57,6 +57,8 @@ static void help(FILE *f)
             "                 {threats, threats_engaged, interceptors_spent,\n"
             "                 expected_leakers, batteries [{battery, inventory, spent}],\n"
             "                 p_kill [per threat, in serving order]}\n"
+            "  --set PATH=VALUE  a scenario value overridden, as `run --set` does\n"
+            "                 (repeatable; docs/scenario-format.md \"Settings\")\n"
             "  --data DIR     catalogues from DIR instead of $THIRDSITE_DATA or data/\n"
             "  --json         JSON instead of the timeline.  One variant: one object with\n"
             "                 flight_time_s, detections [{sensor, time_s, track_s}],\n"
@@ -442,6 +444,8 @@ static void json_raid(const char *ind, const ts_defense *d, const ts_raid *r)
 
 /* ---- the command ------------------------------------------------------------ */
 
+static cli_settings settings; /* --set */
+
 typedef struct {
     const char *path, *from, *to, *missile, *shape, *variant, *rcs, *data, *raid_text;
     int json;
@@ -465,6 +469,9 @@ static int parse(int argc, char **argv, opts *o)
             continue;
         if (!strcmp(a, "--json")) {
             o->json = 1;
+        } else if (!strcmp(a, "--set")) {
+            if (cli_setting(CMD, argc, argv, &i, &settings))
+                return CLI_USAGE;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error(CMD, "unknown option '%s' (see thirdsite engage --help)", a);
         } else if (!o->path) {
@@ -630,7 +637,7 @@ int cmd_engage(int argc, char **argv)
     ts_site *sites = NULL;
     int n_sites = 0;
     ts_missile_list own = {0, NULL};
-    int st = ts_scenario_load(ctx, o.path, o.data, &sc);
+    int st = ts_scenario_load_with(ctx, o.path, o.data, settings.set, settings.n, &sc);
     if (st == TS_ENOMEM) {
         rc = cli_failure(CMD, "%s", ts_ctx_message(ctx));
         goto out;

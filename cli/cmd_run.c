@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 static const char *USAGE =
-    "usage: thirdsite run SCENARIO [-o DIR] [-j THREADS] [--data DIR] [--quiet]\n"
+    "usage: thirdsite run SCENARIO [-o DIR] [-j THREADS] [--set PATH=VALUE ...]\n"
+    "                     [--data DIR] [--quiet]\n"
     "\n"
     "Performs every analysis of the scenario for every variant of its defense:\n"
     "the listed engagements (timelines), the defended-area footprints and the\n"
@@ -36,6 +37,12 @@ static const char *USAGE =
     "                a symbolic link is followed\n"
     "  -j THREADS    threads (default: the number of processors); the files are\n"
     "                the same whatever the number\n"
+    "  --set PATH=VALUE  a scenario value overridden, as if written in the file\n"
+    "                (repeatable; PATH as in the scenario, the defense's sections\n"
+    "                short: batteries.redzikowo.burnout_speed=7km/s,\n"
+    "                sensors.emr.ref_range=1500km, doctrine.sspk=0.7; a defense\n"
+    "                setting wins over every variant too: docs/scenario-format.md\n"
+    "                \"Settings\"); report.json lists the settings applied\n"
     "  --data DIR    catalogues (sites, sensors, interceptors, missiles, regions,\n"
     "                cities) from DIR instead of $THIRDSITE_DATA or the shipped data/\n"
     "  --quiet       no progress bar, no answers and no closing line\n"
@@ -165,6 +172,7 @@ static void print_answers(const char *dir)
 int cmd_run(int argc, char **argv)
 {
     const char *cmd = "run";
+    static cli_settings settings;
     if (cli_wants_help(argc, argv)) {
         fputs(USAGE, stdout);
         return CLI_OK;
@@ -191,6 +199,9 @@ int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--data")) {
             if (!(data = cli_value(cmd, argc, argv, &i)))
                 return CLI_USAGE;
+        } else if (!strcmp(a, "--set")) {
+            if (cli_setting(cmd, argc, argv, &i, &settings))
+                return CLI_USAGE;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -216,7 +227,7 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     ts_scenario *sc = NULL;
-    int st = ts_scenario_load(ctx, path, data, &sc);
+    int st = ts_scenario_load_with(ctx, path, data, settings.set, settings.n, &sc);
     if (st < 0) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);

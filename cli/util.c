@@ -266,3 +266,26 @@ const ts_missile_list *cli_missiles(const char *cmd)
     atexit(free_missiles);
     return &missiles;
 }
+
+int cli_setting(const char *cmd, int argc, char **argv, int *i, cli_settings *s)
+{
+    const char *opt = argv[*i];
+    const char *v = cli_value(cmd, argc, argv, i);
+    if (!v)
+        return CLI_USAGE;
+    if (s->n == CLI_MAX_SETTINGS)
+        return cli_usage_error(cmd, "%s: at most %d settings", opt, CLI_MAX_SETTINGS);
+    ts_ctx *ctx = ts_ctx_create();
+    if (!ctx)
+        return cli_failure(cmd, "out of memory");
+    const int st = ts_setting_parse(ctx, v, &s->set[s->n]);
+    if (st != TS_OK) {
+        fprintf(stderr, "thirdsite %s: %s ", cmd, opt);
+        cli_message(stderr, ts_ctx_message(ctx));
+        ts_ctx_free(ctx);
+        return CLI_USAGE;
+    }
+    ts_ctx_free(ctx);
+    s->n++;
+    return CLI_OK;
+}

@@ -736,6 +736,19 @@ typedef struct {
     ts_defense defense;        /* resolved with the variant's overrides */
 } ts_variant;
 
+#define TS_SETTING_PATH_LEN 128
+#define TS_SETTING_VALUE_LEN 512
+
+/* One override of a scenario value, as `--set PATH=VALUE` gives it: PATH
+ * as in the scenario ("batteries.redzikowo.burnout_speed",
+ * "sensors.emr.ref_range", "doctrine.sspk", "threats.iran-icbm.rcs",
+ * "variants.lewis-postol-2007.batteries.redzikowo.readiness"), VALUE as
+ * YAML flow text ("7 km/s", "[emr, sbirs]", "{use: gbi-3stage}"). */
+typedef struct {
+    char path[TS_SETTING_PATH_LEN];
+    char value[TS_SETTING_VALUE_LEN];
+} ts_setting;
+
 typedef struct {
     char path[TS_TEXT_LEN];
     char name[TS_NAME_LEN], title[TS_TEXT_LEN];
@@ -753,6 +766,8 @@ typedef struct {
     int n_matrices;
     ts_matrix_spec *matrices;
     char data_dir[TS_TEXT_LEN]; /* where its catalogues were read from */
+    int n_settings;            /* the settings applied (ts_scenario_load_with) */
+    ts_setting *settings;      /* owned, in order */
 } ts_scenario;
 
 /* Loads and validates a scenario, resolving catalogue references against
@@ -879,18 +894,7 @@ int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts);
 /* `run --set`, threshold, compare, sensitivity, sweeps and the what-if      */
 /* server share (docs/scenario-format.md "Settings", docs/answers.md).      */
 /* ------------------------------------------------------------------------ */
-#define TS_SETTING_PATH_LEN 128
-#define TS_SETTING_VALUE_LEN 512
-
-/* One override of a scenario value, as `--set PATH=VALUE` gives it: PATH
- * as in the scenario ("batteries.redzikowo.burnout_speed",
- * "sensors.emr.ref_range", "doctrine.sspk", "threats.iran-icbm.rcs",
- * "variants.lewis-postol-2007.batteries.redzikowo.readiness"), VALUE as
- * YAML flow text ("7 km/s", "[emr, sbirs]", "{use: gbi-3stage}"). */
-typedef struct {
-    char path[TS_SETTING_PATH_LEN];
-    char value[TS_SETTING_VALUE_LEN];
-} ts_setting;
+/* ts_setting: see "Settings, named answers and conditions" below. */
 
 /* Splits "PATH=VALUE" at the first '=' (blanks around either part dropped).
  * TS_EINVAL when there is no '=', an empty part or an over-long one. */

@@ -1199,6 +1199,7 @@ void ts_region_cities_free(ts_region_cities *rc)
     free(rc->city);
     free(rc->status);
     free(rc->defended_pop);
+    free(rc->cell);
     memset(rc, 0, sizeof *rc);
 }
 
@@ -1270,7 +1271,7 @@ int ts_region_footprint(ts_ctx *ctx, const ts_footprint_spec *sp, const char *da
                 if (s8 == TS_CELL_DEFENDED)
                     out->defended_pop[v] += (double)out->city[i].population;
             }
-        free(cell);
+        out->cell = cell;
     }
     ts_cities_free(&cl);
     ts_countries_free(&cs);

@@ -124,6 +124,7 @@ typedef struct {
     double *defended_pop;     /* owned [n_variants]: people in those of the
                                  cities whose cell is defended */
     double region_pop;        /* people in all n cities */
+    int *cell;                /* owned [n]: the grid cell holding each city */
 } ts_region_cities;
 
 void ts_region_cities_free(ts_region_cities *rc);

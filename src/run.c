@@ -668,6 +668,32 @@ static void state_free(run_state *rs, int n_variants)
     ts_geo_free(&rs->geo);
 }
 
+int ts_run_compute(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts,
+                   ts_run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.opts = opts;
+    rs.t_start = now_s();
+    rs.threads = opts->threads >= 1 ? opts->threads : 1;
+    res->sc = scenario;
+    res->earth = scenario->earth;
+    res->n_variants = scenario->n_variants;
+    int st = scenario->n_variants < 1
+                 ? ts_error(ctx, TS_EINVAL, "%s: no defense to run", scenario->path)
+                 : compute(ctx, res, &rs);
+    state_free(&rs, res->n_variants);
+    if (st)
+        result_free(res);
+    return st;
+}
+
+void ts_run_result_free(ts_run_result *res)
+{
+    result_free(res);
+}
+
 int ts_run(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts)
 {
     ts_run_opts defaults;

@@ -116,4 +116,17 @@ typedef struct {
     ts_site *sites;            /* the site catalogue (place labels), owned */
 } ts_run_result;
 
+/* Computes every analysis of the scenario, for every variant, into *res
+ * (no file is written; opts: threads, progress, cancel; out_dir unused).
+ * On failure *res is left empty.  Release with ts_run_result_free. */
+int ts_run_compute(ts_ctx *ctx, const ts_scenario *scenario, const ts_run_opts *opts,
+                   ts_run_result *res);
+void ts_run_result_free(ts_run_result *res);
+
+/* The named answers of variant v of a computed run (answers.c,
+ * docs/answers.md), with each footprint's cells when grids != 0: what
+ * ts_evaluate returns and report.json's "answers" hold. */
+int ts_answers_of_result(ts_ctx *ctx, const ts_run_result *res, int v, int grids,
+                         ts_answers *out);
+
 #endif /* TS_RUN_RESULT_H */

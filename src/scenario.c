@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "scenario_catalog.h"
+#include "settings.h"
 #include "region.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -1520,6 +1521,7 @@ void ts_scenario_free(ts_scenario *sc)
     for (int i = 0; i < sc->n_variants; i++)
         defense_free(&sc->variants[i].defense);
     free(sc->variants);
+    free(sc->settings);
     if (sc->threats)
         for (int i = 0; i < sc->n_threats; i++)
             free(sc->threats[i].from);
@@ -1581,7 +1583,18 @@ static void read_scenario(loader *L, const ts_y_node *root, ts_scenario *sc)
 
 int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_scenario **out)
 {
+    return ts_scenario_load_with(ctx, path, data_dir, NULL, 0, out);
+}
+
+int ts_scenario_load_with(ts_ctx *ctx, const char *path, const char *data_dir,
+                          const ts_setting *settings, int n_settings, ts_scenario **out)
+{
     *out = NULL;
+    if (n_settings < 0 || (n_settings > 0 && !settings))
+        return ts_error(ctx, TS_EINVAL, "ts_scenario_load_with: bad settings");
+    ts_y_doc **value_docs = n_settings ? calloc((size_t)n_settings, sizeof *value_docs) : NULL;
+    if (n_settings && !value_docs)
+        return ts_error(ctx, TS_ENOMEM, "%s: out of memory", path);
     loader L;
     memset(&L, 0, sizeof L);
     ts_y_errs_init(&L.errs);
@@ -1591,6 +1604,16 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
     ts_scenario *sc = calloc(1, sizeof *sc);
     if (sc)
         snprintf(sc->data_dir, sizeof sc->data_dir, "%s", L.data_dir);
+    if (sc && n_settings) {
+        sc->settings = malloc((size_t)n_settings * sizeof *sc->settings);
+        if (sc->settings) {
+            memcpy(sc->settings, settings, (size_t)n_settings * sizeof *settings);
+            sc->n_settings = n_settings;
+        } else {
+            free(sc);
+            sc = NULL;
+        }
+    }
     ts_y_doc *doc = NULL;
     int st = sc ? ts_y_load(&L.errs, path, &doc) : TS_ENOMEM;
     if (st == TS_OK) {
@@ -1599,10 +1622,14 @@ int ts_scenario_load(ts_ctx *ctx, const char *path, const char *data_dir, ts_sce
         if (!root)
             ts_y_err_pos(&L.errs, path, 1, 1, "empty scenario (expected a mapping with "
                          "'name', 'question' and 'defense')");
-        else if (!ts_y_expect(&L.errs, root, TS_Y_MAP, "the scenario"))
+        else if (!ts_y_expect(&L.errs, root, TS_Y_MAP, "the scenario") &&
+                 !ts_settings_apply(&L.errs, doc, settings, n_settings, value_docs))
             read_scenario(&L, root, sc);
     }
     ts_y_doc_free(doc);
+    for (int i = 0; i < n_settings; i++)
+        ts_y_doc_free(value_docs[i]);
+    free(value_docs);
     free(L.name_slot);
     free(L.sites.items);
     free(L.sites.broken);

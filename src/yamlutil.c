@@ -330,6 +330,45 @@ const ts_y_node *ts_y_root(const ts_y_doc *doc)
     return doc ? doc->root : NULL;
 }
 
+ts_y_node *ts_y_root_edit(ts_y_doc *doc)
+{
+    return doc ? doc->root : NULL;
+}
+
+ts_y_node *ts_y_new_map(ts_y_doc *doc, int line, int col)
+{
+    ts_y_node *n = new_node(doc, TS_Y_MAP, NULL);
+    if (n) {
+        n->line = line;
+        n->col = col;
+    }
+    return n;
+}
+
+int ts_y_map_put(ts_y_doc *doc, ts_y_node *map, const char *key, ts_y_node *value)
+{
+    for (int i = 0; i < map->n; i++) {
+        ts_y_node *k = map->item[2 * i];
+        if (k->kind == TS_Y_SCALAR && !strcmp(k->text, key)) {
+            map->weight += value->weight - map->item[2 * i + 1]->weight;
+            map->item[2 * i + 1] = value;
+            return 0;
+        }
+    }
+    ts_y_node *k = new_node(doc, TS_Y_SCALAR, NULL);
+    if (!k || !(k->text = strdup(key)))
+        return -1;
+    k->len = strlen(key);
+    k->line = k->text_line = value->line;
+    k->col = k->text_col = value->col;
+    frame f = {map, 2 * map->n, -1};
+    if (attach(&f, k) < 0)
+        return -1;
+    if (attach(&f, value) < 0)
+        return -1; /* map->n still counts whole pairs only */
+    return 0;
+}
+
 static void diag_silent(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
     (void)diag;
@@ -696,6 +735,9 @@ static int find_unclosed(const char *buf, size_t len, opener *o)
     return 0;
 }
 
+static int parse_buffer(ts_y_errs *errs, const char *path, char *buf, size_t len,
+                        ts_y_doc **out);
+
 int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
 {
     *out = NULL;
@@ -713,6 +755,27 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out)
             ts_y_err_pos(errs, path, 0, 0, "cannot read the file: %s", strerror(errno));
         return TS_EIO;
     }
+    return parse_buffer(errs, path, buf, len, out);
+}
+
+int ts_y_load_text(ts_y_errs *errs, const char *name, const char *text, ts_y_doc **out)
+{
+    *out = NULL;
+    const size_t len = strlen(text);
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        ts_y_nomem(errs);
+        return TS_ENOMEM;
+    }
+    memcpy(buf, text, len + 1);
+    return parse_buffer(errs, name, buf, len, out);
+}
+
+/* Parses buf[0..len) (NUL-terminated, owned: freed here) as the document
+ * `path` names. */
+static int parse_buffer(ts_y_errs *errs, const char *path, char *buf, size_t len,
+                        ts_y_doc **out)
+{
     int bad_line, bad_col;
     long code;
     size_t bad = utf8_check(buf, len, &bad_line, &bad_col, &code);

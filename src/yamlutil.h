@@ -112,6 +112,21 @@ int ts_y_load(ts_y_errs *errs, const char *path, ts_y_doc **out);
 size_t ts_y_single_quoted(const char *raw, size_t len, char *out);
 const ts_y_node *ts_y_root(const ts_y_doc *doc);
 void ts_y_doc_free(ts_y_doc *doc);
+/* Parses a YAML text given in memory (a `--set` value), its nodes' file
+ * being `name`.  As ts_y_load, less the file errors. */
+int ts_y_load_text(ts_y_errs *errs, const char *name, const char *text, ts_y_doc **out);
+
+/* ---- editing (settings.c: overrides applied before validation) ---------- */
+/* The root, to be edited.  Nodes added by the functions below are owned by
+ * `doc`; a value may come from another document, which must then outlive
+ * every use of the edited tree. */
+ts_y_node *ts_y_root_edit(ts_y_doc *doc);
+/* A new empty mapping at line:col of doc's file; NULL when out of memory. */
+ts_y_node *ts_y_new_map(ts_y_doc *doc, int line, int col);
+/* Sets key to value in map: replaces the first pair with that key, else
+ * appends one (its key node at value's position).  0, or -1 when out of
+ * memory (map unchanged). */
+int ts_y_map_put(ts_y_doc *doc, ts_y_node *map, const char *key, ts_y_node *value);
 
 /* ---- access --------------------------------------------------------------- */
 const char *ts_y_kind_name(ts_y_kind kind); /* "a scalar", "a list", "a mapping" */

@@ -272,7 +272,39 @@ static json_t *scenario(const ts_run_result *res)
         json_array_append_new(vs, x);
     }
     set(o, "variants", vs);
+    json_t *st = json_array();
+    for (int i = 0; i < sc->n_settings; i++) {
+        json_t *x = json_object();
+        set(x, "path", json_string(sc->settings[i].path));
+        set(x, "value", json_string(sc->settings[i].value));
+        json_array_append_new(st, x);
+    }
+    set(o, "settings", st);
     return o;
+}
+
+/* Each variant's named answers (answers.c, docs/answers.md), by name. */
+static int answers(ts_ctx *ctx, const ts_run_result *res, json_t **out)
+{
+    *out = json_object();
+    for (int v = 0; v < res->n_variants; v++) {
+        ts_answers a;
+        const int st = ts_answers_of_result(ctx, res, v, 0, &a);
+        if (st < 0)
+            return st;
+        json_t *x = json_object();
+        for (int i = 0; i < a.n; i++) {
+            json_t *y = json_object();
+            const double val = a.a[i].value; /* counts as integers */
+            set(y, "value", num(val, val == floor(val) ? 0 : 9));
+            set(y, "unit", json_string(a.a[i].unit));
+            set(y, "what", json_string(a.a[i].what));
+            set(x, a.a[i].name, y);
+        }
+        ts_answers_free(&a);
+        set(*out, res->sc->variants[v].name, x);
+    }
+    return TS_OK;
 }
 
 static json_t *flight(const ts_run_flight *f)
@@ -710,6 +742,13 @@ int ts_out_report(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cf
     set(root, "footprints", footprints(res));
     set(root, "matrix", matrices(res));
     set(root, "coverage", coverage(res));
+    json_t *ans = NULL;
+    const int ast = answers(ctx, res, &ans);
+    set(root, "answers", ans);
+    if (ast < 0) {
+        json_decref(root);
+        return ast;
+    }
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12) |
                                       JSON_ENSURE_ASCII);
     json_decref(root);

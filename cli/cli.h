@@ -19,6 +19,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_engage(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 /* `catalog sites|sensors|interceptors`: argv[0] is the kind. */
 int cmd_catalog_defense(int argc, char **argv);
 

@@ -16,6 +16,7 @@ static const struct {
     {"propagate", cmd_propagate, "batch propagation of states to impact (benchmark B1)"},
     {"engage", cmd_engage, "one threat flight against a scenario's defense"},
     {"check", cmd_check, "validate a scenario file without running it"},
+    {"sweep", cmd_sweep, "an uncertainty study: distributions, Sobol indices, probability maps"},
     {"catalog", cmd_catalog, "what is shipped: missiles, sites, sensors, interceptors"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -513,9 +513,17 @@ static int one_answer(const ts_sweep_summary *sm, int i, ts_sweep_answer_stats *
         a->sd = n > 1 ? sqrt(ss / (n - 1)) : 0.0;
         a->min = work[0];
         a->max = work[n - 1];
+        /* a count's quantiles are counts: the inverse of the empirical CDF
+         * (Hyndman & Fan 1996, definition 1); others interpolate (def. 7) */
         static const double qs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
-        for (int q = 0; q < 5; q++)
-            a->q[q] = ts_quantile_sorted(work, n, qs[q]);
+        for (int q = 0; q < 5; q++) {
+            if (a->integer) {
+                int r = (int)ceil(qs[q] * n - 1e-9) - 1;
+                a->q[q] = work[r < 0 ? 0 : r >= n ? n - 1 : r];
+            } else {
+                a->q[q] = ts_quantile_sorted(work, n, qs[q]);
+            }
+        }
         /* bins: one per whole number for a count of at most 40 values,
          * else 20 equal bins over [min, max] (display units) */
         const double sc = display_scale(a);
@@ -670,8 +678,10 @@ static void headline(ts_sweep_summary *sm)
     ts_sweep_answer_text(a, a->q[2], m, sizeof m);
     ts_sweep_answer_text(a, a->q[0], lo, sizeof lo);
     ts_sweep_answer_text(a, a->q[4], hi, sizeof hi);
-    snprintf(sm->headline, sizeof sm->headline, "%s: median %s, 90%% interval [%s, %s] "
-             "(%ld cases)", a->what[0] ? a->what : a->name, m, lo, hi, sm->n_sampled);
+    char an[TS_ANSWER_NAME_LEN];
+    ts_answer_analysis(a->name, an, sizeof an);
+    snprintf(sm->headline, sizeof sm->headline, "%s (%s): median %s, 90%% interval [%s, %s] "
+             "over %ld cases", a->what[0] ? a->what : a->name, an, m, lo, hi, sm->n_sampled);
     if (sm->headline[0] >= 'a' && sm->headline[0] <= 'z')
         sm->headline[0] = (char)(sm->headline[0] - 'a' + 'A');
 }

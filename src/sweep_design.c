@@ -11,7 +11,8 @@
  * from GSL's MT19937 seeded with the study's seed.  Either keeps the
  * (t, m, s)-net structure of the points, so the equidistribution that makes
  * QMC converge faster than Monte Carlo is kept, and the points are the
- * same every time for one seed.  A coordinate is (v + 0.5) / 2^30 for the
+ * same every time for one seed.  Point 0 is the sequence's zero point,
+ * which GSL leaves out (its first point is (0.5, ...)).  A coordinate is (v + 0.5) / 2^30 for the
  * scrambled integer v: never 0 or 1, where inverse CDFs are infinite.
  *
  * Saltelli's design (Saltelli et al. 2010, Comput. Phys. Commun. 181:259,
@@ -94,9 +95,13 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
         }
         shift[d] = (uint32_t)(gsl_rng_get(r) & mask);
     }
-    double x[40];
+    double x[40] = {0};
     for (int j = 0; j < n; j++) {
-        gsl_qrng_get(g, x);
+        /* GSL's sequence starts at its second point (0.5, ...): the zero
+         * point comes first here, so that the first 2^m points are the
+         * whole (t, m, s)-net (each coordinate stratified in 2^m cells) */
+        if (j > 0)
+            gsl_qrng_get(g, x);
         for (int d = 0; d < dim; d++) {
             const uint32_t v = (uint32_t)ldexp(x[d], QMC_BITS) & mask; /* exact */
             q->v[(size_t)j * dim + d] = lms(rows + d * QMC_BITS, v) ^ shift[d];

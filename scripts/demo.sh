@@ -36,4 +36,10 @@ echo
 echo "== The main job: thirdsite run scenarios/third-site-2008.yaml"
 "$bin" run scenarios/third-site-2008.yaml -o out/third-site-2008 # prints the answers
 echo
-echo "Open out/third-site-2008/index.html for the maps, timelines and tables."
+
+echo "== The disputed numbers: thirdsite sweep studies/uncertainty-2008.yaml"
+echo "   (burnout speed, radar range and its reference, warhead RCS, delays, SSPK)"
+"$bin" sweep studies/uncertainty-2008.yaml -o out/uncertainty-2008 # prints the headline
+echo
+echo "Open out/third-site-2008/index.html for the maps, timelines and tables,"
+echo "and out/uncertainty-2008/index.html for the study's distributions and maps."

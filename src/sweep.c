@@ -360,7 +360,9 @@ static int check_values(ts_ctx *ctx, const ts_study *s, const void *qmc, const c
             if (st < 0) {
                 char msg[TS_MSG_LEN], val[96];
                 snprintf(msg, sizeof msg, "%s", ts_ctx_message(ctx));
-                ts_sweep_value_text(p, v ? hi : lo, p->n_values ? v : -1, val, sizeof val);
+                ts_sweep_value_text(p, p->n_values ? (p->numeric ? p->values_si[v] : 0.0)
+                                                   : (v ? hi : lo),
+                                    p->n_values ? v : -1, val, sizeof val);
                 return ts_error(ctx, TS_ESCENARIO, "%s:%d:%d: error: parameter '%s' at %s: "
                                 "the scenario refuses it:\n%s", s->path, p->line, p->col,
                                 p->path, val, msg);

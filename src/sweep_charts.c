@@ -143,17 +143,19 @@ static int sobol(ts_ctx *ctx, const ts_sweep_summary *sm, const ts_sweep_answer_
         else
             snprintf(ht[r], sizeof ht[r], "total %.2f", a->st[i] + 0.0);
         bars[r].label = sm->study->params[i].path;
-        bars[r].detail = det[r];
-        bars[r].low = 0.0;
-        bars[r].high = a->st[i] < 0.0 ? 0.0 : a->st[i];
+        bars[r].detail = "";
+        /* two bars from 0: first order (upper), total (lower) */
+        bars[r].low = a->s1[i];
+        bars[r].low_text = det[r];
+        bars[r].high = a->st[i];
         bars[r].high_text = ht[r];
     }
     char title[300], sub[300];
     snprintf(title, sizeof title, "Sobol indices of %s", a->name);
     snprintf(sub, sizeof sub, "%s", sm->study->factorial
                  ? "Share of the variance over the grid's combinations (exact)"
-                 : "Share of the variance; total (bars) by Jansen's, first order by Saltelli's "
-                   "estimator; 95% bootstrap intervals");
+                 : "Share of the variance: first order (Saltelli's estimator) and total "
+                   "(Jansen's), 95% bootstrap intervals");
     ts_tornado_chart c;
     memset(&c, 0, sizeof c);
     c.title = title;
@@ -164,7 +166,8 @@ static int sobol(ts_ctx *ctx, const ts_sweep_summary *sm, const ts_sweep_answer_
     c.x.max = 1.0;
     c.x.percent = 1;
     c.centre = 0.0;
-    c.high_legend = "total index (with interactions)";
+    c.low_legend = "first-order index (the parameter alone)";
+    c.high_legend = "total index (with its interactions)";
     c.bars = bars;
     c.n_bars = k;
     char svg[4400], png[4400];

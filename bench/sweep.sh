@@ -9,10 +9,12 @@
 #
 #   bench/sweep.sh            BUILD=build  CASES=2 (N: N (k+2) + 2k + 1 cases)
 #                             RUNS=1 (repeats of each; the median is kept)
+#                             STUDY=studies/uncertainty-2008.yaml
 #
 # The study is studies/uncertainty-2008.yaml (the shipped scenario over its
-# seven disputed parameters, the Europe footprint at 2 deg) with `cases`
-# set to CASES.  docs/scale.md quotes the figures.
+# seven disputed parameters, the Europe footprint at 2 deg), or STUDY, with
+# `cases` set to CASES (its scenario path made absolute when relative).
+# docs/scale.md quotes the figures.
 set -e
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,9 +24,11 @@ EXE=$PWD/$BUILD/thirdsite
 [ -x "$EXE" ] || { echo "bench/sweep.sh: build $EXE first (make)"; exit 2; }
 W=$(mktemp -d /tmp/bench-sweep-XXXXXX)
 trap 'rm -rf "$W"' EXIT
+STUDY=${STUDY:-studies/uncertainty-2008.yaml}
+sdir=$(cd "$(dirname "$STUDY")" && pwd)
 sed -e "s/^cases: .*/cases: $CASES/" \
-    -e "s#^scenario: .*#scenario: $PWD/scenarios/third-site-2008.yaml#" \
-    studies/uncertainty-2008.yaml > "$W/study.yaml"
+    -e "s#^scenario: \([^/].*\)#scenario: $sdir/\1#" \
+    "$STUDY" > "$W/study.yaml"
 export OMPI_MCA_btl=self,vader OMPI_MCA_pml=ob1
 MPIRUN="mpirun --allow-run-as-root --oversubscribe --bind-to none"
 
@@ -45,8 +49,7 @@ timed() {
     done
     med=$(echo $best | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     rss=$(cat "$W"/rss-* 2>/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); if ($2>m) m=$2} END {print m+0}')
-    cases=$(sed -n 's/^sweep: \([0-9]*\) cases.*/\1/p' "$W/log-$name")
-    echo "$name $ranks $med $cases $rss" >> "$W/results"
+    echo "$name $ranks $med - $rss" >> "$W/results"
 }
 
 rss_wrap() { # /usr/bin/time -v per process, one file each

@@ -3,15 +3,23 @@
  *
  * Points: Sobol's sequence from GSL (gsl_qrng_sobol: Bratley & Fox 1988,
  * ACM TOMS 14:88, Algorithm 659; 30 bits), randomised here, since GSL
- * does not: each dimension's 30-bit integers go through a random linear
- * matrix scramble (a lower-triangular binary matrix with a unit diagonal,
- * Matousek 1998, J. Complexity 14:527) followed by a random digital shift
- * (an XOR with a random 30-bit word: L'Ecuyer & Lemieux 2002, "Recent
- * advances in randomized quasi-Monte Carlo methods", sec. 6), both drawn
- * from GSL's MT19937 seeded with the study's seed.  Either keeps the
- * (t, m, s)-net structure of the points, so the equidistribution that makes
- * QMC converge faster than Monte Carlo is kept, and the points are the
- * same every time for one seed.  Point 0 is the sequence's zero point,
+ * does not: each dimension's 30-bit integers x go through y = L U x + s
+ * over GF(2): U a random upper-triangular and L a random lower-triangular
+ * binary matrix, both with a unit diagonal (Matousek 1998, J. Complexity
+ * 14:527, the linear matrix scramble; Owen 2003, ACM TOMACS 13:363, on its
+ * variants), and s a random digital shift (L'Ecuyer & Lemieux 2002,
+ * "Recent advances in randomized quasi-Monte Carlo methods", sec. 6), all
+ * drawn from GSL's MT19937 seeded with the study's seed.  The first 2^m
+ * points have digits beyond the m-th zero, so only the top-left m x m
+ * block of L U acts on them, L_m U_m, invertible: each coordinate of them
+ * still takes each of its 2^m cells [j/2^m, (j+1)/2^m) once.  U is there
+ * for Saltelli's design: Sobol's sequence has the same first digit in
+ * every dimension (every dimension's first direction number is 1/2), and
+ * a lower-triangular scramble keeps that digit's pattern, so A's and B's
+ * value of a two-valued choice would be the same (or the opposite) in
+ * every row and its indices 0; U mixes finer digits into the first (the
+ * fault found on studies/uncertainty-2008.yaml's sensors.emr.ref_rcs).
+ * The points are the same every time for one seed.  Point 0 is the sequence's zero point,
  * which GSL leaves out (its first point is (0.5, ...)).  A coordinate is (v + 0.5) / 2^30 for the
  * scrambled integer v: never 0 or 1, where inverse CDFs are infinite.
  *
@@ -41,9 +49,10 @@ typedef struct {
     uint32_t *v; /* n x dim scrambled integers */
 } qmc_points;
 
-/* Matousek's linear scramble of x (QMC_BITS bits, most significant digit
- * first): output digit r is the XOR of the input digits l <= r selected by
- * row r of the lower-triangular matrix rows[] (bit r set: unit diagonal). */
+/* A linear scramble of x (QMC_BITS bits, most significant digit first):
+ * output digit r is the parity of x's digits selected by rows[r] (a
+ * lower-triangular matrix selects digits l <= r, an upper-triangular one
+ * l >= r; bit r set: the unit diagonal). */
 static uint32_t lms(const uint32_t *rows, uint32_t x)
 {
     uint32_t y = 0;
@@ -68,16 +77,18 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
     gsl_qrng *g = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)dim);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     uint32_t *rows = malloc((size_t)dim * QMC_BITS * sizeof *rows);
+    uint32_t *up = malloc((size_t)dim * QMC_BITS * sizeof *up);
     uint32_t *shift = malloc((size_t)dim * sizeof *shift);
     if (q)
         q->v = malloc((size_t)n * (size_t)dim * sizeof *q->v);
-    if (!q || !q->v || !g || !r || !rows || !shift) {
+    if (!q || !q->v || !g || !r || !rows || !up || !shift) {
         if (q)
             free(q->v);
         free(q);
         gsl_qrng_free(g);
         gsl_rng_free(r);
         free(rows);
+        free(up);
         free(shift);
         ts_error(ctx, TS_ENOMEM, "out of memory");
         return NULL;
@@ -94,6 +105,12 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
             rows[d * QMC_BITS + row] = (below & keep) | (1u << (QMC_BITS - 1 - row));
         }
         shift[d] = (uint32_t)(gsl_rng_get(r) & mask);
+        for (int row = 0; row < QMC_BITS; row++) {
+            /* digits row+1.. random, digit row set */
+            const uint32_t above = (uint32_t)(gsl_rng_get(r) & 0xffffffffUL);
+            const uint32_t finer = (1u << (QMC_BITS - 1 - row)) - 1u;
+            up[d * QMC_BITS + row] = (above & finer) | (1u << (QMC_BITS - 1 - row));
+        }
     }
     double x[40] = {0};
     for (int j = 0; j < n; j++) {
@@ -104,12 +121,14 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
             gsl_qrng_get(g, x);
         for (int d = 0; d < dim; d++) {
             const uint32_t v = (uint32_t)ldexp(x[d], QMC_BITS) & mask; /* exact */
-            q->v[(size_t)j * dim + d] = lms(rows + d * QMC_BITS, v) ^ shift[d];
+            q->v[(size_t)j * dim + d] =
+                lms(rows + d * QMC_BITS, lms(up + d * QMC_BITS, v)) ^ shift[d];
         }
     }
     gsl_qrng_free(g);
     gsl_rng_free(r);
     free(rows);
+    free(up);
     free(shift);
     return q;
 }

@@ -135,6 +135,23 @@ Test(study, scrambled_sobol_points_stay_a_net)
                 cr_assert(seen[j] == 1, "block %d coordinate %d: interval %d holds %d points",
                           blk, i, j, seen[j]);
         }
+    /* a two-valued choice (the first binary digit) differs between A and B
+     * in about half the rows: Sobol's first digit, the same in every
+     * dimension, is mixed with finer ones (regression: with a
+     * lower-triangular scramble alone A and B agreed in every row of
+     * uncertainty-2008's sensors.emr.ref_rcs, and its indices were 0) */
+    for (int i = 0; i < 5; i++) {
+        int differ = 0;
+        for (int j = 0; j < 1024; j++) {
+            double a[40], bb[40];
+            int blk;
+            ts_design_point(s, q, (long)j * 7, a, &blk);
+            ts_design_point(s, q, (long)j * 7 + 1, bb, &blk);
+            differ += (a[i] < 0.5) != (bb[i] < 0.5);
+        }
+        cr_expect(differ > 400 && differ < 624, "coordinate %d: A and B differ in the first "
+                  "digit in %d of 1024 rows", i, differ);
+    }
     /* the same seed, the same points; another seed, others */
     void *q2 = ts_design_qmc_create(NULL, s);
     s->seed = 6;

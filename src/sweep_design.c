@@ -78,10 +78,11 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     uint32_t *rows = malloc((size_t)dim * QMC_BITS * sizeof *rows);
     uint32_t *up = malloc((size_t)dim * QMC_BITS * sizeof *up);
+    uint32_t *scr = malloc(((size_t)n + 1) * sizeof *scr);
     uint32_t *shift = malloc((size_t)dim * sizeof *shift);
     if (q)
         q->v = malloc((size_t)n * (size_t)dim * sizeof *q->v);
-    if (!q || !q->v || !g || !r || !rows || !up || !shift) {
+    if (!q || !q->v || !g || !r || !rows || !up || !scr || !shift) {
         if (q)
             free(q->v);
         free(q);
@@ -89,6 +90,7 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
         gsl_rng_free(r);
         free(rows);
         free(up);
+        free(scr);
         free(shift);
         ts_error(ctx, TS_ENOMEM, "out of memory");
         return NULL;
@@ -119,16 +121,46 @@ void *ts_design_qmc_create(ts_ctx *ctx, const ts_study *s)
          * whole (t, m, s)-net (each coordinate stratified in 2^m cells) */
         if (j > 0)
             gsl_qrng_get(g, x);
-        for (int d = 0; d < dim; d++) {
-            const uint32_t v = (uint32_t)ldexp(x[d], QMC_BITS) & mask; /* exact */
-            q->v[(size_t)j * dim + d] =
-                lms(rows + d * QMC_BITS, lms(up + d * QMC_BITS, v)) ^ shift[d];
+        for (int d = 0; d < dim; d++)
+            q->v[(size_t)j * dim + d] = (uint32_t)ldexp(x[d], QMC_BITS) & mask; /* exact */
+    }
+    /* the scramble, column by column; B's column k + i drawn again (from
+     * the same stream: the same points for one seed) while its first digit
+     * agrees with A's column i in all rows or in none, or nearly so: a
+     * two-valued choice would then never change between A and A_B^(i).
+     * Two distinct non-constant linear forms of the index's bits agree in
+     * exactly half the rows of 2^m points; equal ones (chance 2^-m) in all. */
+    const int k = s->n_params;
+    for (int d = 0; d < dim; d++) {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            if (attempt) {
+                for (int row = 0; row < QMC_BITS; row++) {
+                    const uint32_t above = (uint32_t)(gsl_rng_get(r) & 0xffffffffUL);
+                    const uint32_t finer = (1u << (QMC_BITS - 1 - row)) - 1u;
+                    up[d * QMC_BITS + row] = (above & finer) | (1u << (QMC_BITS - 1 - row));
+                }
+                shift[d] = (uint32_t)(gsl_rng_get(r) & mask);
+            }
+            int agree = 0;
+            for (int j = 0; j < n; j++) {
+                /* column d still holds the raw points (written below) */
+                const uint32_t raw = q->v[(size_t)j * dim + d];
+                const uint32_t y = lms(rows + d * QMC_BITS, lms(up + d * QMC_BITS, raw)) ^ shift[d];
+                scr[j] = y;
+                if (d >= k)
+                    agree += (y >> (QMC_BITS - 1)) == (q->v[(size_t)j * dim + d - k] >> (QMC_BITS - 1));
+            }
+            if (d < k || n < 4 || (4 * agree > n && 4 * agree < 3 * n))
+                break;
         }
+        for (int j = 0; j < n; j++)
+            q->v[(size_t)j * dim + d] = scr[j];
     }
     gsl_qrng_free(g);
     gsl_rng_free(r);
     free(rows);
     free(up);
+    free(scr);
     free(shift);
     return q;
 }

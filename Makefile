@@ -23,6 +23,7 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+	@./viewer/build.sh
 
 demo: build
 	@./scripts/demo.sh $(BUILD)/thirdsite
@@ -44,6 +45,7 @@ test-portable: build
 # Sanitizer pass: a LeakSanitizer report does not fail a Criterion test by
 # itself, so the log is searched for any sanitizer report as well.
 test-asan: deps
+	@./viewer/build.sh
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTS_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && { ctest --output-on-failure -j $(JOBS) > ctest.log 2>&1; rc=$$?; \

@@ -111,6 +111,14 @@ static void add_interceptor(text *t, const ts_interceptor *ic)
         add(t, "%s (%.3g km/s)", ic->id, ic->burnout_speed_mps / 1e3);
 }
 
+/* A variant's limits: " limits: redzikowo burnout_speed_max 4.5 km/s, ...". */
+static void add_limits(text *t, const ts_variant *v)
+{
+    for (int i = 0; i < v->n_limits; i++)
+        add(t, "%s%s %s %s", i ? ", " : "; limits: ", v->limits[i].entry, v->limits[i].limit,
+            v->limits[i].value);
+}
+
 /* The number of footprint cells, as the grid of the spec is laid out. */
 static long grid_points(const ts_footprint_spec *f)
 {
@@ -142,6 +150,7 @@ static void summarise(text *t, const ts_scenario *sc)
         add(t, ", hears ");
         add_list(t, d, b->hears, b->n_hears);
     }
+    add_limits(t, &sc->variants[0]);
     const ts_doctrine *doc = &d->doctrine;
     add(t, "); doctrine %s, salvo %d, SSPK %.3g, decision %.3g s, kill assessment %.3g s.",
         doc->mode == TS_DOCTRINE_SALVO ? "salvo" : "shoot-look-shoot", doc->salvo, doc->sspk,
@@ -155,6 +164,7 @@ static void summarise(text *t, const ts_scenario *sc)
                 add(t, "%s%s: ", i ? ", " : "", vd->batteries[i].id);
                 add_interceptor(t, &vd->batteries[i].interceptor);
             }
+            add_limits(t, &sc->variants[v]);
             add(t, ")");
         }
         add(t, ".");

@@ -15,7 +15,11 @@ static const struct {
     {"trajectory", cmd_trajectory, "one powered flight of a catalogue missile"},
     {"propagate", cmd_propagate, "batch propagation of states to impact (benchmark B1)"},
     {"engage", cmd_engage, "one threat flight against a scenario's defense"},
+    {"serve", cmd_serve, "the what-if map in the browser (a local web server)"},
     {"check", cmd_check, "validate a scenario file without running it"},
+    {"threshold", cmd_threshold, "the value of a parameter at which a condition changes"},
+    {"sensitivity", cmd_sensitivity, "an answer over each parameter's uncertainty, ranked"},
+    {"compare", cmd_compare, "two scenarios, variants or run folders side by side"},
     {"sweep", cmd_sweep, "an uncertainty study: distributions, Sobol indices, probability maps"},
     {"catalog", cmd_catalog, "what is shipped: missiles, sites, sensors, interceptors"},
 };

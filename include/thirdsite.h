@@ -342,6 +342,7 @@ typedef struct {
 /* Sensors: ground radars and space-based infrared (sensor.c).               */
 /* ------------------------------------------------------------------------ */
 #define TS_MAX_SECTORS 4
+#define TS_MAX_FENCES 4
 #define TS_MAX_LINKS 16
 
 typedef enum { TS_SENSOR_RADAR = 0, TS_SENSOR_INFRARED } ts_sensor_kind;
@@ -388,6 +389,16 @@ typedef struct {
                                   only while the booster burns */
     double ir_latency_s;       /* reporting latency */
     char sources[TS_TEXT_LEN];
+    /* Limits on the defense (scenario keys; docs/models-defense.md,
+     * "Limits"; 0 everywhere: none).  A limit only ever takes away. */
+    int off;                   /* 1: switched off, sees and reports nothing */
+    int n_fences;              /* az/el boxes the radar may not look into: */
+    ts_sector fence[TS_MAX_FENCES]; /* a target inside one is not seen */
+    double range_cap_m;        /* range cap (range_max), m; 0: none */
+    double power_cap;          /* power cap as a fraction of the power at
+                                  which ref_range holds, 0 < x < 1 scales
+                                  the detection range by x^(1/4); 0 or
+                                  >= 1: none */
 } ts_sensor;
 
 /* Detection range (m) against a target of radar cross section rcs_m2:
@@ -447,7 +458,19 @@ typedef struct {
     double aspect_max_rad;     /* largest aspect angle: 0 head-on, pi tail chase */
     int notional;
     char sources[TS_TEXT_LEN];
+    /* Limit (scenario key burnout_speed_max; 0: none): the booster stops
+     * thrusting at this speed (docs/models-defense.md, "Limits"), m/s */
+    double burnout_speed_cap_mps;
 } ts_interceptor;
+
+/* The interceptor as flown under its burnout-speed cap: a burnout-speed
+ * booster faster than the cap burns at its own acceleration until the cap
+ * (burnout_speed = cap, burn_s scaled by cap / burnout_speed: the burn cut
+ * short, or propellant offloaded, in the constant-acceleration model);
+ * below the cap, or without one, the interceptor unchanged.  A staged
+ * booster is copied unchanged (its cap acts in the fly-out, which cuts the
+ * thrust where the speed reaches it).  out may be in. */
+void ts_interceptor_capped(const ts_interceptor *in, ts_interceptor *out);
 
 /* Fly-out table of one interceptor type from a site of a given latitude:
  * the least time (s) from launch to reach a point at (ground range,
@@ -521,6 +544,15 @@ typedef struct {
     ts_framing headline;       /* the framing of headline answers */
 } ts_doctrine;
 
+/* Readiness of a battery (scenario key state). */
+typedef enum {
+    TS_STATE_READY = 0,              /* the default */
+    TS_STATE_EMPLACED_UNFUELLED,     /* built, not ready: activation_delay
+                                        before any launch */
+    TS_STATE_NOT_EMPLACED            /* no interceptors at the site */
+} ts_readiness_state;
+const char *ts_readiness_state_name(ts_readiness_state state);
+
 typedef struct {
     char id[TS_NAME_LEN];      /* e.g. "redzikowo-gbi" */
     ts_interceptor interceptor; /* resolved type with inline overrides */
@@ -539,7 +571,29 @@ typedef struct {
                                   in flight (supported framing) */
     double track_before_intercept_s; /* < 0: the doctrine's */
     double update_gap_max_s;         /* < 0: the doctrine's */
+    /* Limits (scenario keys; docs/models-defense.md, "Limits"; 0: none) */
+    int off;                   /* 1: switched off: never committed */
+    ts_readiness_state state;  /* not emplaced: never committed */
+    double activation_delay_s; /* added to readiness (commit to launch) */
+    int has_inventory_max;     /* 1: at most inventory_max interceptors */
+    int inventory_max;
+    int no_engage_on_remote;   /* 1 (engage_on_remote: false): in the
+                                  supported framing only its colocated
+                                  fire-control radars (within
+                                  TS_COLOCATED_M, or on its site) update
+                                  its interceptors */
 } ts_battery;
+
+/* A radar is colocated with a battery within this ground distance, m
+ * (engage_on_remote: false; notional: docs/models-defense.md, "Limits"). */
+#define TS_COLOCATED_M 20e3
+
+/* The interceptors a battery can fire under its limits: 0 when switched
+ * off or not emplaced, else its inventory capped by inventory_max. */
+int ts_battery_inventory(const ts_battery *battery);
+/* Whether its limits keep a battery from ever being committed (switched
+ * off or not emplaced). */
+int ts_battery_disabled(const ts_battery *battery);
 
 typedef struct {
     int n_sensors;
@@ -730,10 +784,27 @@ typedef struct {
     int line, col;             /* the entry in the scenario file (warnings) */
 } ts_matrix_spec;
 
+/* One limit on a variant's defense, as resolved for the report: which
+ * entry, which limit, its value, and what a monitor would observe to
+ * verify it (docs/scenario-format.md, "Limits"). */
+typedef struct {
+    char entry[TS_NAME_LEN];   /* the sensor's or battery's id */
+    char entry_kind[16];       /* "sensor" or "battery" */
+    char limit[32];            /* the key: "fences", "burnout_speed_max", ... */
+    char value[160];           /* in words with units: "5 km/s", "45..135 deg
+                                  azimuth, -90..90 deg elevation" */
+    double si;                 /* the value in SI (NAN when not a number) */
+    char unit[8];              /* of si: "m/s", "s", "m", "1", "" */
+    char verify[TS_TEXT_LEN];  /* what a monitor would observe */
+    int verify_default;        /* 1: the default text (none given) */
+} ts_limit;
+
 typedef struct {
     char name[TS_NAME_LEN];    /* "base", or the variant's key */
     char description[TS_TEXT_LEN]; /* what the variant assumes, "" if none */
     ts_defense defense;        /* resolved with the variant's overrides */
+    int n_limits;              /* the limits of its defense, in entry order */
+    ts_limit *limits;          /* owned (NULL when none) */
 } ts_variant;
 
 #define TS_SETTING_PATH_LEN 128
@@ -1054,6 +1125,163 @@ const char *ts_quantity_si_unit(ts_quantity_kind kind);
 /* Directory of the shipped catalogue: $THIRDSITE_DATA, else the source
  * tree's data/ (compiled in). */
 const char *ts_data_dir(void);
+
+/* ------------------------------------------------------------------------ */
+/* Thresholds, sensitivity and comparisons (threshold.c, sensitivity.c,     */
+/* compare.c): `thirdsite threshold`, `sensitivity`, `compare`              */
+/* (docs/analysis-commands.md).  Messages name the command-line option a    */
+/* fault is in ("--vary", "--between", "--until", "--keep", "--tol",         */
+/* "--variant", "--answer", "--ranges").                                     */
+/* ------------------------------------------------------------------------ */
+/* A value of a scenario key as written ("5 km/s", "30 s", "0.8", "60%"):
+ * its SI value and kind, the first kind whose units it parses in (a bare
+ * number or a percentage: TS_Q_RATIO), and the unit as written ("km/s")
+ * with its SI factor, for display.  TS_EUNIT when it is no quantity. */
+typedef struct {
+    double si;
+    ts_quantity_kind kind;
+    char unit[16];             /* as written; "" for a bare number */
+    double unit_si;            /* SI value of one `unit` (1 for "") */
+} ts_value_text;
+int ts_value_text_parse(ts_ctx *ctx, const char *text, ts_value_text *out);
+/* The setting text of an SI value of a kind ("6300.5 m/s"), exact to 17
+ * digits. */
+void ts_value_text_format(double si, ts_quantity_kind kind, char *buf, size_t size);
+
+typedef struct {
+    const char *scenario_path, *data_dir; /* data_dir NULL: ts_data_dir() */
+    const ts_setting *settings;           /* fixed settings applied first */
+    int n_settings;
+    const char *vary;                     /* the PATH varied */
+    const char *lo, *hi;                  /* its range as written, lo < hi */
+    const char *tol;                      /* NULL: (hi - lo) / 100 */
+    const char *until, *keep;             /* conditions; keep may be NULL */
+    const char *variant;                  /* NULL: the base defense */
+    int threads;                          /* >= 1 */
+    int n_check;                          /* points of the monotonicity check
+                                             (ends included), 0: 9 */
+    const volatile int *cancel;           /* may be NULL */
+} ts_threshold_opts;
+
+typedef struct {
+    double x;                  /* SI */
+    int until, keep;           /* whether each condition holds (keep: -1 none) */
+    ts_answers answers;        /* the analyses named in the conditions */
+} ts_threshold_point;
+
+typedef struct {
+    char scenario[TS_NAME_LEN], variant[TS_NAME_LEN], scenario_path[TS_TEXT_LEN];
+    char parameter[TS_SETTING_PATH_LEN];
+    ts_quantity_kind kind;
+    char unit[16];             /* SI unit of the parameter ("m/s") */
+    char display_unit[16];     /* the unit --between was written in */
+    double display_si;         /* SI value of one display unit */
+    double lo, hi, tol;        /* SI */
+    ts_condition until, keep;
+    int has_keep;
+    double threshold;          /* SI: the middle of [below, above] */
+    int i_below, i_above;      /* points[]: the bracket's ends, above - below <= tol */
+    int until_below;           /* 1: --until holds on the low side */
+    int n_points;              /* every point evaluated, increasing x */
+    ts_threshold_point *points; /* owned */
+    int n_evaluations;
+} ts_threshold_result;
+
+/* The value of opts->vary at which opts->until starts or stops holding
+ * over [lo, hi]: n_check points sampled (ends included), refused
+ * (TS_EINVAL, the values and whether it holds at each in the message) when
+ * it holds at both ends, at neither, or changes more than once; then
+ * bisection (GSL's gsl_root_fsolver_bisection on the indicator +-1) until
+ * the bracket is at most tol wide.  Only the analyses named in the
+ * conditions are computed.  Input faults name the option (TS_EINVAL,
+ * TS_EUNIT, TS_ESCENARIO). */
+int ts_threshold(ts_ctx *ctx, const ts_threshold_opts *opts, ts_threshold_result *out);
+void ts_threshold_free(ts_threshold_result *res);
+/* The result as JSON text (report.json of the folder, `--json`), malloc'd. */
+char *ts_threshold_json(const ts_threshold_result *res);
+/* The folder: report.json, tables/curve.csv, charts/curve.png and .svg,
+ * index.html; written like a run folder (temporary folder, manifest,
+ * renamed into place; TS_EOUTDIR when out_dir holds files not of a run). */
+int ts_threshold_write(ts_ctx *ctx, const ts_threshold_result *res, const char *out_dir);
+
+
+/* Sensitivity of one named answer to each parameter of a ranges file
+ * (data/uncertainty.yaml: PATH: {low, high, what, sources}): the answer
+ * with the parameter at its low and at its high end, all else as the
+ * scenario has it (one-at-a-time finite differences over the documented
+ * range), ranked: first the parameters at one of whose ends the answer is
+ * undefined (it changes whether there is an answer at all), then by the
+ * swing |at_high - at_low|, ties in file order.  Entries whose battery,
+ * sensor, threat or variant the scenario lacks are skipped (noted). */
+typedef struct {
+    const char *scenario_path, *data_dir;
+    const ts_setting *settings;           /* fixed settings applied first */
+    int n_settings;
+    const char *answer;                   /* the named answer */
+    const char *variant;                  /* NULL: the base defense */
+    const char *ranges_path;              /* NULL: DATA/uncertainty.yaml */
+    int threads;
+    const volatile int *cancel;
+} ts_sensitivity_opts;
+
+typedef struct {
+    char path[TS_SETTING_PATH_LEN];
+    char what[TS_NAME_LEN * 2], sources[TS_TEXT_LEN];
+    char low_text[64], high_text[64];     /* as the ranges file writes them */
+    double low, high;                     /* SI */
+    char unit[16];                        /* the unit written, for display */
+    double unit_si;
+    double at_low, at_high;               /* the answer, SI (NAN: undefined) */
+    double swing;                         /* |at_high - at_low|; NAN when one end only is
+                                             undefined, 0 when both are */
+    double slope;                         /* (at_high - at_low) / (high - low), per SI unit */
+    int line, col;                        /* of its key in the ranges file */
+} ts_sensitivity_item;
+
+typedef struct {
+    char scenario[TS_NAME_LEN], variant[TS_NAME_LEN], scenario_path[TS_TEXT_LEN];
+    char ranges_path[TS_TEXT_LEN];
+    ts_answer base;                       /* the answer as the scenario has it */
+    int n_items;
+    ts_sensitivity_item *items;           /* owned, ranked */
+    int n_skipped;
+    char (*skipped)[TS_SETTING_PATH_LEN + 128]; /* owned: "PATH: why" */
+    int n_evaluations;
+} ts_sensitivity_result;
+
+int ts_sensitivity(ts_ctx *ctx, const ts_sensitivity_opts *opts, ts_sensitivity_result *out);
+void ts_sensitivity_free(ts_sensitivity_result *res);
+char *ts_sensitivity_json(const ts_sensitivity_result *res);
+/* The folder: report.json, tables/sensitivity.csv, charts/tornado.png and
+ * .svg, index.html (like a run folder). */
+int ts_sensitivity_write(ts_ctx *ctx, const ts_sensitivity_result *res, const char *out_dir);
+
+
+/* Two sides compared (docs/analysis-commands.md, "compare"): each a
+ * scenario file (run first, into a temporary folder removed afterwards),
+ * SCENARIO:variant, a run folder (read, not recomputed) or FOLDER:variant;
+ * without a variant, the base.  Analyses matched by name; what is not
+ * comparable is listed in the result. */
+typedef struct ts_compare ts_compare;
+typedef struct {
+    const char *a, *b;
+    const char *data_dir;                 /* for scenarios; NULL: ts_data_dir() */
+    const ts_setting *settings;           /* applied to both scenarios */
+    int n_settings;
+    int threads;
+    const volatile int *cancel;
+} ts_compare_opts;
+int ts_compare_run(ts_ctx *ctx, const ts_compare_opts *opts, ts_compare **out);
+/* Lines of the comparison that changed (0: the same answers). */
+int ts_compare_changes(const ts_compare *c);
+/* report.json's content; a text summary (what changed, what is not
+ * comparable); both malloc'd. */
+char *ts_compare_json(const ts_compare *c);
+char *ts_compare_text(const ts_compare *c);
+/* The folder: report.json, tables/compare.csv, maps/diff-NAME-FRAMING.png
+ * and .svg (cells gained and lost), index.html (like a run folder). */
+int ts_compare_write(ts_ctx *ctx, const ts_compare *c, const char *out_dir);
+void ts_compare_free(ts_compare *c);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 # make demo: the main job.  Runs the third-site-2008 scenario into
 # out/third-site-2008/ (report.json, maps, timelines, index.html), after a
 # short table of the engine's answers over the third-site geography.
+# Then the burnout-speed trade-off (threshold) into out/third-site-2008-burnout/
+# and gabala-2007 vs third-site-2008 (compare) into out/compare-gabala-third-site/.
 set -e
 bin=${1:-build/thirdsite}
 cd "$(dirname "$0")/.."
@@ -36,10 +38,37 @@ echo
 echo "== The main job: thirdsite run scenarios/third-site-2008.yaml"
 "$bin" run scenarios/third-site-2008.yaml -o out/third-site-2008 # prints the answers
 echo
+# The shared 3D viewer beside the run folders (docs/viewer.md): a run's
+# globe.html loads ../viewer/ when out/ is served over http.
+if [ -f viewer/dist/globe/globe.js ]; then
+    rm -rf out/viewer && cp -R viewer/dist out/viewer
+fi
+echo "Open out/third-site-2008/index.html for the maps, timelines and tables;"
+echo "the 3D globe: thirdsite serve out/third-site-2008 (or: python3 -m http.server"
+echo "-b 127.0.0.1 -d out 8000, then http://127.0.0.1:8000/third-site-2008/globe.html)."
 
+# The trade-off of the GBI's burnout speed (docs/analysis-commands.md): the
+# speed up to which no Russian ICBM flight to the US is engageable with
+# sensor support, and whether Europe stays defended there; then the
+# collective project (Gabala and Armavir) against the third site.
+echo
+echo "== Trade-off: GBI burnout speed vs Russian flights engageable (thirdsite threshold)"
+t0=$(date +%s)
+"$bin" threshold scenarios/third-site-2008.yaml \
+    --vary batteries.redzikowo.burnout_speed --between "4 km/s" "9 km/s" \
+    --until "russian-icbms.supported.engaged == 0" \
+    --keep "europe.supported.defended_land_share >= 0.8" \
+    --tol "0.1 km/s" -o out/third-site-2008-burnout
+echo
+echo "== gabala-2007 vs third-site-2008 (thirdsite compare; B: the run folder above)"
+# B is the run folder written above (read, not recomputed: the same answers
+# as the scenario, tests/cli/compare_checks.py)
+"$bin" compare scenarios/gabala-2007.yaml out/third-site-2008 -o out/compare-gabala-third-site
+echo "(trade-off and comparison: $(( $(date +%s) - t0 )) s)"
+
+echo
 echo "== The disputed numbers: thirdsite sweep studies/uncertainty-2008.yaml"
 echo "   (burnout speed, radar range and its reference, warhead RCS, delays, SSPK)"
 "$bin" sweep studies/uncertainty-2008.yaml -o out/uncertainty-2008 # prints the headline
 echo
-echo "Open out/third-site-2008/index.html for the maps, timelines and tables,"
-echo "and out/uncertainty-2008/index.html for the study's distributions and maps."
+echo "Open out/uncertainty-2008/index.html for the study's distributions and maps."

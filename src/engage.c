@@ -78,6 +78,17 @@
  *    P = 1 - prod(1 - P_b).
  *  - Raid: threats served in the order of their first shot (ties: input
  *    order); each is engaged with the inventory its predecessors left.
+ *  - Limits (docs/models-defense.md, "Limits"): a sensor switched off
+ *    detects nothing (radars: sensor.c; infrared here); a battery switched
+ *    off or not emplaced is never committed (its cues still run, so the
+ *    radars' detections do not depend on it); an emplaced-unfuelled one
+ *    launches no earlier than commit + readiness + activation delay; the
+ *    inventory is capped by inventory_max (ts_battery_inventory); a
+ *    battery that may not engage on remote (engage_on_remote: false) has
+ *    as updating sensors, in the supported framing, only the fire-control
+ *    radars of its list that stand within TS_COLOCATED_M of it (straight
+ *    line, antenna to site), its `updates` ignored; the burnout-speed cap
+ *    acts in the fly-out tables (interceptor.c).
  * Determinism: no randomness, fixed sample times, fixed iteration counts.
  */
 #include "defense_internal.h"
@@ -147,7 +158,8 @@ static int same_interceptor(const ts_interceptor *a, const ts_interceptor *b)
     if (a->n_stages != b->n_stages || a->kv_mass_kg != b->kv_mass_kg ||
         a->burnout_speed_mps != b->burnout_speed_mps || a->burn_s != b->burn_s ||
         a->h_min_m != b->h_min_m || a->h_max_m != b->h_max_m ||
-        a->range_max_m != b->range_max_m)
+        a->range_max_m != b->range_max_m ||
+        a->burnout_speed_cap_mps != b->burnout_speed_cap_mps)
         return 0; /* (the fly-out, closing and aspect limits are not in the tables) */
     for (int i = 0; i < a->n_stages && i < TS_MAX_STAGES; i++) {
         const ts_stage *s = &a->stage[i], *t = &b->stage[i];
@@ -262,6 +274,23 @@ int ts_engage_plan_create(ts_ctx *ctx, const ts_earth *earth,
     }
     *out = p;
     return TS_OK;
+}
+
+/* Whether a battery's limits keep it from being committed. */
+int ts_battery_disabled(const ts_battery *battery)
+{
+    return battery->off || battery->state == TS_STATE_NOT_EMPLACED;
+}
+
+/* The interceptors a battery may fire under its limits. */
+int ts_battery_inventory(const ts_battery *battery)
+{
+    if (ts_battery_disabled(battery))
+        return 0;
+    int n = battery->inventory;
+    if (battery->has_inventory_max && battery->inventory_max < n)
+        n = battery->inventory_max;
+    return n > 0 ? n : 0;
 }
 
 /* The headline framing of the plan's doctrine. */
@@ -931,16 +960,28 @@ static void headline_copy(ts_battery_result *br, const ts_battery_framing *f)
     br->has_margin = f->has_margin;
 }
 
-/* The updating sensors of a battery: its fire-control radars and those it
- * lists as updates (radars only); returns their number. */
-static int updating_sensors(const ts_defense *d, const ts_battery *bt, int *out)
+/* Whether radar k stands within TS_COLOCATED_M of battery b (straight
+ * line from its antenna to the battery's site). */
+static int colocated(const ts_engage_plan *p, int b, int k)
 {
+    ts_vec3 d = ts_v3_sub(p->geom[k].r0, p->site_r[b]);
+    return ts_v3_dot(d, d) <= TS_COLOCATED_M * TS_COLOCATED_M;
+}
+
+/* The updating sensors of battery b: its fire-control radars and those it
+ * lists as updates (radars only); without engage on remote, only its
+ * colocated fire-control radars.  Returns their number. */
+static int updating_sensors(const ts_engage_plan *p, int b, int *out)
+{
+    const ts_defense *d = &p->def;
+    const ts_battery *bt = &d->batteries[b];
     int n = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < (bt->no_engage_on_remote ? 1 : 2); pass++) {
         const int *list = pass ? bt->updates : bt->fire_control;
         int nl = pass ? bt->n_updates : bt->n_fire_control;
         for (int i = 0; i < nl && n < TS_MAX_LINKS; i++)
-            if (d->sensors[list[i]].kind == TS_SENSOR_RADAR && !in_list(out, n, list[i]))
+            if (d->sensors[list[i]].kind == TS_SENSOR_RADAR && !in_list(out, n, list[i]) &&
+                (!bt->no_engage_on_remote || colocated(p, b, list[i])))
                 out[n++] = list[i];
     }
     return n;
@@ -1042,6 +1083,8 @@ static void engage_battery(wks *w, int b, int left, ts_engagement *out, double *
     br->commit_s = -1.0;
     br->commit_sensor = -1;
     cue_chain(w, bt, out, ctx_det, ctx_trk, ctx_rep);
+    if (ts_battery_disabled(bt))
+        return; /* switched off or not emplaced: never committed */
     commit_of(d, bt, ctx_trk, br);
     if (br->commit_s >= 0.0 && (out->commit_s < 0.0 || br->commit_s < out->commit_s))
         out->commit_s = br->commit_s;
@@ -1057,13 +1100,15 @@ static void engage_battery(wks *w, int b, int left, ts_engagement *out, double *
         w->tau = 0.0;
     if (!(w->gap >= 0.0))
         w->gap = 0.0;
-    int upd[TS_MAX_LINKS], n_upd = updating_sensors(d, bt, upd);
+    int upd[TS_MAX_LINKS], n_upd = updating_sensors(w->p, b, upd);
     w->n_sup = 0;
     for (int i = 0; i < n_upd; i++)
         if (ctx_trk[upd[i]] >= 0.0)
             add_support(w, upd[i], ctx_det[upd[i]], ctx_trk[upd[i]]);
     base_reach(w);
     double l0 = br->commit_s + bt->readiness_s;
+    if (bt->state == TS_STATE_EMPLACED_UNFUELLED && bt->activation_delay_s > 0.0)
+        l0 += bt->activation_delay_s;
     for (int f = 0; f < TS_N_FRAMINGS; f++) {
         w->framing = f;
         battery_framing(w, &d->doctrine, l0, left, &br->framing[f]);
@@ -1160,6 +1205,8 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
         unsigned char *v = w.vis + (size_t)k * n;
         if (se->kind == TS_SENSOR_INFRARED) {
             memset(v, 0, (size_t)n);
+            if (se->off)
+                continue; /* switched off: reports nothing */
             double td = se->ir_detect_s > 0.0 ? se->ir_detect_s : 0.0;
             if (bo && td < t_burnout && td >= t0) {
                 r->detect_s = td;
@@ -1181,7 +1228,7 @@ static int engage_core(ts_ctx *ctx, const ts_engage_plan *plan, const ts_traj *t
     double none[TS_N_FRAMINGS] = {1.0, 1.0};
     out->commit_s = -1.0;
     for (int b = 0; b < nb; b++) {
-        int left = inv_left ? inv_left[b] : d->batteries[b].inventory;
+        int left = inv_left ? inv_left[b] : ts_battery_inventory(&d->batteries[b]);
         engage_battery(&w, b, left, out, ctx_det, ctx_trk, ctx_rep);
         for (int f = 0; f < TS_N_FRAMINGS; f++) {
             const ts_battery_framing *bf = &out->batteries[b].framing[f];
@@ -1295,7 +1342,7 @@ int ts_engage_raid(ts_ctx *ctx, const ts_engage_plan *plan, int n_threats,
         out->order[j] = i;
     }
     for (int b = 0; b < nb; b++)
-        left[b] = plan->def.batteries[b].inventory;
+        left[b] = ts_battery_inventory(&plan->def.batteries[b]);
     for (int j = 0; j < n_threats; j++) {
         int i = out->order[j];
         ts_engagement *e = &out->threats[i];

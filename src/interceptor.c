@@ -63,6 +63,16 @@
  *  (200 random points, 0-5,000 km, 100-2,000 km up): 6.3 km/s booster worst
  *  0.27 s (a 1,550 s lofted fly-out at the edge of reach; rms 0.021 s),
  *  three-stage GBI worst 0.016 s; tests/unit/test_interceptor.c bounds it.
+ *  Burnout-speed cap (the limit burnout_speed_max; docs/models-defense.md,
+ *  "Limits"): a burnout-speed booster faster than the cap burns at its own
+ *  acceleration until it reaches the cap (ts_interceptor_capped: the burn
+ *  cut short, or the propellant offloaded, in the constant-acceleration
+ *  model): the interceptor with burnout speed = cap and burn time scaled
+ *  by cap / burnout speed.  A staged booster stops thrusting when its
+ *  speed relative to the turning ground reaches the cap (thrust
+ *  termination, found to 1e-3 s by bisection within the step), then
+ *  coasts at its empty mass (the unburnt propellant's mass is left out of
+ *  the drag deceleration).
  *  Not modelled: Earth rotation (the site's eastward speed, up to 465 m/s,
  *  and the Coriolis bending over the fly-out: a few percent of the time at
  *  most), the site's height (a few hundred metres), homing and divert.
@@ -183,6 +193,8 @@ typedef struct {
      * launch site moves down-range at wn re (file header, "Rotation") */
     double wn;
     double v_bo_nominal;   /* burnout-speed booster: its quoted speed, m/s */
+    double v_cap;          /* staged booster: thrust stops at this speed
+                              relative to the ground, m/s (0: no cap) */
 } fo_model;
 
 /* A point of a fly-out: time, plane position (origin at the Earth's
@@ -210,11 +222,31 @@ static double cd_of_mach(double m)
     return cd_val[n - 1];
 }
 
+/*
+ * The interceptor as flown under its burnout-speed cap (file header).
+ * Given:    in.  Returned: *out (may be in): a burnout-speed booster faster
+ *           than its cap gets burnout_speed = cap and burn_s scaled by
+ *           cap / burnout_speed (same acceleration); otherwise a copy.
+ */
+void ts_interceptor_capped(const ts_interceptor *in, ts_interceptor *out)
+{
+    if (out != in)
+        *out = *in;
+    double cap = out->burnout_speed_cap_mps;
+    if (out->n_stages <= 0 && cap > 0.0 && out->burnout_speed_mps > cap) {
+        out->burn_s *= cap / out->burnout_speed_mps;
+        out->burnout_speed_mps = cap;
+    }
+}
+
 /* Builds the model; TS_EINVAL with a message when the booster is not
  * usable. */
-static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *ic,
+static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *ic_in,
                       fo_model *m)
 {
+    ts_interceptor capped;
+    ts_interceptor_capped(ic_in, &capped);
+    const ts_interceptor *ic = &capped;
     memset(m, 0, sizeof *m);
     m->re = (2.0 * earth->a_m + earth->b_m) / 3.0;
     m->gm = earth->gm_m3s2;
@@ -265,6 +297,7 @@ static int model_init(ts_ctx *ctx, const ts_earth *earth, const ts_interceptor *
     m->t_ign[m->n] = t;
     m->a_ref[m->n] = m->a_ref[m->n - 1];
     m->m_end = m->m_ign[m->n - 1] - ic->stage[m->n - 1].m_prop_kg;
+    m->v_cap = ic->burnout_speed_cap_mps > 0.0 ? ic->burnout_speed_cap_mps : 0.0;
     return TS_OK;
 }
 
@@ -418,6 +451,37 @@ static void substep(const fo_model *m, double e, const fo_pt *a, double tau, fo_
         rk4(m, a, tau, b);
 }
 
+/* Speed of a staged booster relative to the turning ground, m/s. */
+static double ground_speed(const fo_model *m, const fo_pt *p)
+{
+    double wx = p->vx - m->wn * p->y, wy = p->vy + m->wn * p->x;
+    return sqrt(wx * wx + wy * wy);
+}
+
+/* The burnout-speed cap of a staged booster (file header): b, the end of a
+ * powered step from a at or above the cap, becomes the point where the
+ * ground speed reaches it (bisection on the step length to 1e-3 s), from
+ * which the booster coasts; *next its time. */
+static void cut_at_cap(const fo_model *m, const fo_pt *a, fo_pt *b, double *next)
+{
+    double lo = 0.0, hi = *next - a->t;
+    if (ground_speed(m, a) < m->v_cap) {
+        while (hi - lo > 1e-3) {
+            double mid = 0.5 * (lo + hi);
+            fo_pt c;
+            rk4(m, a, mid, &c);
+            if (ground_speed(m, &c) >= m->v_cap)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        rk4(m, a, hi, b);
+        b->t = a->t + hi;
+        *next = b->t;
+    }
+    b->phase = m->n; /* thrust terminated: coasting */
+}
+
 /* Visitor of the steps of a fly-out: returns nonzero to stop. */
 typedef int (*fo_visit)(void *arg, const fo_pt *a, const fo_pt *b, double e);
 
@@ -482,6 +546,8 @@ static int fly(const fo_model *m, double p, int vertical_shot, fo_visit visit, v
         b.t = next;
         if (a.phase < m->n && next >= m->t_ign[a.phase + 1])
             b.phase = a.phase + 1;
+        if (a.phase < m->n && m->v_cap > 0.0 && ground_speed(m, &b) >= m->v_cap)
+            cut_at_cap(m, &a, &b, &next);
         if (a.t < TS_FO_VERTICAL_S && next >= TS_FO_VERTICAL_S) {
             b.vertical = vertical_shot;
             if (!vertical_shot) {

@@ -16,6 +16,7 @@
 #include "scenario_catalog.h"
 #include "settings.h"
 #include "region.h"
+#include "scenario_limits.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,8 @@ typedef struct {
     int n_scen_missiles;       /* the scenario's own `missiles:` */
     ts_missile *scen_missiles; /* owned */
     ts_region_reader regions;  /* footprint regions (region.c) */
+    ts_limit_list *limits;     /* the limits of the defense being resolved
+                                  (NULL: not recorded) */
 } loader;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -269,6 +272,7 @@ static void read_missiles(loader *L, const ts_y_node *list)
 
 /* ---- the defense ------------------------------------------------------------------ */
 
+/* (then the limit keys, ts_battery_limit_keys: scenario_limits.c) */
 static const char *const battery_keys[] = {"id", "use", "at", "height", "inventory",
                                            "readiness", "fire_control", "hears",
                                            "launch_on_remote", "updates",
@@ -284,6 +288,8 @@ static int sensor_entry_keys(const char **keys, int variant)
     for (int i = 0; i < ts_sensor_fields.n && n < TS_MAX_KEYS - 1; i++)
         if (strcmp(ts_sensor_fields.f[i].key, "id"))
             keys[n++] = ts_sensor_fields.f[i].key;
+    for (int i = 0; ts_sensor_limit_keys[i] && n < TS_MAX_KEYS - 1; i++)
+        keys[n++] = ts_sensor_limit_keys[i];
     keys[n] = NULL;
     return n;
 }
@@ -294,6 +300,8 @@ static int battery_entry_keys(const char **keys, int variant)
     for (int i = 0; battery_keys[i]; i++)
         if (!variant || strcmp(battery_keys[i], "id"))
             keys[n++] = battery_keys[i];
+    for (int i = 0; ts_battery_limit_keys[i] && n < TS_MAX_KEYS - 1; i++)
+        keys[n++] = ts_battery_limit_keys[i];
     for (int i = 0; i < ts_interceptor_fields.n && n < TS_MAX_KEYS - 1; i++)
         if (strcmp(ts_interceptor_fields.f[i].key, "id"))
             keys[n++] = ts_interceptor_fields.f[i].key;
@@ -447,8 +455,17 @@ static int resolve_sensor(loader *L, const ts_y_node *m, const ts_y_node *vm, in
         }
     }
     bad += ts_sensor_check(&L->errs, vm ? vm : m, what, s, where);
+    /* limits: not catalogue overrides, so not in the sources' note */
+    bad += ts_sensor_limits_read(&L->errs, m, vm, what, s, L->limits);
     if (cat) {
-        static const char *const skip[] = {"id", "use", "sources", NULL};
+        const char *skip[TS_MAX_KEYS];
+        int n = 0;
+        skip[n++] = "id";
+        skip[n++] = "use";
+        skip[n++] = "sources";
+        for (int i = 0; ts_sensor_limit_keys[i]; i++)
+            skip[n++] = ts_sensor_limit_keys[i];
+        skip[n] = NULL;
         entry_sources(L, m, vm, skip, cat->sources, s->sources, sizeof s->sources);
     }
     return bad;
@@ -491,6 +508,8 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
         int n = 0;
         for (int i = 0; battery_keys[i]; i++)
             skip[n++] = battery_keys[i];
+        for (int i = 0; ts_battery_limit_keys[i]; i++)
+            skip[n++] = ts_battery_limit_keys[i];
         skip[n++] = "sources";
         skip[n] = NULL;
         entry_sources(L, m, vm, skip, cat->sources, ic->sources, sizeof ic->sources);
@@ -544,6 +563,7 @@ static int resolve_battery(loader *L, const ts_y_node *m, const ts_y_node *vm, i
             bad++;
         }
     }
+    bad += ts_battery_limits_read(&L->errs, m, vm, what, b, L->limits);
     return bad;
 }
 
@@ -764,7 +784,9 @@ static int resolve_defense(loader *L, const ts_y_node *def, const ts_y_node *var
                 b->hears[b->n_hears++] = j;
         /* launch on remote and engage on remote: radars of any role */
         const ts_y_node *lr = merged(m, vm, "launch_on_remote");
-        if (lr && !sensors_bad)
+        if (lr && lr->kind == TS_Y_SCALAR && !strcmp(lr->text, "false"))
+            e += ts_launch_remote_limit(&L->errs, m, vm, lr, id, L->limits); /* = [] */
+        else if (lr && !sensors_bad)
             e += read_links(L, lr, "launch_on_remote", what, d, 2, b->launch_remote,
                             &b->n_launch_remote);
         const ts_y_node *up = merged(m, vm, "updates");
@@ -932,7 +954,11 @@ static void read_defense(loader *L, const ts_y_node *def, const ts_y_node *varia
     if (ds)
         ts_y_string(&L->errs, ds, "'description'", base->description, sizeof base->description);
     sc->n_variants = 1;
+    ts_limit_list lim = {0, 0, NULL};
+    L->limits = &lim;
     int bad = resolve_defense(L, def, NULL, 1, &base->defense);
+    base->n_limits = lim.n;
+    base->limits = lim.items;
     for (int i = 1; i < nv; i++) {
         const ts_y_node *k = variants->item[2 * (i - 1)], *v = variants->item[2 * (i - 1) + 1];
         ts_variant *var = &sc->variants[sc->n_variants];
@@ -956,12 +982,18 @@ static void read_defense(loader *L, const ts_y_node *def, const ts_y_node *varia
             continue;
         if (bad) /* the base must resolve before its variants can */
             continue;
+        ts_limit_list vl = {0, 0, NULL};
+        L->limits = &vl;
         if (resolve_defense(L, def, v, 0, &var->defense)) {
             defense_free(&var->defense);
+            free(vl.items);
             continue;
         }
+        var->n_limits = vl.n;
+        var->limits = vl.items;
         sc->n_variants++;
     }
+    L->limits = NULL;
 }
 
 /* ---- threats ---------------------------------------------------------------------- */
@@ -1518,8 +1550,10 @@ void ts_scenario_free(ts_scenario *sc)
 {
     if (!sc)
         return;
-    for (int i = 0; i < sc->n_variants; i++)
+    for (int i = 0; i < sc->n_variants; i++) {
         defense_free(&sc->variants[i].defense);
+        free(sc->variants[i].limits);
+    }
     free(sc->variants);
     free(sc->settings);
     if (sc->threats)

@@ -45,6 +45,17 @@
  *    the same test for visibility: the target is inside one of the boxes.
  *    The dish must still be pointed at the target: that is what needs_cue
  *    models (engage.c).  No sectors: every azimuth, elevation up to 90 deg.
+ *  - Limits (docs/models-defense.md, "Limits"): a radar switched off sees
+ *    nothing; a fence is a box of the same kind that the radar may not look
+ *    into (a target inside one, edges included, is not seen, whatever the
+ *    sectors allow), tested on the same azimuth and (apparent) elevation as
+ *    the sectors; a range cap caps the slant range like max_range; a power
+ *    cap, a fraction x < 1 of the power at which ref_range holds, scales
+ *    the detection range by x^(1/4): the radar equation's R^4 proportional
+ *    to the transmitted power (Skolnik, "Introduction to Radar Systems",
+ *    3rd ed. 2001, sec. 1.2, the simple form of the radar equation, R_max = [P_t G A_e sigma / ((4 pi)^2
+ *    S_min)]^(1/4); the same fourth root in the average-power form of
+ *    ch. 2), all else (gain, aperture, dwell, noise) unchanged.
  */
 #include "defense_internal.h"
 
@@ -69,9 +80,13 @@ double ts_sensor_range(const ts_sensor *sensor, double rcs_m2)
 {
     if (!sensor || !(sensor->ref_range_m > 0.0) || !(rcs_m2 > 0.0))
         return 0.0;
-    if (!(sensor->ref_rcs_m2 > 0.0))
-        return sensor->ref_range_m;
-    return sensor->ref_range_m * sqrt(sqrt(rcs_m2 / sensor->ref_rcs_m2));
+    double r = sensor->ref_range_m;
+    if (sensor->ref_rcs_m2 > 0.0)
+        r *= sqrt(sqrt(rcs_m2 / sensor->ref_rcs_m2));
+    /* power cap: R^4 proportional to P (Skolnik 2001 sec. 1.2, the simple radar equation) */
+    if (sensor->power_cap > 0.0 && sensor->power_cap < 1.0)
+        r *= sqrt(sqrt(sensor->power_cap));
+    return r;
 }
 
 /*
@@ -110,6 +125,10 @@ double ts_radar_range_limit(const ts_sensor *sensor, double rcs_m2)
         r = ts_sensor_range(sensor, rcs_m2);
     if (sensor->max_range_m > 0.0 && sensor->max_range_m < r)
         r = sensor->max_range_m;
+    if (sensor->range_cap_m > 0.0 && sensor->range_cap_m < r)
+        r = sensor->range_cap_m; /* the range_max limit */
+    if (sensor->off)
+        r = 0.0;
     return r;
 }
 
@@ -175,6 +194,19 @@ static int in_sectors(const ts_sensor *s, double az, double el)
     return 0;
 }
 
+/* Whether (az, el) is inside one of the sensor's fences (limits). */
+static int in_fences(const ts_sensor *s, double az, double el)
+{
+    int n = s->n_fences < TS_MAX_FENCES ? s->n_fences : TS_MAX_FENCES;
+    for (int i = 0; i < n; i++) {
+        const ts_sector *k = &s->fence[i];
+        if (el >= k->el_min_rad && el <= k->el_max_rad &&
+            az_inside(az, k->az_min_rad, k->az_max_rad))
+            return 1;
+    }
+    return 0;
+}
+
 /* Least distance from the origin to the segment p -> q, squared. */
 static double seg_dist2(ts_vec3 p, ts_vec3 q)
 {
@@ -215,6 +247,8 @@ int ts_radar_geom_sees(const ts_radar_geom *g, const ts_earth *earth,
                        const ts_vec3 *r_ecef, double h_m, double range_limit_m)
 {
     const ts_sensor *s = g->sensor;
+    if (s->off)
+        return 0;
     ts_vec3 d = ts_v3_sub(*r_ecef, g->r0);
     double s2 = ts_v3_dot(d, d);
     if (!(s2 <= range_limit_m * range_limit_m) || s2 <= 0.0)
@@ -228,6 +262,8 @@ int ts_radar_geom_sees(const ts_radar_geom *g, const ts_earth *earth,
         if (du < sr * g->sin_el_min)
             return 0;
         if (s->n_sectors > 0 && !in_sectors(s, atan2(de, dn), atan2(du, hor)))
+            return 0;
+        if (s->n_fences > 0 && in_fences(s, atan2(de, dn), atan2(du, hor)))
             return 0;
         if (du >= 0.0 && g->h0 >= 0.0)
             return 1; /* above the tangent plane: clears the ellipsoid */
@@ -269,6 +305,8 @@ int ts_radar_geom_sees(const ts_radar_geom *g, const ts_earth *earth,
     if (el_app < s->el_min_rad)
         return 0;
     if (s->n_sectors > 0 && !in_sectors(s, az, el_app))
+        return 0;
+    if (s->n_fences > 0 && in_fences(s, az, el_app))
         return 0;
     if (el_app >= 0.0)
         return 1;

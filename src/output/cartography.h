@@ -30,6 +30,8 @@
 static const ts_rgba MAP_GRATICULE = {0.35, 0.47, 0.58, 0.30};
 static const ts_rgba MAP_FRAME = {0.30, 0.30, 0.30, 1.0};
 static const ts_rgba MAP_SUBTLE = {0.38, 0.38, 0.38, 1.0};
+static const ts_rgba MAP_COUNTRY = {0.50, 0.50, 0.50, 1.0}; /* country names */
+#define MAP_COUNTRY_TEXT 12.0 /* px at 1600 px wide */
 
 #define MAP_FONT "DejaVu Sans"
 /* Reference width: sizes in map.h are pixels of a 1600 px wide image. */
@@ -180,6 +182,12 @@ typedef struct {
     double x0, y0, x1, y1;
 } box_t;
 
+typedef struct {
+    double x, y;               /* px: the text's baseline origin */
+    double width;              /* px */
+    char text[64];
+} country_label;
+
 struct ts_map {
     ts_ctx *ctx;
     int failed; /* the first failure of a drawing call (sticky): the map is
@@ -214,6 +222,8 @@ struct ts_map {
     int legend_corner;         /* 0 LL, 1 LR, 2 UL, 3 UR; -1 none */
     box_t legend_box, scale_box;
     double scale_len_m, scale_len_px;
+    int n_clab;                /* country labels (centre, px) */
+    country_label *clab;
 };
 
 /* ---- fonts and text ------------------------------------------------------ */
@@ -350,11 +360,16 @@ int ts_map_azimuthal_box(ts_map *m, double *lat_span, double *lon_span);
 int ts_map_region_bbox(ts_map *m, double lon0, double lon1, double *bx);
 int ts_map_setup_proj(ts_map *m, double lon_c, double lat_ts);
 /* map_clip.c */
+/* Sutherland-Hodgman against one boundary of a ring of points (lon, lat or
+ * x, y): axis 0 or 1; keeps coord >= v when side > 0, <= v when side < 0.
+ * 0, or -1 when out of memory. */
+int ts_map_clip_plane(const pts_t *in, pts_t *out, int axis, double v, int side);
 int ts_map_add_line(const ts_map *m, path_t *pb, const double *ll, int n, pts_t *piece);
 int ts_map_add_ring(const ts_map *m, path_t *pb, const double *ll, int n, pts_t *a, pts_t *tmp, double min_px);
 /* map_base.c */
 int ts_map_build_graticule(ts_map *m, double lat_span, double lon_span);
 int ts_map_build_land(ts_map *m, const ts_geo *g);
+int ts_map_build_country_labels(ts_map *m);
 void ts_map_fmt_lat(char *buf, size_t n, double lat);
 void ts_map_fmt_lon(char *buf, size_t n, double lon);
 /* map_layout.c */

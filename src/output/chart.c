@@ -289,7 +289,8 @@ static void draw_axes(cairo_t *cr, const frame *f, int grid_y)
     }
 }
 
-/* A dashed vertical marker line with its label at the top. */
+/* A dashed vertical marker line with its label at the top (the first
+ * marker's above the frame). */
 static void draw_marker(cairo_t *cr, const frame *f, const ts_chart_marker *m, int k)
 {
     if (!isfinite(m->x) || m->x < f->sx.lo || m->x > f->sx.hi)
@@ -306,7 +307,9 @@ static void draw_marker(cairo_t *cr, const frame *f, const ts_chart_marker *m, i
     if (m->label) {
         const double w = text_width(cr, m->label, 11, 1);
         const int right = x + 6 + w <= f->x1 - 2;
-        const double xt = right ? x + 6 : x - 6, y = f->y0 + 15 + 15 * (k % 3);
+        /* the first label above the frame, clear of the data; others inside */
+        const double xt = right ? x + 6 : x - 6;
+        const double y = k == 0 ? f->y0 - 5 : f->y0 + 15 * (k % 3);
         const double xa = right ? xt : xt - w;
         rect(cr, xa - 2, y - 11, xa + w + 2, y + 4, C_WHITE);
         text(cr, xt, y, m->label, 11, 1, C_MARK, right ? 0 : 1);
@@ -628,10 +631,11 @@ static void draw_tornado(cairo_t *cr, const void *arg, double w, double h)
     f.y1 = f.y0 + T_ROW * c->n_bars;
     f.sx = make_scale(&c->x, isfinite(c->x.min) ? lo : lo - (lo < c->centre ? pad : 0),
                       isfinite(c->x.max) ? hi : hi + (hi > c->centre ? pad : 0), 7);
-    if (c->x.percent && lo >= 0 && !isfinite(c->x.min) && f.sx.lo < 0)
-        f.sx.lo = 0.0;
-    /* decimals of the value labels: one finer than the ticks' */
-    const int dec = f.sx.decimals + 1;
+    if (lo >= 0 && !isfinite(c->x.min) && f.sx.lo < 0)
+        f.sx.lo = 0.0; /* no negative axis for values that are not */
+    /* decimals of the value labels: one finer than the ticks' (none for
+     * counts) */
+    const int dec = c->x.integer ? 0 : f.sx.decimals + 1;
     char buf[64];
     cairo_set_line_width(cr, 1.0);
     for (int k = 0; k < n_ticks(&f.sx); k++) { /* vertical grid */

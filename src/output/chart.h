@@ -36,7 +36,8 @@ typedef struct {
 } ts_chart_axis;
 
 /* A vertical line across the plot at x (a threshold, a base value),
- * dashed, with its label at the top beside it. */
+ * dashed, with its label beside it: the first marker's just above the plot
+ * (clear of the data), the others inside at its top. */
 typedef struct {
     double x;
     const char *label;

@@ -165,10 +165,19 @@ void ts_out_region_label(const ts_run_footprint *rf, char *out, size_t size)
     const ts_footprint_spec *sp = rf->spec;
     /* a region of countries or polygons written in the scenario: its name
      * in words, when it fits */
-    if (sp->region_def && strcmp(r, "europe") && sp->region_desc[0] &&
-        strlen(sp->region_desc) < size) {
-        snprintf(out, size, "%s", sp->region_desc);
-        return;
+    if (sp->region_def && strcmp(r, "europe") && sp->region_desc[0]) {
+        /* "the North Sea states (United Kingdom, ...)": the words before a
+         * parenthesis, when the whole will not fit */
+        const char *paren = strstr(sp->region_desc, " (");
+        const size_t n = strlen(sp->region_desc), head = paren ? (size_t)(paren - sp->region_desc) : n;
+        if (n < size) {
+            snprintf(out, size, "%s", sp->region_desc);
+            return;
+        }
+        if (head > 0 && head < size) {
+            snprintf(out, size, "%.*s", (int)head, sp->region_desc);
+            return;
+        }
     }
     for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
         if (!strcmp(r, named[k].name) ||
@@ -279,6 +288,7 @@ const ts_out_writer *ts_out_writers(int *n)
         {"report.json", ts_out_report}, {"tables", ts_out_tables},
         {"layers", ts_out_layers},      {"timelines", ts_out_timelines},
         {"maps", ts_out_maps},          {"index.html", ts_out_html},
+        {"globe", ts_out_czml},
     };
     *n = (int)(sizeof writers / sizeof writers[0]);
     return writers;

@@ -675,6 +675,49 @@ static void assumptions(FILE *f, const ts_run_result *res)
     }
 }
 
+/* The limits on each variant's defense and what a monitor would observe
+ * to verify each (only when some variant has limits). */
+static void limits_section(FILE *f, const ts_run_result *res)
+{
+    const ts_scenario *sc = res->sc;
+    int any = 0;
+    for (int v = 0; v < res->n_variants; v++)
+        any |= sc->variants[v].n_limits > 0;
+    if (!any)
+        return;
+    fputs("<h2>Limits on the defense, and what monitors would verify</h2>\n"
+          "<table><tr><th>Variant</th><th>Element</th><th>Limit</th><th>Value</th>"
+          "<th>What a monitor would observe</th></tr>\n",
+          f);
+    for (int v = 0; v < res->n_variants; v++) {
+        const ts_variant *var = &sc->variants[v];
+        if (var->n_limits == 0) {
+            fputs("<tr><td>", f);
+            esc(f, var->name);
+            fputs("</td><td colspan=\"4\">no limits</td></tr>\n", f);
+            continue;
+        }
+        for (int i = 0; i < var->n_limits; i++) {
+            const ts_limit *l = &var->limits[i];
+            fputs("<tr><td>", f);
+            esc(f, var->name);
+            fputs("</td><td>", f);
+            esc(f, l->entry_kind);
+            fputs(" ", f);
+            esc(f, l->entry);
+            fputs("</td><td><code>", f);
+            esc(f, l->limit);
+            fputs("</code></td><td>", f);
+            esc(f, l->value);
+            fputs("</td><td class=\"note\">", f);
+            esc(f, l->verify);
+            fputs(l->verify_default ? " (default text)" : "", f);
+            fputs("</td></tr>\n", f);
+        }
+    }
+    fputs("</table>\n", f);
+}
+
 /* What a reader must know before quoting a number (docs/models-defense.md),
  * near the top of the page. */
 static void caveats(FILE *f)
@@ -693,6 +736,17 @@ static void caveats(FILE *f)
           "<li>Parameters marked notional are estimates from open literature; the "
           "variants show how the answer moves with the disputed ones.</li>\n"
           "</ul>\n",
+          f);
+}
+
+/* The 3D view (globe.html, layers/run.czml: czml.c, docs/viewer.md). */
+static void globe_link(FILE *f)
+{
+    fputs("<h2>3D globe</h2>\n<p><a href=\"globe.html\">The run on a 3D globe</a>: the threat "
+          "flights in time (boost, midcourse, reentry), the interceptors' fly-outs and intercept "
+          "points, the radars' coverage and the footprints, per variant and framing.  It needs "
+          "the folder served over http (<code>thirdsite serve</code>; docs/viewer.md).  The data: "
+          "<a href=\"layers/run.czml\">layers/run.czml</a> (CZML).</p>\n",
           f);
 }
 
@@ -757,6 +811,8 @@ int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg)
         figure(f, "maps/coverage.png", "maps/coverage.svg",
                "Where each radar sees a target in midcourse, and the ground tracks of the flights studied");
     }
+    limits_section(f, res);
+    globe_link(f);
     assumptions(f, res);
     files(f, res);
     fputs("<footer>Made with thirdsite ", f);

@@ -246,6 +246,8 @@ int ts_map_create(ts_ctx *ctx, const ts_map_spec *spec, ts_map **out)
     ts_geo_free(&geo);
     if (rc == TS_OK && ts_map_build_graticule(m, lat_span, lon_span))
         rc = map_fail(m, TS_ENOMEM, "out of memory");
+    if (rc == TS_OK && s.country_labels)
+        rc = ts_map_build_country_labels(m);
     if (rc != TS_OK) {
         ts_map_free(m);
         return rc;
@@ -268,6 +270,7 @@ void ts_map_free(ts_map *map)
     path_free(&map->graticule);
     path_free(&map->lakes);
     free(map->glab);
+    free(map->clab);
     for (int i = 0; i < map->n_ops; i++)
         path_free(&map->ops[i].path);
     free(map->ops);
@@ -781,6 +784,30 @@ static int wrap2(cairo_t *mc, const char *s, double size, double maxw, char *l1,
     return text_width(mc, l2, size, 0) <= maxw;
 }
 
+/* Whether a country's name would touch a marker, a marker's label, the
+ * legend or the scale bar: they say more, so the name gives way. */
+static int country_label_hidden(const ts_map *m, const country_label *l)
+{
+    const double h = MAP_COUNTRY_TEXT * m->k, pad = 3.0 * m->k;
+    const double x0 = l->x - pad, x1 = l->x + l->width + pad, y0 = l->y - h - pad,
+                 y1 = l->y + 0.3 * h + pad;
+    const box_t *boxes[2] = {m->legend_corner >= 0 ? &m->legend_box : NULL, &m->scale_box};
+    for (int b = 0; b < 2; b++)
+        if (boxes[b] && boxes[b]->x1 > x0 && boxes[b]->x0 < x1 && boxes[b]->y1 > y0 &&
+            boxes[b]->y0 < y1)
+            return 1;
+    for (int i = 0; i < m->n_marks; i++) {
+        const map_mark *mk = &m->marks[i];
+        const double r = 0.5 * mk->size;
+        if (mk->x + r > x0 && mk->x - r < x1 && mk->y + r > y0 && mk->y - r < y1)
+            return 1;
+        if (mk->label && mk->placed && mk->bx1 > x0 && mk->bx0 < x1 && mk->by1 > y0 &&
+            mk->by0 < y1)
+            return 1;
+    }
+    return 0;
+}
+
 static void render(ts_map *m, cairo_t *cr)
 {
     double k = m->k;
@@ -824,6 +851,10 @@ static void render(ts_map *m, cairo_t *cr)
     stroke_path(cr, &m->borders, ts_map_colour_border, 0.8 * k);
     stroke_path(cr, &m->lakes, ts_map_colour_coast, 0.5 * k);
     stroke_path(cr, &m->coast, ts_map_colour_coast, 0.7 * k);
+    for (int i = 0; i < m->n_clab; i++)
+        if (!country_label_hidden(m, &m->clab[i]))
+            halo_text(cr, m->clab[i].x, m->clab[i].y, m->clab[i].text, MAP_COUNTRY_TEXT * k, 0,
+                      MAP_COUNTRY, 2.5 * k);
     draw_ops(m, cr, Z_LINE);
     for (int i = 0; i < m->n_marks; i++) {
         const map_mark *mk = &m->marks[i];

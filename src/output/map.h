@@ -64,6 +64,8 @@ typedef struct {
      * used when x_max > x_min (not for EQC), and then the lat/lon box only
      * names the region. */
     double frame_m[4];
+    int country_labels;      /* 1: the names of the countries large enough
+                                on the map to hold them */
 } ts_map_spec;
 
 typedef enum { TS_MAP_SOLID = 0, TS_MAP_DASHED, TS_MAP_DOTTED } ts_map_dash;

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "output/cartography.h"
+#include "region.h"
 
 /* ---- base map ---------------------------------------------------------- */
 int ts_map_build_land(ts_map *m, const ts_geo *g)
@@ -230,3 +231,127 @@ int ts_map_build_graticule(ts_map *m, double lat_span, double lon_span)
     return rc;
 }
 
+
+/* ---- country labels ------------------------------------------------------ */
+
+/* Whether a ring's lon/lat box meets the map's clip box. */
+static int ring_in_box(const ts_map *m, const double *rb)
+{
+    if (rb[3] < m->blat0 || rb[2] > m->blat1)
+        return 0;
+    if (m->full_lon)
+        return 1;
+    for (int w = -1; w <= 1; w++) /* the clip box may run past +-180 deg */
+        if (rb[1] + 360.0 * w >= m->blon0 && rb[0] + 360.0 * w <= m->blon1)
+            return 1;
+    return 0;
+}
+
+/* The area (px^2) and area centroid (px) of ring r of cs projected and
+ * clipped to the frame, from every `stride`-th vertex (the shoelace
+ * formula), and its width; 0 when nothing of it shows or a vertex does not
+ * project.  a and b: scratch. */
+static double ring_px_area(const ts_map *m, const ts_countries *cs, int r, int stride,
+                           pts_t *a, pts_t *b, double *cx, double *cy, double *w_px)
+{
+    a->n = 0;
+    for (int i = cs->ring_start[r]; i < cs->ring_start[r + 1]; i += stride) {
+        double X, Y, x, y;
+        if (proj_fwd(m, cs->lonlat[2 * i], cs->lonlat[2 * i + 1], &X, &Y))
+            return 0.0;
+        xy_to_px(m, X, Y, &x, &y);
+        if (pts_push(a, x, y))
+            return -1.0;
+    }
+    const double lim[4][3] = {{0, m->fx, 1}, {0, m->fx + m->fw, -1}, {1, m->fy, 1},
+                              {1, m->fy + m->fh, -1}};
+    for (int k = 0; k < 4 && a->n >= 3; k++) {
+        if (ts_map_clip_plane(a, b, (int)lim[k][0], lim[k][1], (int)lim[k][2]))
+            return -1.0;
+        pts_t t = *a;
+        *a = *b;
+        *b = t;
+    }
+    if (a->n < 3)
+        return 0.0;
+    double A = 0.0, sx = 0.0, sy = 0.0, xmin = 1e300, xmax = -1e300;
+    for (int i = 0; i < a->n; i++) {
+        const double *p = a->p + 2 * i, *q = a->p + 2 * ((i + 1) % a->n);
+        const double c = p[0] * q[1] - q[0] * p[1];
+        A += c;
+        sx += (p[0] + q[0]) * c;
+        sy += (p[1] + q[1]) * c;
+        xmin = fmin(xmin, p[0]);
+        xmax = fmax(xmax, p[0]);
+    }
+    if (fabs(A) < 1e-9)
+        return 0.0;
+    *cx = sx / (3.0 * A);
+    *cy = sy / (3.0 * A);
+    *w_px = xmax - xmin;
+    return 0.5 * fabs(A);
+}
+
+/* The names of the countries the map shows large enough to hold them: at
+ * the area centroid of the part in the frame of each country's largest
+ * ring there, when that part covers at least eight times the name's box and
+ * is wider than it, and the name lies inside the frame (Natural Earth 1:50m admin-0, the file of
+ * regions, region.c). */
+int ts_map_build_country_labels(ts_map *m)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/naturalearth/countries_50m.bin", ts_data_dir());
+    ts_countries cs;
+    int rc = ts_countries_load(m->ctx, path, &cs);
+    if (rc)
+        return rc;
+    m->clab = calloc((size_t)cs.n + 1, sizeof *m->clab);
+    if (!m->clab) {
+        ts_countries_free(&cs);
+        return map_fail(m, TS_ENOMEM, "out of memory");
+    }
+    cairo_surface_t *ms;
+    cairo_t *mc = measure_cr(&ms);
+    const double size = MAP_COUNTRY_TEXT * m->k;
+    pts_t pa = {NULL, 0, 0}, pb = {NULL, 0, 0};
+    for (int c = 0; c < cs.n && !rc; c++) {
+        const ts_country *co = &cs.c[c];
+        double best = 0.0, bx = 0, by = 0, bw = 0;
+        for (int r = co->ring0; r < co->ring0 + co->n_rings; r++) {
+            if (!ring_in_box(m, &cs.ring_box[4 * r]))
+                continue;
+            const int nv = cs.ring_start[r + 1] - cs.ring_start[r];
+            double x = 0.0, y = 0.0, w = 0.0;
+            const double A = ring_px_area(m, &cs, r, nv > 400 ? nv / 200 : 1, &pa, &pb, &x,
+                                          &y, &w);
+            if (A < 0.0) {
+                rc = map_fail(m, TS_ENOMEM, "out of memory");
+                break;
+            }
+            if (A > best)
+                best = A, bx = x, by = y, bw = w;
+        }
+        if (best <= 0.0)
+            continue;
+        country_label *l = &m->clab[m->n_clab];
+        const char *bar = strchr(co->names, '|');
+        snprintf(l->text, sizeof l->text, "%.*s",
+                 (int)(bar ? (size_t)(bar - co->names) : strlen(co->names)), co->names);
+        const double tw = text_width(mc, l->text, size, 0), th = size;
+        if (best < 8.0 * tw * th || bw < 1.3 * tw)
+            continue;
+        l->x = bx - 0.5 * tw;
+        l->width = tw;
+        l->y = by + 0.35 * th;
+        if (l->x < m->fx + 4.0 || l->x + tw > m->fx + m->fw - 4.0 || l->y - th < m->fy ||
+            l->y > m->fy + m->fh - 4.0)
+            continue;
+        m->n_clab++;
+    }
+    pts_free(&pa);
+    pts_free(&pb);
+    cairo_destroy(mc);
+    cairo_surface_destroy(ms);
+    ts_countries_free(&cs);
+    return rc;
+}

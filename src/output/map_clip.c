@@ -7,9 +7,7 @@
  */
 #include "output/cartography.h"
 
-/* Sutherland-Hodgman against one boundary: axis 0 = lon, 1 = lat; keep
- * side >= 0: coord >= v when side > 0, coord <= v when side < 0. */
-static int clip_plane(const pts_t *in, pts_t *out, int axis, double v, int side)
+int ts_map_clip_plane(const pts_t *in, pts_t *out, int axis, double v, int side)
 {
     out->n = 0;
     int n = in->n;
@@ -46,7 +44,7 @@ static int clip_ring(pts_t *a, pts_t *tmp, const clipbox *cb)
             continue;
         if (axis[k] == 1 && fabs(lim[k]) >= 90.0)
             continue;
-        if (clip_plane(src, dst, axis[k], lim[k], side[k]))
+        if (ts_map_clip_plane(src, dst, axis[k], lim[k], side[k]))
             return -1;
         pts_t *t = src;
         src = dst;

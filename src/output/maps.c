@@ -272,6 +272,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
             int st = frame_for(ctx, rf->spec->region, lat0, lat0 + f0->n_lat * step, lon0,
                                lon0 + f0->n_lon * step, &spec);
             ts_map *map = NULL;
+            spec.country_labels = 1;
             if (!st)
                 st = ts_map_create(ctx, &spec, &map);
             if (st) {
@@ -380,6 +381,88 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
     return TS_OK;
 }
 
+/* The frame of a matrix map: a Lambert azimuthal equal-area map centred on
+ * the mean direction of its bases, targets and ground tracks, framed on
+ * their extent (spherical LAEA for the extent, padded, which PROJ's
+ * ellipsoidal one matches within a fraction of the padding).  The centre is
+ * rounded to 0.5 deg and the frame to 50 km: computed with libm's
+ * transcendental functions, they could otherwise differ in their last bits
+ * between libm variants and move every pixel (tests/crossbuild.sh). */
+static int matrix_frame(ts_ctx *ctx, const ts_run_result *res, const ts_run_matrix *rm,
+                        ts_map_spec *spec)
+{
+    const ts_matrix_spec *sp = rm->spec;
+    const int nf = sp->n_from * sp->n_to;
+    enum { NS = 24 };
+    const int cap = sp->n_from + sp->n_to + nf * (NS + 1);
+    double *ll = malloc(2 * (size_t)cap * sizeof *ll + 1);
+    if (!ll)
+        return ts_error(ctx, TS_ENOMEM, "out of memory");
+    int n = 0;
+    for (int k = 0; k < sp->n_from; k++, n++)
+        ll[2 * n] = sp->from[k].lat_rad, ll[2 * n + 1] = sp->from[k].lon_rad;
+    for (int k = 0; k < sp->n_to; k++, n++)
+        ll[2 * n] = sp->to[k].lat_rad, ll[2 * n + 1] = sp->to[k].lon_rad;
+    for (int i = 0; i < nf; i++) {
+        if (!rm->flights[i].ok)
+            continue;
+        const ts_traj *traj = rm->flights[i].traj;
+        const double t0 = ts_traj_t_begin(traj), t1 = ts_traj_t_end(traj);
+        for (int j = 0; j <= NS; j++) {
+            ts_state st, e;
+            if (ts_traj_state(traj, t0 + (t1 - t0) * j / NS, &st))
+                continue;
+            ts_eci_to_ecef(&res->earth, t0 + (t1 - t0) * j / NS, &st, &e);
+            double la, lo, h;
+            ts_ecef_to_geodetic(&res->earth, &e.r, &la, &lo, &h);
+            ll[2 * n] = la;
+            ll[2 * n + 1] = lo;
+            n++;
+        }
+    }
+    double cx = 0, cy = 0, cz = 0;
+    for (int i = 0; i < n; i++) {
+        cx += cos(ll[2 * i]) * cos(ll[2 * i + 1]);
+        cy += cos(ll[2 * i]) * sin(ll[2 * i + 1]);
+        cz += sin(ll[2 * i]);
+    }
+    const double phi0 = atan2(cz, hypot(cx, cy)), lam0 = atan2(cy, cx);
+    const double R = 6371007.0;
+    double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300, la0 = 90, la1 = -90;
+    for (int i = 0; i < n; i++) {
+        const double phi = ll[2 * i], dl = ll[2 * i + 1] - lam0;
+        const double c = sin(phi0) * sin(phi) + cos(phi0) * cos(phi) * cos(dl);
+        const double kp = sqrt(2.0 / fmax(1.0 + c, 1e-6));
+        const double x = R * kp * cos(phi) * sin(dl);
+        const double y = R * kp * (cos(phi0) * sin(phi) - sin(phi0) * cos(phi) * cos(dl));
+        x0 = fmin(x0, x), x1 = fmax(x1, x), y0 = fmin(y0, y), y1 = fmax(y1, y);
+        la0 = fmin(la0, phi / TS_DEG), la1 = fmax(la1, phi / TS_DEG);
+    }
+    free(ll);
+    if (n == 0)
+        return ts_map_preset(ctx, "arctic", spec);
+    /* room for the labels and the legend: 8% each side, 500 km at least */
+    const double px = fmax(0.08 * (x1 - x0), 500e3), py = fmax(0.08 * (y1 - y0), 500e3);
+    memset(spec, 0, sizeof *spec);
+    spec->projection = TS_MAP_LAEA;
+    spec->width_px = 1600;
+    spec->height_px = 1200;
+    spec->detail = 50;
+    spec->lat0_deg = fmin(round(2.0 * phi0 / TS_DEG) / 2.0, 90.0);
+    spec->lon0_deg = round(2.0 * lam0 / TS_DEG) / 2.0;
+    const double q = 50e3; /* m */
+    spec->frame_m[0] = q * floor((x0 - px) / q);
+    spec->frame_m[1] = q * ceil((x1 + px) / q);
+    spec->frame_m[2] = q * floor((y0 - py) / q);
+    spec->frame_m[3] = q * ceil((y1 + py) / q);
+    /* the region the frame shows, roughly (it names it only) */
+    spec->lat_min_deg = fmax(la0 - 10.0, -89.0);
+    spec->lat_max_deg = fmin(la1 + 10.0, 89.9);
+    spec->lon_min_deg = -180.0;
+    spec->lon_max_deg = 180.0;
+    return TS_OK;
+}
+
 /* The map of matrix m under variant v. */
 static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, int m, int v)
 {
@@ -392,10 +475,8 @@ static int matrix_map(ts_ctx *ctx, const ts_run_result *res, const char *dir, in
         {
             ts_map_spec spec;
             ts_map *map = NULL;
-            /* the fixed polar frame of the Russian-base-to-US flights: a frame
-             * fitted to the bases and tracks moved map bytes with the libm
-             * variant (tests/crossbuild.sh), so it waits for a fix */
-            int st = ts_map_preset(ctx, "arctic", &spec);
+            int st = matrix_frame(ctx, res, rm, &spec);
+            spec.country_labels = 1;
             if (!st)
                 st = ts_map_create(ctx, &spec, &map);
             if (st)
@@ -525,6 +606,7 @@ static int coverage_map(ts_ctx *ctx, const ts_run_result *res, const char *dir)
     spec.lat0_deg = 0.5 * (spec.lat_min_deg + spec.lat_max_deg);
     spec.lon0_deg = ts_wrap_lon_deg(0.5 * (lo0 + lo1));
     ts_map *map = NULL;
+    spec.country_labels = 1;
     int st = ts_map_create(ctx, &spec, &map);
     if (st)
         return st;

@@ -92,6 +92,8 @@ int ts_out_layers(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cf
 int ts_out_timelines(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg);/* timeline.c */
 int ts_out_maps(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg);     /* maps.c */
 int ts_out_html(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg);     /* html.c */
+/* layers/run.czml, layers/run.czml.js and globe.html (the 3D view) */
+int ts_out_czml(ts_ctx *ctx, const ts_run_result *res, const ts_out_config *cfg);     /* czml.c */
 
 /* One writer, by name, for the orchestrator. */
 typedef struct {

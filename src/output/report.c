@@ -228,6 +228,26 @@ static json_t *defense(const ts_defense *d)
     return o;
 }
 
+/* The limits on a variant's defense, each with what a monitor would
+ * observe to verify it (docs/report-format.md, "limits"). */
+static json_t *limits(const ts_variant *var)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < var->n_limits; i++) {
+        const ts_limit *l = &var->limits[i];
+        json_t *x = json_object();
+        set(x, l->entry_kind, json_string(l->entry));
+        set(x, "limit", json_string(l->limit));
+        set(x, "value", json_string(l->value));
+        set(x, "si", isnan(l->si) ? json_null() : json_real(l->si));
+        set(x, "unit", json_string(l->unit));
+        set(x, "verify", json_string(l->verify));
+        set(x, "verify_default", json_boolean(l->verify_default));
+        json_array_append_new(a, x);
+    }
+    return a;
+}
+
 static json_t *scenario(const ts_run_result *res)
 {
     const ts_scenario *sc = res->sc;
@@ -269,6 +289,7 @@ static json_t *scenario(const ts_run_result *res)
         set(x, "name", json_string(sc->variants[v].name));
         set(x, "slug", json_string(res->variant_slugs[v]));
         set(x, "defense", defense(&sc->variants[v].defense));
+        set(x, "limits", limits(&sc->variants[v]));
         json_array_append_new(vs, x);
     }
     set(o, "variants", vs);
@@ -295,8 +316,14 @@ static int answers(ts_ctx *ctx, const ts_run_result *res, json_t **out)
         json_t *x = json_object();
         for (int i = 0; i < a.n; i++) {
             json_t *y = json_object();
-            const double val = a.a[i].value; /* counts as integers */
-            set(y, "value", num(val, val == floor(val) ? 0 : 9));
+            /* the report's roundings: times 0.1 s, areas 1 km^2, shares and
+             * probabilities 1e-6; counts as integers */
+            const double val = a.a[i].value;
+            const char *u = a.a[i].unit;
+            set(y, "value", !strcmp(u, "s")      ? num(val, 1)
+                            : !strcmp(u, "m^2")  ? num(1e6 * round(val / 1e6), 0)
+                            : val == floor(val) ? num(val, 0)
+                                                 : num(val, 6));
             set(y, "unit", json_string(a.a[i].unit));
             set(y, "what", json_string(a.a[i].what));
             set(x, a.a[i].name, y);

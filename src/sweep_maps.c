@@ -131,6 +131,29 @@ static int one_map(ts_ctx *ctx, const ts_sweep_summary *sm, const ts_sweep_grid_
                               : "Defended with sensor support: share of cases"};
     ts_map_grid grid = {lat0, lon0, step, step, g->n_lat, g->n_lon};
     ts_map_grid_cells(map, &grid, values, &cls);
+    {
+        /* the legend in the frame's quarter holding the fewest drawn cells */
+        double fx, fy, fw, fh;
+        ts_map_frame(map, &fx, &fy, &fw, &fh);
+        int count[4] = {0};
+        for (int c = 0; c < n; c++) {
+            double px, py;
+            const int i = c / g->n_lon, j = c % g->n_lon;
+            if (isnan(values[c]) ||
+                ts_map_to_px(map, lat0 + (i + 0.5) * step, lon0 + (j + 0.5) * step, &px, &py))
+                continue;
+            if (px < fx || px > fx + fw || py < fy || py > fy + fh)
+                continue;
+            count[(py > fy + 0.5 * fh ? 0 : 2) + (px > fx + 0.5 * fw)]++;
+        }
+        static const ts_map_legend_pos pos[4] = {TS_MAP_LEGEND_LOWER_LEFT, TS_MAP_LEGEND_LOWER_RIGHT,
+                                                 TS_MAP_LEGEND_UPPER_LEFT, TS_MAP_LEGEND_UPPER_RIGHT};
+        int best = 0;
+        for (int q = 1; q < 4; q++)
+            if (count[q] < count[best])
+                best = q;
+        ts_map_set_legend(map, pos[best]);
+    }
     markers(map, sm, fs);
     free(values);
     char slug[TS_NAME_LEN], rel[300], path[4600];

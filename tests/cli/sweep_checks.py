@@ -159,6 +159,46 @@ def journal_cases(path):
     return cases, len(b) - at
 
 
+def descendants(pid):
+    """Every process below pid (from /proc), deepest last."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                kids.setdefault(ppid, []).append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def kill_job(proc):
+    """SIGKILL mpirun and every rank at once (a rank may sit in a process
+    group of its own), then wait until none is left."""
+    pids = [proc.pid] + descendants(proc.pid)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    proc.wait()
+    def alive(pid):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    t0 = time.time()
+    while time.time() - t0 < 30 and any(alive(pid) for pid in pids):
+        time.sleep(0.05)
+
+
 def wait_records(path, n, proc, limit=300):
     t0 = time.time()
     while time.time() - t0 < limit:
@@ -302,9 +342,7 @@ def main():
                                   "--quiet"], env=env, start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             ok = wait_records(jpath, 4, p)
-            os.killpg(p.pid, signal.SIGKILL)  # mpirun and every rank
-            p.wait()
-            time.sleep(0.5)
+            kill_job(p)  # mpirun and every rank, at once
             check(ok, "the MPI job's journal grew")
             cases1, _ = journal_cases(jpath)
             check(len(cases1) == len(set(cases1)), "MPI journal: no case twice")

@@ -23,6 +23,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_threshold(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 /* `catalog sites|sensors|interceptors`: argv[0] is the kind. */
 int cmd_catalog_defense(int argc, char **argv);
 

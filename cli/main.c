@@ -20,6 +20,7 @@ static const struct {
     {"threshold", cmd_threshold, "the value of a parameter at which a condition changes"},
     {"sensitivity", cmd_sensitivity, "an answer over each parameter's uncertainty, ranked"},
     {"compare", cmd_compare, "two scenarios, variants or run folders side by side"},
+    {"sweep", cmd_sweep, "an uncertainty study: distributions, Sobol indices, probability maps"},
     {"catalog", cmd_catalog, "what is shipped: missiles, sites, sensors, interceptors"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

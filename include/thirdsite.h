@@ -1047,6 +1047,53 @@ int ts_condition_eval(ts_ctx *ctx, const ts_condition *cond, const ts_answers *a
 void ts_answer_analysis(const char *name, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ */
+/* Sweeps and uncertainty studies (study.c, sweep*.c, journal.c;             */
+/* docs/study-format.md): a scenario's answers over disputed parameters.    */
+/* ------------------------------------------------------------------------ */
+typedef struct ts_study ts_study;
+
+/* Reads a study file: its scenario (relative to the study), the parameters
+ * (--set paths) and their distributions, the answers, cases and seed.
+ * TS_ESCENARIO with every error, "path:line:col: error: ..." one a line;
+ * TS_EIO when the file cannot be read. */
+int ts_study_load(ts_ctx *ctx, const char *path, ts_study **out);
+void ts_study_free(ts_study *study);
+/* Cases the study runs: N (k + 2) + 2k + 1 for N base points and k
+ * parameters (Saltelli's design and the one-at-a-time cases), or the
+ * product of the grid sizes for a grid study. */
+long ts_study_cases(const ts_study *study);
+
+typedef struct {
+    const char *out_dir;        /* NULL: out/<study name> */
+    const char *data_dir;       /* NULL: ts_data_dir() */
+    int threads;                /* >= 1, per process; the files do not depend on it */
+    int resume;                 /* 1: continue from the journal of a killed sweep */
+    ts_run_progress_fn progress; /* may be NULL; ("cases", fraction) */
+    void *progress_arg;
+    const volatile int *cancel; /* may be NULL: the sweep stops, its journal kept */
+} ts_sweep_opts;
+
+typedef struct {
+    int writer;                 /* 1 in the process that wrote the folder (MPI
+                                   rank 0, or the only one) */
+    int ranks;                  /* MPI processes (1 without mpirun) */
+    long cases, resumed;        /* cases in all; of them read back from the journal */
+    char out_dir[4096];
+    char headline[512];         /* the study's first answer in one line */
+} ts_sweep_result;
+
+/* Runs every case of the study (each: the scenario with the case's
+ * settings, ts_evaluate) on threads and, under mpirun, on every rank
+ * (built with Open MPI), journalling each finished case beside the output
+ * folder, then writes the folder (cases.csv, report.json, maps, charts,
+ * index.html) as a run writes its own: in place only when complete.
+ * Same bytes for any threads and ranks.  Status: TS_OK; TS_ESCENARIO (the
+ * study or a parameter value, file:line:col); TS_EOUTDIR; TS_EINTERRUPTED;
+ * TS_EIO; TS_ENOMEM; others from the cases. */
+int ts_sweep(ts_ctx *ctx, const ts_study *study, const ts_sweep_opts *opts,
+             ts_sweep_result *result);
+
+/* ------------------------------------------------------------------------ */
 /* Quantities with units, at the edge: scenario files and options (units.c). */
 /* ------------------------------------------------------------------------ */
 typedef enum {

@@ -65,3 +65,10 @@ echo "== gabala-2007 vs third-site-2008 (thirdsite compare; B: the run folder ab
 # as the scenario, tests/cli/compare_checks.py)
 "$bin" compare scenarios/gabala-2007.yaml out/third-site-2008 -o out/compare-gabala-third-site
 echo "(trade-off and comparison: $(( $(date +%s) - t0 )) s)"
+
+echo
+echo "== The disputed numbers: thirdsite sweep studies/uncertainty-2008.yaml"
+echo "   (burnout speed, radar range and its reference, warhead RCS, delays, SSPK)"
+"$bin" sweep studies/uncertainty-2008.yaml -o out/uncertainty-2008 # prints the headline
+echo
+echo "Open out/uncertainty-2008/index.html for the study's distributions and maps."

@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential cmake pkg-config libgsl-dev libproj-dev proj-data valgrind gcovr
 libcriterion-dev libfyaml-dev libjansson-dev libcairo2-dev libmicrohttpd-dev python3
-python3-scipy python3-numpy hyperfine clang libclang-rt-14-dev"
+python3-scipy python3-numpy hyperfine clang libclang-rt-14-dev
+libopenmpi-dev openmpi-bin"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -67,8 +67,46 @@ echo "== gabala-2007 vs third-site-2008 (thirdsite compare; B: the run folder ab
 echo "(trade-off and comparison: $(( $(date +%s) - t0 )) s)"
 
 echo
+echo "== Limits on the defense (Gates/Rice, Oct 2007): thirdsite run scenarios/transparency-2008.yaml"
+"$bin" run scenarios/transparency-2008.yaml -o out/transparency-2008
+
+echo
 echo "== The disputed numbers: thirdsite sweep studies/uncertainty-2008.yaml"
 echo "   (burnout speed, radar range and its reference, warhead RCS, delays, SSPK)"
 "$bin" sweep studies/uncertainty-2008.yaml -o out/uncertainty-2008 # prints the headline
 echo
 echo "Open out/uncertainty-2008/index.html for the study's distributions and maps."
+
+# One page that links every output of the demo.
+cat > out/index.html.tmp <<'HTML'
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>thirdsite demo: the European third site, 2007-08</title>
+<style>body{font-family:sans-serif;max-width:52em;margin:2em auto;padding:0 1em;line-height:1.45}
+li{margin:.5em 0}</style></head><body>
+<h1>thirdsite demo: the European third site, 2007-08</h1>
+<p>Kinematics, geometry and timelines from open sources. "Within reach" is
+kinematic reach, not defense; kill probabilities rest on a notional SSPK.</p>
+<ul>
+<li><a href="third-site-2008/index.html">The third site, 2008</a>: could ten GBIs at
+Redzikowo with the Brdy radar defend Europe, and could they engage Russian ICBMs?
+Maps, timelines and tables under both disputed burnout speeds and radar readings.</li>
+<li><a href="third-site-2008-burnout/index.html">GBI burnout speed trade-off</a>
+(<code>thirdsite threshold</code>): the speed up to which no Russian flight is
+engageable with sensor support, against Europe's defended share.</li>
+<li><a href="compare-gabala-third-site/index.html">Gabala and Armavir against the
+third site</a> (<code>thirdsite compare</code>).</li>
+<li><a href="transparency-2008/index.html">Limits on the defense</a>: speed caps,
+unfuelled readiness, radar fences, no engagement on remote tracks; what each does
+to the Russian-ICBM matrix and to Europe, and what monitors would verify.</li>
+<li><a href="uncertainty-2008/index.html">The disputed numbers</a>
+(<code>thirdsite sweep</code>): distributions of the answers and the probability
+that each aim point is engageable.</li>
+<li>The 3D globe and the live what-if map need a local server:
+<code>thirdsite serve out/third-site-2008</code> or
+<code>thirdsite serve scenarios/third-site-2008.yaml</code>.</li>
+</ul></body></html>
+HTML
+mv out/index.html.tmp out/index.html
+echo "Open out/index.html: every output of the demo."

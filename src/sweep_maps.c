@@ -41,6 +41,19 @@ static int frame(ts_ctx *ctx, const char *region, double lat0, double lat1, doub
     return TS_OK;
 }
 
+/* An id as a label: "nizhny-tagil" -> "Nizhny tagil" (no catalogue here
+ * for display names). */
+static const char *display_name(const char *id, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", id);
+    for (char *q = buf; *q; q++)
+        if (*q == '-' || *q == '_')
+            *q = ' ';
+    if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+    return buf;
+}
+
 static const ts_footprint_spec *spec_of(const ts_scenario *sc, const char *name)
 {
     for (int i = 0; sc && i < sc->n_footprints; i++)
@@ -55,12 +68,13 @@ static void markers(ts_map *map, const ts_sweep_summary *sm, const ts_footprint_
     if (!sc)
         return;
     const ts_defense *d = &sc->variants[sm->variant].defense;
+    char nm[TS_NAME_LEN];
     ts_map_style bat = {{0.10, 0.20, 0.55, 1.0}, {1, 1, 1, 1}, 1.5, TS_MAP_SOLID, "interceptors"};
     ts_map_style rad = {{0.45, 0.10, 0.50, 1.0}, {1, 1, 1, 1}, 1.5, TS_MAP_SOLID, "radar"};
     ts_map_style lau = {{0.70, 0.10, 0.10, 1.0}, {1, 1, 1, 1}, 1.5, TS_MAP_SOLID, "launch site"};
     for (int b = 0; b < d->n_batteries; b++)
         ts_map_marker(map, d->batteries[b].lat_rad / TS_DEG, d->batteries[b].lon_rad / TS_DEG,
-                      TS_MARK_TRIANGLE, 0, &bat, d->batteries[b].id);
+                      TS_MARK_TRIANGLE, 0, &bat, display_name(d->batteries[b].id, nm, sizeof nm));
     for (int s = 0; s < d->n_sensors; s++)
         if (d->sensors[s].kind == TS_SENSOR_RADAR)
             ts_map_marker(map, d->sensors[s].lat_rad / TS_DEG, d->sensors[s].lon_rad / TS_DEG,
@@ -69,7 +83,7 @@ static void markers(ts_map *map, const ts_sweep_summary *sm, const ts_footprint_
         const ts_threat *th = &sc->threats[fs->threat];
         for (int k = 0; k < th->n_from; k++)
             ts_map_marker(map, th->from[k].lat_rad / TS_DEG, th->from[k].lon_rad / TS_DEG,
-                          TS_MARK_STAR, 0, &lau, th->from[k].name);
+                          TS_MARK_STAR, 0, &lau, display_name(th->from[k].name, nm, sizeof nm));
     }
 }
 
@@ -89,6 +103,7 @@ static int one_map(ts_ctx *ctx, const ts_sweep_summary *sm, const ts_sweep_grid_
     ts_map *map = NULL;
     int st = frame(ctx, fs ? fs->region : "", lat0, lat0 + g->n_lat * step, lon0,
                    lon0 + g->n_lon * step, &spec);
+    spec.country_labels = 1;
     if (!st)
         st = ts_map_create(ctx, &spec, &map);
     if (st) {
@@ -97,8 +112,10 @@ static int one_map(ts_ctx *ctx, const ts_sweep_summary *sm, const ts_sweep_grid_
     }
     const int kin = f == TS_FRAMING_KINEMATIC;
     char title[300], sub[600], src[600];
-    snprintf(title, sizeof title, "%s: probability that an aim point is %s", g->analysis,
-             kin ? "within reach (kinematic)" : "defended (sensor support)");
+    char name[TS_NAME_LEN];
+    display_name(g->analysis, name, sizeof name);
+    snprintf(title, sizeof title, "%s: probability that an aim point is %s", name,
+             kin ? "within reach (kinematic)" : "engageable with sensor support");
     snprintf(sub, sizeof sub, "Share of %ld cases of study %s over %d disputed parameters%s",
              sm->n_sampled, sm->study->name, sm->k,
              kin ? "; kinematic reach only, not a defense" : "");

@@ -24,7 +24,7 @@ TARGETS="${*:-scenario quantity position csv}"
 CC="${FUZZ_CC:-clang}"
 mkdir -p "$BUILD/obj"
 BUILD="$(cd "$BUILD" && pwd)"
-PKGS="gsl proj libfyaml jansson cairo"
+PKGS="gsl proj libfyaml jansson cairo zlib"
 CFLAGS="-std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 -fno-omit-frame-pointer -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L \
 -DTS_SOURCE_DIR=\"$ROOT\" -DTS_VERSION=\"fuzz\" -I$ROOT/include -I$ROOT/src -I$ROOT/cli \

@@ -14,33 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The frame: the presets for their regions, else Lambert azimuthal
- * equal-area centred on the grid (as the run's footprint maps). */
-static int frame(ts_ctx *ctx, const char *region, double lat0, double lat1, double lon0,
-                 double lon1, ts_map_spec *spec)
-{
-    if (!strcmp(region, "europe") || !strcmp(region, "north-america"))
-        return ts_map_preset(ctx, region, spec);
-    memset(spec, 0, sizeof *spec);
-    spec->projection = TS_MAP_LAEA;
-    spec->width_px = 1600;
-    spec->height_px = 1200;
-    spec->detail = 50;
-    const double pad = 0.08 * fmax(lat1 - lat0, 4.0);
-    spec->lat_min_deg = fmax(lat0 - pad, -89.0);
-    spec->lat_max_deg = fmin(lat1 + pad, 89.0);
-    spec->lon_min_deg = ts_wrap_lon_deg(lon0 - pad);
-    spec->lon_max_deg = ts_wrap_lon_deg(lon1 + pad);
-    if (spec->lon_max_deg == -180.0)
-        spec->lon_max_deg = 180.0;
-    spec->lat0_deg = 0.5 * (lat0 + lat1);
-    double dl = lon1 - lon0;
-    if (dl < 0.0)
-        dl += 360.0;
-    spec->lon0_deg = ts_wrap_lon_deg(lon0 + 0.5 * dl);
-    return TS_OK;
-}
-
 /* An id as a label: "nizhny-tagil" -> "Nizhny tagil" (no catalogue here
  * for display names). */
 static const char *display_name(const char *id, char *buf, size_t size)
@@ -101,7 +74,7 @@ static int one_map(ts_ctx *ctx, const ts_sweep_summary *sm, const ts_sweep_grid_
     const double step = g->step_rad / TS_DEG;
     ts_map_spec spec;
     ts_map *map = NULL;
-    int st = frame(ctx, fs ? fs->region : "", lat0, lat0 + g->n_lat * step, lon0,
+    int st = ts_map_frame_box(ctx, fs ? fs->region : "", lat0, lat0 + g->n_lat * step, lon0,
                    lon0 + g->n_lon * step, &spec);
     spec.country_labels = 1;
     if (!st)

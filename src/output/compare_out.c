@@ -188,30 +188,6 @@ static int table(ts_ctx *ctx, const ts_compare *c, const char *dir)
 }
 
 /* ---- maps -------------------------------------------------------------------------- */
-/* The frame for a footprint's region: the presets where there is one, else
- * a Lambert azimuthal equal-area map on the grid's box (as maps.c). */
-static int frame_for(ts_ctx *ctx, const cmp_footprint *fp, ts_map_spec *spec)
-{
-    if (!strcmp(fp->region, "europe") || !strcmp(fp->region, "north-america"))
-        return ts_map_preset(ctx, fp->region, spec);
-    const double lat0 = fp->lat_min_deg, lat1 = lat0 + fp->n_lat * fp->step_deg;
-    const double lon0 = fp->lon_min_deg, lon1 = lon0 + fp->n_lon * fp->step_deg;
-    memset(spec, 0, sizeof *spec);
-    spec->projection = TS_MAP_LAEA;
-    spec->width_px = 1600;
-    spec->height_px = 1200;
-    spec->detail = 50;
-    const double pad = 0.08 * fmax(lat1 - lat0, 4.0);
-    spec->lat_min_deg = fmax(lat0 - pad, -89.0);
-    spec->lat_max_deg = fmin(lat1 + pad, 89.0);
-    spec->lon_min_deg = ts_wrap_lon_deg(lon0 - pad);
-    spec->lon_max_deg = ts_wrap_lon_deg(lon1 + pad);
-    if (spec->lon_max_deg == -180.0)
-        spec->lon_max_deg = 180.0;
-    spec->lat0_deg = 0.5 * (lat0 + lat1);
-    spec->lon0_deg = ts_wrap_lon_deg(0.5 * (lon0 + lon1));
-    return TS_OK;
-}
 
 static int diff_map(ts_ctx *ctx, const ts_compare *c, const cmp_fp_diff *d, int f, const char *dir)
 {
@@ -228,7 +204,9 @@ static int diff_map(ts_ctx *ctx, const ts_compare *c, const cmp_fp_diff *d, int 
     }
     ts_map_spec spec;
     ts_map *map = NULL;
-    int st = frame_for(ctx, fa, &spec);
+    int st = ts_map_frame_box(ctx, fa->region, fa->lat_min_deg,
+                              fa->lat_min_deg + fa->n_lat * fa->step_deg, fa->lon_min_deg,
+                              fa->lon_min_deg + fa->n_lon * fa->step_deg, &spec);
     if (!st)
         st = ts_map_create(ctx, &spec, &map);
     if (!st) {

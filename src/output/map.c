@@ -95,6 +95,33 @@ int ts_map_preset(ts_ctx *ctx, const char *name, ts_map_spec *spec)
 }
 
 
+/* The map frame for a lat/lon box: the presets for their regions, else a
+ * Lambert azimuthal equal-area map centred on the box. */
+int ts_map_frame_box(ts_ctx *ctx, const char *region, double lat0, double lat1, double lon0,
+                     double lon1, ts_map_spec *spec)
+{
+    if (!strcmp(region, "europe") || !strcmp(region, "north-america"))
+        return ts_map_preset(ctx, region, spec);
+    memset(spec, 0, sizeof *spec);
+    spec->projection = TS_MAP_LAEA;
+    spec->width_px = 1600;
+    spec->height_px = 1200;
+    spec->detail = 50;
+    const double pad = 0.08 * fmax(lat1 - lat0, 4.0);
+    spec->lat_min_deg = fmax(lat0 - pad, -89.0);
+    spec->lat_max_deg = fmin(lat1 + pad, 89.0);
+    spec->lon_min_deg = ts_wrap_lon_deg(lon0 - pad);
+    spec->lon_max_deg = ts_wrap_lon_deg(lon1 + pad);
+    if (spec->lon_max_deg == -180.0)
+        spec->lon_max_deg = 180.0;
+    spec->lat0_deg = 0.5 * (lat0 + lat1);
+    double dl = lon1 - lon0;
+    if (dl < 0.0)
+        dl += 360.0;
+    spec->lon0_deg = ts_wrap_lon_deg(lon0 + 0.5 * dl);
+    return TS_OK;
+}
+
 int ts_map_create(ts_ctx *ctx, const ts_map_spec *spec, ts_map **out)
 {
     if (!out)

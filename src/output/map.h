@@ -125,6 +125,12 @@ typedef struct ts_map ts_map;
  * Status: TS_ENOTFOUND for another name (the message lists them). */
 int ts_map_preset(ts_ctx *ctx, const char *name, ts_map_spec *spec);
 
+/* The frame of a footprint's grid box (degrees, lon1 may exceed 180): the
+ * preset of its region when there is one ("europe", "north-america"),
+ * else Lambert azimuthal equal-area centred on the box, padded 8%. */
+int ts_map_frame_box(ts_ctx *ctx, const char *region, double lat0, double lat1, double lon0,
+                     double lon1, ts_map_spec *spec);
+
 /* Builds the base map: projection, frame, land, borders, graticule.
  * Given: ctx (kept: every later call records its errors there; it must
  * outlive the map), spec.  Returned: *out (NULL on failure).

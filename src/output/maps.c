@@ -209,33 +209,6 @@ static int write_map(ts_ctx *ctx, ts_map *map, const char *dir, const char *stem
     return st;
 }
 
-/* The map frame for a lat/lon box: the presets for their regions, else a
- * Lambert azimuthal equal-area map centred on the box. */
-static int frame_for(ts_ctx *ctx, const char *region, double lat0, double lat1, double lon0,
-                     double lon1, ts_map_spec *spec)
-{
-    if (!strcmp(region, "europe") || !strcmp(region, "north-america"))
-        return ts_map_preset(ctx, region, spec);
-    memset(spec, 0, sizeof *spec);
-    spec->projection = TS_MAP_LAEA;
-    spec->width_px = 1600;
-    spec->height_px = 1200;
-    spec->detail = 50;
-    const double pad = 0.08 * fmax(lat1 - lat0, 4.0);
-    spec->lat_min_deg = fmax(lat0 - pad, -89.0);
-    spec->lat_max_deg = fmin(lat1 + pad, 89.0);
-    spec->lon_min_deg = ts_wrap_lon_deg(lon0 - pad);
-    spec->lon_max_deg = ts_wrap_lon_deg(lon1 + pad);
-    if (spec->lon_max_deg == -180.0)
-        spec->lon_max_deg = 180.0;
-    spec->lat0_deg = 0.5 * (lat0 + lat1);
-    double dl = lon1 - lon0;
-    if (dl < 0.0)
-        dl += 360.0;
-    spec->lon0_deg = ts_wrap_lon_deg(lon0 + 0.5 * dl);
-    return TS_OK;
-}
-
 /* The map of footprint i under variant v. */
 /* The footprint map of footprint i, variant v, framing f: the headline
  * framing's map is footprint-<name>-<variant>, the other framing's
@@ -269,7 +242,7 @@ static int footprint_map(ts_ctx *ctx, const ts_run_result *res, const char *dir,
                     values[c] = NAN;
             }
             ts_map_spec spec;
-            int st = frame_for(ctx, rf->spec->region, lat0, lat0 + f0->n_lat * step, lon0,
+            int st = ts_map_frame_box(ctx, rf->spec->region, lat0, lat0 + f0->n_lat * step, lon0,
                                lon0 + f0->n_lon * step, &spec);
             ts_map *map = NULL;
             spec.country_labels = 1;

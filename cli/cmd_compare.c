@@ -53,9 +53,7 @@ int cmd_compare(int argc, char **argv)
     int json = 0, quiet = 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = ncpu >= 1 && ncpu <= 1024 ? (int)ncpu : 1;
-    ts_setting *set = calloc((size_t)argc + 1, sizeof *set);
-    if (!set)
-        return cli_failure(cmd, "out of memory");
+    static cli_settings set; /* --set */
     int rc = CLI_OK;
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
         const char *a = argv[i];
@@ -70,15 +68,7 @@ int cmd_compare(int argc, char **argv)
             else if (!(*one)[0])
                 rc = cli_usage_error(cmd, "%s: empty", a);
         } else if (!strcmp(a, "--set")) {
-            const char *v = cli_value(cmd, argc, argv, &i);
-            ts_ctx *c = ts_ctx_create();
-            if (!v)
-                rc = CLI_USAGE;
-            else if (!c || ts_setting_parse(c, v, &set[o.n_settings]))
-                rc = cli_usage_error(cmd, "--set '%s': %s", v, c ? ts_ctx_message(c) : "out of memory");
-            else
-                o.n_settings++;
-            ts_ctx_free(c);
+            rc = cli_setting(cmd, argc, argv, &i, &set);
         } else if (!strcmp(a, "-j") || !strcmp(a, "--threads")) {
             const char *v = cli_value(cmd, argc, argv, &i);
             if (!v || cli_int(cmd, a, v, 1, 1024, &o.threads))
@@ -103,13 +93,12 @@ int cmd_compare(int argc, char **argv)
     if (rc == CLI_OK && !o.b)
         rc = cli_usage_error(cmd, "needs two sides A and B (thirdsite compare --help)");
     if (rc != CLI_OK) {
-        free(set);
         return rc;
     }
-    o.settings = set;
+    o.settings = set.set;
+    o.n_settings = set.n;
     ts_ctx *ctx = ts_ctx_create();
     if (!ctx) {
-        free(set);
         return cli_failure(cmd, "out of memory");
     }
     struct sigaction sa, old_int, old_term;
@@ -148,6 +137,5 @@ int cmd_compare(int argc, char **argv)
     }
     ts_compare_free(c);
     ts_ctx_free(ctx);
-    free(set);
     return rc;
 }
